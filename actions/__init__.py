@@ -1,0 +1,1 @@
+"""rasa_sdk actions: each reads the tracker, calls one `bot` function, returns events."""

@@ -1,0 +1,24 @@
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.names import ACTION_DELETE_MY_DATA
+from actions.runtime import database, user_key
+
+
+class ActionDeleteMyData(Action):
+    """Erases the application rows here; the tracker store erases the conversation.
+
+    The conversation itself is removed by `tracker.erasable_store`, which sees
+    this action in the turn and deletes instead of saving, so nothing of the
+    turn that asked for deletion is left behind either.
+    """
+
+    def name(self) -> Text:
+        return ACTION_DELETE_MY_DATA
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        database().erase_user(user_key(tracker))
+        dispatcher.utter_message(response="utter_data_deleted")
+        return []

@@ -1,0 +1,96 @@
+import json
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import database, latest_text, live_content, user_key
+from bot.quiz import NoQuizRunning, NotAChoice, QuestionView, QuizBook
+
+MENU = "menu"
+
+
+def quiz_book() -> QuizBook:
+    return QuizBook(database(), live_content().templates.content.quizzes)
+
+
+def payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
+
+
+def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> None:
+    dispatcher.utter_message(
+        response="utter_quiz_question",
+        number=view.number,
+        total=view.total,
+        question=view.text,
+        options=[{"letter": o.letter, "text": o.text} for o in view.options],
+        buttons=[
+            {"title": o.letter, "payload": payload("quiz_answer", quiz_choice=o.letter.lower())}
+            for o in view.options
+        ],
+    )
+
+
+class ActionStartQuiz(Action):
+    """Starts the chosen quiz, resumes an unfinished one, or offers the list."""
+
+    def name(self) -> Text:
+        return "action_start_quiz"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        book = quiz_book()
+        chosen: Optional[str] = next(tracker.get_latest_entity_values("quiz_id"), None)
+        key = user_key(tracker)
+        if chosen is None:
+            unfinished = book.current(key)
+            if unfinished is not None:
+                dispatcher.utter_message(response="utter_quiz_resume", title=unfinished.quiz_title)
+                utter_question(dispatcher, unfinished)
+                return []
+        if chosen not in book.quizzes and len(book.quizzes) == 1:
+            chosen = next(iter(book.quizzes))
+        if chosen not in book.quizzes:
+            dispatcher.utter_message(
+                response="utter_quiz_menu",
+                buttons=[{"title": q.title, "payload": payload("start_quiz", quiz_id=q.id)} for q in book.quizzes.values()],
+            )
+            return []
+        quiz = book.quizzes[chosen]
+        dispatcher.utter_message(response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions))
+        utter_question(dispatcher, book.start(key, chosen))
+        return []
+
+
+class ActionAnswerQuiz(Action):
+    def name(self) -> Text:
+        return "action_answer_quiz"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        typed = next(tracker.get_latest_entity_values("quiz_choice"), None) or latest_text(tracker)
+        try:
+            outcome = quiz_book().answer(user_key(tracker), typed)
+        except NoQuizRunning:
+            dispatcher.utter_message(response="utter_quiz_not_running")
+            return []
+        except NotAChoice as error:
+            dispatcher.utter_message(response="utter_quiz_invalid_answer", letters=error.letters)
+            return []
+        feedback = outcome.feedback
+        dispatcher.utter_message(
+            response="utter_quiz_feedback",
+            correct=feedback.correct,
+            right_letter=feedback.right_letter,
+            right_text=feedback.right_text,
+            explanation=feedback.explanation,
+            source=feedback.source,
+        )
+        if outcome.next_question is not None:
+            utter_question(dispatcher, outcome.next_question)
+        else:
+            result = outcome.result
+            dispatcher.utter_message(
+                response="utter_quiz_result", title=result.quiz_title, score=result.score,
+                total=result.total, quiz_id=result.quiz_id,
+            )
+        return []

@@ -1,0 +1,1 @@
+"""The application: plain Python, no Rasa imports (see ../shared/design/ARCHITECTURE.md)."""

@@ -1,0 +1,103 @@
+"""Command line: `python -m bot <command>`; `python -m bot --help` lists them."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, Dict, List
+
+from bot.settings import ROOT, Settings
+
+DEFAULT_MODEL = ROOT / "models" / "current.tar.gz"
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.service import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(Settings.from_env()), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_run_local(args: argparse.Namespace) -> int:
+    from bot.localrun import run_until_interrupted
+
+    run_until_interrupted(Path(args.model))
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from nlu.parse import parsed_lines
+
+    for result in parsed_lines(Path(args.model), sys.stdin):
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_content_check(args: argparse.Namespace) -> int:
+    from bot.content.check import check_project_content
+
+    problems = check_project_content(Path(args.dir))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} lỗi cần sửa.", file=sys.stderr)
+        return 1
+    print("Nội dung hợp lệ ✅")
+    return 0
+
+
+def cmd_quiz_stats(args: argparse.Namespace) -> int:
+    from bot.content import load_templates
+    from bot.quiz import QuizBook
+    from bot.store import Database
+
+    settings = Settings.from_env()
+    templates, _ = load_templates(settings.content_dir)
+    for quiz in QuizBook(Database(settings.database_url), templates.content.quizzes).stats():
+        average = f"{quiz.average_score:.1f}" if quiz.average_score is not None else "-"
+        print(f"{quiz.quiz_id}: {quiz.starts} starts, {quiz.completions} completions, average score {average}")
+        for question in quiz.questions:
+            print(f"  {question.question_id:<6} answered {question.answered:>5}  correct {question.correct_share:6.1%}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the bot service (NLG endpoint, web chat)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
+
+    run_local = commands.add_parser("run-local", help="run Rasa, the action server and the bot service")
+    run_local.add_argument("--model", default=str(DEFAULT_MODEL))
+    run_local.set_defaults(handler=cmd_run_local)
+
+    parse = commands.add_parser("parse", help="one message per stdin line -> one JSON result per line")
+    parse.add_argument("--model", default=str(DEFAULT_MODEL))
+    parse.set_defaults(handler=cmd_parse)
+
+    content = commands.add_parser("content", help="campaign content").add_subparsers(dest="action", required=True)
+    check = content.add_parser("check", help="check content/ and name the file and line of every mistake")
+    check.add_argument("dir", nargs="?", default=str(ROOT / "content"))
+    check.set_defaults(handler=cmd_content_check)
+
+    quiz = commands.add_parser("quiz", help="quizzes").add_subparsers(dest="action", required=True)
+    stats = quiz.add_parser("stats", help="starts, completions, scores and per-question results")
+    stats.set_defaults(handler=cmd_quiz_stats)
+    return parser
+
+
+def main(argv: List[str] = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

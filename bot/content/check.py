@@ -1,0 +1,67 @@
+"""`python -m bot content check`: everything that can be wrong in content/.
+
+Beyond each file's own schema, it compares content with the dialogue: every
+response the stories, rules, domain or code use must have a text, and every
+text must be used by something.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Dict, Set
+
+import yaml
+
+from bot.content import Problems, load_templates
+from bot.settings import ROOT
+
+# The strictest platform limits (see channels/): a Messenger quick reply title
+# shows 20 characters; Zalo and Messenger text messages hold 2,000.
+MAX_BUTTON_TITLE_CHARS = 20
+MAX_MESSAGE_CHARS = 2000
+_RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
+
+
+def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
+    """Response name -> where it is used (domain, stories, rules, code)."""
+    used: Dict[str, str] = {}
+    domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
+    for name in domain.get("responses") or {}:
+        used.setdefault(name, "domain.yml")
+    for path in sorted((root / "stories").glob("*.yml")):
+        for name in re.findall(r"action:\s*(utter_[a-z0-9_]+)", path.read_text(encoding="utf-8")):
+            used.setdefault(name, str(path.relative_to(root)))
+    for folder in ("actions", "bot"):
+        for path in sorted((root / folder).rglob("*.py")):
+            for name in _RESPONSE_IN_CODE.findall(path.read_text(encoding="utf-8")):
+                used.setdefault(name, str(path.relative_to(root)))
+    return used
+
+
+def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
+    templates, problems = load_templates(directory)
+    if problems.unreadable:
+        return problems
+    messages = templates.content.messages
+    used = responses_used_by_dialogue(root)
+    for name, where in sorted(used.items()):
+        if name not in messages:
+            problems.add(
+                directory / "messages", 1,
+                f"thiếu tin nhắn '{name}' (được dùng trong {where}): thêm nó vào một tệp trong messages/",
+            )
+    for name, message in messages.items():
+        if name not in used:
+            problems.add(message.path, message.line, f"tin nhắn '{name}' không được dùng ở đâu: xoá, hoặc kiểm tra lại tên")
+        if len(message.text) > MAX_MESSAGE_CHARS:
+            problems.add(
+                message.path, message.line,
+                f"'{name}' dài {len(message.text)} ký tự, quá {MAX_MESSAGE_CHARS}: chia thành hai tin nhắn",
+            )
+        for button in message.buttons:
+            if "{{" not in button.title and len(button.title) > MAX_BUTTON_TITLE_CHARS:
+                problems.add(
+                    message.path, message.line,
+                    f"nút '{button.title}' của '{name}' dài {len(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
+                )
+    return problems

@@ -1,0 +1,376 @@
+"""What campaign staff write in content/, read into plain objects and checked.
+
+Every problem is reported as `file:line: what is wrong and how to fix it`, in
+Vietnamese, because the people who read it are campaign staff.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from bot.content.yamlfile import Mapping, Sequence, YamlFileError, load
+from nlu.phrases import PhraseSet
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class Problems(List[Problem]):
+    def __init__(self) -> None:
+        super().__init__()
+        # Files that could not be read at all: checks across files would only
+        # repeat that mistake as a list of things "missing".
+        self.unreadable: List[Path] = []
+
+    def add(self, path: Path, line: int, message: str) -> None:
+        self.append(Problem(path, line, message))
+
+
+@dataclass(frozen=True)
+class Field:
+    kind: type
+    required: bool = True
+    # A human name for the type, used in messages.
+    kind_name: str = ""
+
+
+TEXT = Field(str, kind_name="chữ")
+OPTIONAL_TEXT = Field(str, required=False, kind_name="chữ")
+LIST = Field(list, kind_name="danh sách")
+OPTIONAL_LIST = Field(list, required=False, kind_name="danh sách")
+DATE = Field(dt.date, kind_name="ngày dạng YYYY-MM-DD")
+NUMBER = Field(float, kind_name="số")
+
+
+def check_fields(
+    item: Any, spec: Dict[str, Field], path: Path, line: int, problems: Problems, what: str
+) -> bool:
+    """Check one mapping against its fields; True when usable."""
+    if not isinstance(item, Mapping):
+        problems.add(path, line, f"{what} phải là một nhóm 'tên: giá trị'")
+        return False
+    for key, key_line in item.duplicate_keys:
+        problems.add(path, key_line, f"'{key}' xuất hiện hai lần trong {what}: xoá một lần")
+    usable = True
+    for key in item:
+        if key not in spec:
+            known = ", ".join(spec)
+            problems.add(path, item.line_of(key), f"trường lạ '{key}' trong {what}: các trường được dùng là {known}")
+    for key, rule in spec.items():
+        if key not in item or item[key] is None:
+            if rule.required:
+                problems.add(path, item.line, f"{what} thiếu trường '{key}' ({rule.kind_name})")
+                usable = False
+            continue
+        value = item[key]
+        ok = isinstance(value, (int, float)) if rule.kind is float else isinstance(value, rule.kind)
+        if rule.kind is str and isinstance(value, str) and not value.strip():
+            ok = False
+        if not ok:
+            problems.add(path, item.line_of(key), f"'{key}' trong {what} phải là {rule.kind_name}")
+            usable = False
+    return usable
+
+
+SOURCED = {"source": TEXT, "checked": DATE}
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class MessageDef:
+    name: str
+    text: str
+    buttons: Tuple[Button, ...]
+    variables: Tuple[str, ...]
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class Hotline:
+    id: str
+    name: str
+    number: str
+    dial: str
+    purpose: str
+    hours: str
+    cost: str
+    source: str
+    checked: dt.date
+    email: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class FaqTopic:
+    id: str
+    question: str
+    keywords: PhraseSet
+    answer: str
+    source: str
+    checked: dt.date
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True)
+class WarningSign:
+    id: str
+    title: str
+    explanation: str
+    advice: str
+    source: str
+
+
+@dataclass(frozen=True)
+class QuizOption:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    id: str
+    text: str
+    options: Tuple[QuizOption, ...]
+    answer: str
+    explanation: str
+    source: str
+
+    def option(self, option_id: str) -> QuizOption:
+        return next(o for o in self.options if o.id == option_id)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    title: str
+    intro: str
+    questions: Tuple[QuizQuestion, ...]
+
+    def question(self, question_id: str) -> QuizQuestion:
+        return next(q for q in self.questions if q.id == question_id)
+
+
+@dataclass
+class Content:
+    messages: Dict[str, MessageDef] = field(default_factory=dict)
+    hotlines: Dict[str, Hotline] = field(default_factory=dict)
+    faq: Dict[str, FaqTopic] = field(default_factory=dict)
+    signs: Dict[str, WarningSign] = field(default_factory=dict)
+    quizzes: Dict[str, Quiz] = field(default_factory=dict)
+    webchat: Dict[str, str] = field(default_factory=dict)
+
+
+# --- readers, one per kind of file -------------------------------------------------
+
+MESSAGE_FIELDS = {"text": TEXT, "buttons": OPTIONAL_LIST, "variables": OPTIONAL_LIST}
+BUTTON_FIELDS = {"title": TEXT, "payload": TEXT}
+
+
+def read_messages(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    if not isinstance(data, Mapping):
+        problems.add(path, 1, "tệp tin nhắn phải là các mục 'utter_tên: ...'")
+        return
+    for key, line in data.duplicate_keys:
+        problems.add(path, line, f"tin nhắn '{key}' được viết hai lần trong tệp: xoá một lần")
+    for name, item in data.items():
+        line = data.line_of(name)
+        if not str(name).startswith("utter_"):
+            problems.add(path, line, f"tên tin nhắn '{name}' phải bắt đầu bằng 'utter_'")
+            continue
+        if name in content.messages:
+            other = content.messages[name]
+            problems.add(path, line, f"tin nhắn '{name}' đã có ở {other.path}:{other.line}: đổi tên hoặc xoá một bản")
+            continue
+        if not check_fields(item, MESSAGE_FIELDS, path, line, problems, f"tin nhắn '{name}'"):
+            continue
+        buttons = _read_buttons(item.get("buttons") or Sequence(), path, problems, name)
+        variables = tuple(str(v) for v in item.get("variables") or ())
+        content.messages[name] = MessageDef(name, item["text"], buttons, variables, path, line)
+
+
+def _read_buttons(items: Sequence, path: Path, problems: Problems, name: str) -> Tuple[Button, ...]:
+    buttons = []
+    for index, button in enumerate(items):
+        if check_fields(button, BUTTON_FIELDS, path, items.line_of(index), problems, f"nút của '{name}'"):
+            buttons.append(Button(button["title"], button["payload"]))
+    return tuple(buttons)
+
+
+HOTLINE_FIELDS = {
+    "id": TEXT, "name": TEXT, "number": TEXT, "dial": TEXT, "purpose": TEXT,
+    "hours": TEXT, "cost": TEXT, "email": OPTIONAL_TEXT, **SOURCED,
+}
+
+
+def read_hotlines(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    for item, line in _entries(data, "hotlines", path, problems):
+        if check_fields(item, HOTLINE_FIELDS, path, line, problems, f"đường dây '{item.get('id', '?')}'"):
+            if _unique(item["id"], content.hotlines, path, line, problems):
+                if not all(c.isdigit() or c == "+" for c in item["dial"]):
+                    problems.add(path, item.line_of("dial"), "'dial' chỉ gồm chữ số và dấu + (số để bấm gọi, không có dấu cách)")
+                content.hotlines[item["id"]] = Hotline(**{k: item.get(k) for k in HOTLINE_FIELDS})
+
+
+FAQ_FIELDS = {"id": TEXT, "question": TEXT, "keywords": LIST, "answer": TEXT, **SOURCED}
+
+
+def read_faq(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    for item, line in _entries(data, "topics", path, problems):
+        if check_fields(item, FAQ_FIELDS, path, line, problems, f"câu hỏi '{item.get('id', '?')}'"):
+            if _unique(item["id"], content.faq, path, line, problems):
+                keywords = _phrases(item["keywords"], path, problems)
+                content.faq[item["id"]] = FaqTopic(
+                    item["id"], item["question"], keywords, item["answer"], item["source"], item["checked"],
+                    path, item.line_of("answer"),
+                )
+
+
+SIGN_FIELDS = {"id": TEXT, "title": TEXT, "explanation": TEXT, "advice": TEXT, "source": TEXT}
+
+
+def read_signs(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    for item, line in _entries(data, "signs", path, problems):
+        if check_fields(item, SIGN_FIELDS, path, line, problems, f"dấu hiệu '{item.get('id', '?')}'"):
+            if _unique(item["id"], content.signs, path, line, problems):
+                content.signs[item["id"]] = WarningSign(**{k: item[k] for k in SIGN_FIELDS})
+
+
+QUIZ_FIELDS = {"id": TEXT, "title": TEXT, "intro": TEXT, "questions": LIST}
+QUESTION_FIELDS = {"id": TEXT, "question": TEXT, "options": LIST, "answer": TEXT, "explanation": TEXT, "source": TEXT}
+OPTION_FIELDS = {"id": TEXT, "text": TEXT}
+
+
+def read_quiz(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    if not check_fields(data, QUIZ_FIELDS, path, 1, problems, "bộ quiz"):
+        return
+    if not _unique(data["id"], content.quizzes, path, data.line_of("id"), problems):
+        return
+    questions = []
+    seen: Dict[str, QuizQuestion] = {}
+    for index, item in enumerate(data["questions"]):
+        question = _read_question(item, path, data["questions"].line_of(index), problems)
+        if question and _unique(question.id, seen, path, item.line, problems):
+            seen[question.id] = question
+            questions.append(question)
+    content.quizzes[data["id"]] = Quiz(data["id"], data["title"], data["intro"], tuple(questions))
+
+
+def _read_question(item: Any, path: Path, line: int, problems: Problems) -> Optional[QuizQuestion]:
+    what = f"câu hỏi '{item.get('id', '?') if isinstance(item, dict) else '?'}'"
+    if not check_fields(item, QUESTION_FIELDS, path, line, problems, what):
+        return None
+    options: Dict[str, QuizOption] = {}
+    for index, option in enumerate(item["options"]):
+        option_line = item["options"].line_of(index)
+        if check_fields(option, OPTION_FIELDS, path, option_line, problems, f"lựa chọn của {what}"):
+            if _unique(option["id"], options, path, option_line, problems):
+                options[option["id"]] = QuizOption(option["id"], option["text"])
+    if len(options) < 2:
+        problems.add(path, item.line_of("options"), f"{what} cần ít nhất 2 lựa chọn")
+    if item["answer"] not in options:
+        problems.add(
+            path, item.line_of("answer"),
+            f"đáp án '{item['answer']}' của {what} không trùng 'id' của lựa chọn nào ({', '.join(options)})",
+        )
+        return None
+    return QuizQuestion(item["id"], item["question"], tuple(options.values()), item["answer"], item["explanation"], item["source"])
+
+
+WEBCHAT_FIELDS = {
+    "title": TEXT, "subtitle": TEXT, "placeholder": TEXT, "send": TEXT,
+    "unavailable": TEXT, "too_long": TEXT,
+}
+
+
+def read_webchat(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    if check_fields(data, WEBCHAT_FIELDS, path, 1, problems, "trang chat thử"):
+        content.webchat = {k: data[k] for k in WEBCHAT_FIELDS}
+
+
+def read_danger_signals(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    signals: Dict[str, bool] = {}
+    for item, line in _entries(data, "signals", path, problems):
+        if check_fields(item, {"id": TEXT, "title": TEXT, "phrases": LIST}, path, line, problems, "dấu hiệu nguy hiểm"):
+            if _unique(item["id"], signals, path, line, problems):
+                signals[item["id"]] = True
+                _phrases(item["phrases"], path, problems)
+
+
+# --- helpers -------------------------------------------------------------------------
+
+def _entries(data: Any, key: str, path: Path, problems: Problems):
+    if not isinstance(data, Mapping) or not isinstance(data.get(key), Sequence):
+        problems.add(path, 1, f"tệp phải có danh sách '{key}:' ở đầu")
+        return
+    for index, item in enumerate(data[key]):
+        yield item, data[key].line_of(index)
+
+
+def _unique(key: Any, seen: Dict[str, Any], path: Path, line: int, problems: Problems) -> bool:
+    if key in seen:
+        problems.add(path, line, f"'id: {key}' bị trùng: mỗi mục cần một id riêng")
+        return False
+    return True
+
+
+def _phrases(items: Sequence, path: Path, problems: Problems) -> PhraseSet:
+    good = []
+    for index, phrase in enumerate(items):
+        try:
+            PhraseSet([str(phrase)])
+            good.append(str(phrase))
+        except ValueError:
+            problems.add(path, items.line_of(index), f"cụm từ '{phrase}' không có chữ nào để tìm")
+    return PhraseSet(good)
+
+
+Reader = Callable[[Any, Path, Content, Problems], None]
+
+
+def reader_for(relative: Path) -> Optional[Reader]:
+    """Which reader a file under content/ needs, by where it is."""
+    if relative.parts[0] == "messages":
+        return read_messages
+    if relative.parts[0] == "quizzes":
+        return read_quiz
+    return {
+        "hotlines.yml": read_hotlines,
+        "faq.yml": read_faq,
+        "warning_signs.yml": read_signs,
+        "danger_signals.yml": read_danger_signals,
+        "webchat.yml": read_webchat,
+    }.get(relative.as_posix())
+
+
+def read_content(directory: Path) -> Tuple[Content, Problems]:
+    """Read every content file; the problems say what to fix, file by file."""
+    content, problems = Content(), Problems()
+    for path in sorted(directory.rglob("*.yml")):
+        relative = path.relative_to(directory)
+        reader = reader_for(relative)
+        if reader is None:
+            problems.add(path, 1, "không biết tệp này dùng để làm gì: đặt nó vào messages/ hoặc quizzes/, hoặc đổi tên")
+            continue
+        try:
+            data = load(path)
+        except YamlFileError as error:
+            problems.add(error.path, error.line, error.message)
+            problems.unreadable.append(path)
+            continue
+        reader(data, path, content, problems)
+    return content, problems

@@ -1,0 +1,118 @@
+"""Turning a message of content/ into what one channel sends.
+
+Templates are Jinja2 with StrictUndefined: a name the template does not know is
+a mistake caught by `content check`, never a blank in front of a user.
+Every channel here sends plain text (no HTML or Markdown parse mode), so there
+is nothing to escape; buttons are mapped to each platform's limits by the
+channel connectors.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import jinja2
+from jinja2 import meta
+
+from bot.content.model import Content, MessageDef, Problems
+
+# Names every template may use, besides the variables a message declares.
+GLOBAL_NAMES = frozenset({"hotlines", "faq", "signs", "quizzes", "channel", "slots"})
+
+_ENV = jinja2.Environment(
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+
+
+@dataclass(frozen=True)
+class CompiledMessage:
+    definition: MessageDef
+    text: jinja2.Template
+    buttons: Tuple[Tuple[jinja2.Template, jinja2.Template], ...]
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a template stands, for naming it in a problem."""
+
+    name: str
+    path: Path
+    line: int
+
+
+class Templates:
+    """Every message of one content version, compiled once."""
+
+    def __init__(
+        self, content: Content, messages: Dict[str, CompiledMessage], faq_answers: Dict[str, jinja2.Template]
+    ) -> None:
+        self.content = content
+        self.messages = messages
+        self.faq_answers = faq_answers
+
+    def render(self, name: str, channel: str, arguments: Dict[str, Any], slots: Dict[str, Any]) -> Dict[str, Any]:
+        message = self.messages[name]
+        context: Dict[str, Any] = {
+            "hotlines": self.content.hotlines,
+            "signs": self.content.signs,
+            "quizzes": self.content.quizzes,
+            "channel": channel,
+            "slots": slots,
+        }
+        # FAQ answers may name hotlines too, so they are templates of their own.
+        context["faq"] = {
+            topic_id: replace(topic, answer=self.faq_answers[topic_id].render(context).strip())
+            for topic_id, topic in self.content.faq.items()
+        }
+        context.update(arguments)
+        text = message.text.render(context).strip()
+        buttons = [
+            {"title": title.render(context).strip(), "payload": payload.render(context).strip()}
+            for title, payload in message.buttons
+        ]
+        return {"text": text, "buttons": buttons}
+
+
+def _compile(source: str, declared: frozenset, where: Place, field: str, problems: Problems) -> jinja2.Template:
+    try:
+        parsed = _ENV.parse(source)
+    except jinja2.TemplateSyntaxError as error:
+        problems.add(where.path, where.line + (error.lineno or 1), f"mẫu '{field}' của '{where.name}' viết sai: {error.message}")
+        return None
+    unknown = meta.find_undeclared_variables(parsed) - GLOBAL_NAMES - declared
+    for name in sorted(unknown):
+        problems.add(
+            where.path, where.line,
+            f"'{where.name}' dùng biến '{{{{ {name} }}}}' không có: sửa tên biến, "
+            f"hoặc khai báo nó trong 'variables' nếu trợ lý truyền vào",
+        )
+    return _ENV.from_string(source)
+
+
+def compile_templates(content: Content, problems: Problems) -> Templates:
+    compiled: Dict[str, CompiledMessage] = {}
+    for name, definition in content.messages.items():
+        declared = frozenset(definition.variables)
+        where = Place(name, definition.path, definition.line)
+        before = len(problems)
+        text = _compile(definition.text, declared, where, "text", problems)
+        buttons: List[Tuple[jinja2.Template, jinja2.Template]] = [
+            (
+                _compile(button.title, declared, where, "title", problems),
+                _compile(button.payload, declared, where, "payload", problems),
+            )
+            for button in definition.buttons
+        ]
+        if len(problems) == before:
+            compiled[name] = CompiledMessage(definition, text, tuple(buttons))
+    faq_globals = frozenset({"hotlines", "channel"})
+    faq_answers = {
+        topic.id: _compile(topic.answer, faq_globals, Place(topic.id, topic.path, topic.line), "answer", problems)
+        for topic in content.faq.values()
+    }
+    return Templates(content, compiled, faq_answers)

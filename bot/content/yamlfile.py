@@ -1,0 +1,85 @@
+"""YAML that remembers where things are, so every mistake can name its line.
+
+PyYAML forgets line numbers and silently keeps the last of two equal keys;
+campaign staff need both: "messages/chao.yml:12: ...".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Tuple
+
+import yaml
+
+
+class Mapping(dict):
+    """A YAML mapping with the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: Dict[Any, int]
+    duplicate_keys: List[Tuple[Any, int]]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class Sequence(list):
+    """A YAML sequence with the line of itself and of each item."""
+
+    line: int = 0
+    item_lines: List[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    result = Mapping()
+    result.line = node.start_mark.line + 1
+    result.key_lines, result.duplicate_keys = {}, []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in result:
+            result.duplicate_keys.append((key, line))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _sequence(loader: _LineLoader, node: yaml.SequenceNode) -> Sequence:
+    result = Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+@dataclass
+class YamlFileError(Exception):
+    path: Path
+    line: int
+    message: str = field(default="")
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+def load(path: Path) -> Any:
+    """Parse one file; a syntax error becomes a YamlFileError with its line."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlFileError(path, line, f"lỗi cú pháp YAML: {error.problem or error}") from None
+    except UnicodeDecodeError:
+        raise YamlFileError(path, 1, "tệp không phải văn bản UTF-8: hãy lưu lại với mã hoá UTF-8") from None

@@ -1,0 +1,175 @@
+"""Starting the three processes together, for `make run` and for the tests.
+
+Rasa (5005), the action server (5055) and the bot service (8000) are separate
+processes, as in production; this starts them with local settings (SQLite
+under var/), waits until each answers, and stops all three on Ctrl-C.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import httpx
+
+from bot.settings import ROOT, VAR, Settings
+
+VENV_BIN = Path(sys.executable).parent
+STARTUP_TIMEOUT_SECONDS = 300
+
+
+@dataclass
+class Ports:
+    rasa: int = 5005
+    actions: int = 5055
+    bot: int = 8000
+
+
+@dataclass
+class Process:
+    name: str
+    command: List[str]
+    health_url: str
+    popen: Optional[subprocess.Popen] = None
+    started_at: float = 0.0
+    ready_after: Optional[float] = None
+
+
+@dataclass
+class LocalAssistant:
+    model: Path
+    ports: Ports = field(default_factory=Ports)
+    data_dir: Path = VAR
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    log_dir: Optional[Path] = None
+    processes: List[Process] = field(default_factory=list)
+
+    def environment(self) -> Dict[str, str]:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        env.setdefault("DATABASE_URL", f"sqlite:///{self.data_dir / 'app.db'}")
+        env.setdefault("TRACKER_STORE_URL", f"sqlite:///{self.data_dir / 'tracker.db'}")
+        env.setdefault("APP_SECRET_KEY", Settings.from_env().secret_key)
+        env.update(
+            {
+                "ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
+                "BOT_SERVICE_URL": f"http://127.0.0.1:{self.ports.bot}",
+                "RASA_URL": f"http://127.0.0.1:{self.ports.rasa}",
+                "TF_CPP_MIN_LOG_LEVEL": "2",
+                "PYTHONPATH": str(ROOT),
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def _plan(self) -> List[Process]:
+        rasa = str(VENV_BIN / "rasa")
+        return [
+            Process(
+                "bot service",
+                [sys.executable, "-m", "bot", "serve", "--port", str(self.ports.bot)],
+                f"http://127.0.0.1:{self.ports.bot}/health",
+            ),
+            Process(
+                "action server",
+                [rasa, "run", "actions", "--port", str(self.ports.actions), "--actions", "actions"],
+                f"http://127.0.0.1:{self.ports.actions}/health",
+            ),
+            Process(
+                "rasa",
+                [
+                    rasa, "run", "--model", str(self.model), "--port", str(self.ports.rasa),
+                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                ],
+                f"http://127.0.0.1:{self.ports.rasa}/",
+            ),
+        ]
+
+    def start(self) -> "LocalAssistant":
+        env = self.environment()
+        self.processes = self._plan()
+        for process in self.processes:
+            output = self._log_file(process)
+            process.started_at = time.monotonic()
+            process.popen = subprocess.Popen(
+                process.command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _log_file(self, process: Process):
+        if self.log_dir is None:
+            return None
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return open(self.log_dir / f"{process.name.replace(' ', '_')}.log", "ab")
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        waiting = list(self.processes)
+        while waiting:
+            for process in list(waiting):
+                if process.popen.poll() is not None:
+                    raise RuntimeError(f"{process.name} exited with code {process.popen.returncode}")
+                if _answers(process.health_url):
+                    process.ready_after = time.monotonic() - process.started_at
+                    waiting.remove(process)
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"not ready after {STARTUP_TIMEOUT_SECONDS}s: {[p.name for p in waiting]}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.popen and process.popen.poll() is None:
+                os.killpg(process.popen.pid, signal.SIGTERM)
+        for process in self.processes:
+            if process.popen:
+                try:
+                    process.popen.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.popen.pid, signal.SIGKILL)
+                    process.popen.wait()
+
+    def __enter__(self) -> "LocalAssistant":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _interrupt(*_signal_args) -> None:
+    raise KeyboardInterrupt
+
+
+def run_until_interrupted(model: Path) -> None:
+    assistant = LocalAssistant(model)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        assistant.start()
+        for process in assistant.processes:
+            print(f"  {process.name:<14} ready in {process.ready_after:5.1f}s  {process.health_url}")
+        print(f"\nWeb chat: http://localhost:{assistant.ports.bot}/   (Ctrl-C stops all three)\n", flush=True)
+        while all(p.popen.poll() is None for p in assistant.processes):
+            time.sleep(1)
+        stopped = [p.name for p in assistant.processes if p.popen.poll() is not None]
+        print(f"{', '.join(stopped)} stopped; stopping the others.", file=sys.stderr)
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+    finally:
+        assistant.stop()

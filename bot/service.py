@@ -1,0 +1,103 @@
+"""The bot service (port 8000): NLG endpoint, local web chat, health.
+
+Rasa asks `POST /nlg` for every response; the text comes from content/,
+rendered for the channel asking, from the last good version of the files.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict
+
+import httpx
+import jinja2
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from bot.content import LiveContent
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_RESPONSE = "utter_technical_problem"
+# Keys rasa_sdk always sends with a dispatched response; they are not template variables.
+_DISPATCH_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment", "json_message"}
+MAX_CHAT_MESSAGE_CHARS = 5000
+_SENDER = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
+)
+
+
+def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any]:
+    """What Rasa's NLG endpoint answers; never an empty or broken message."""
+    name = body.get("response") or body.get("template") or ""
+    channel = (body.get("channel") or {}).get("name") or "rest"
+    arguments = {
+        k: v for k, v in (body.get("arguments") or {}).items() if v is not None and k not in _DISPATCH_KEYS
+    }
+    slots = (body.get("tracker") or {}).get("slots") or {}
+    templates = content.templates
+    try:
+        return templates.render(name, channel, arguments, slots)
+    except KeyError:
+        logger.error("response %r is not in content/: sent %s instead", name, FALLBACK_RESPONSE)
+    except jinja2.TemplateError as error:
+        # The error names the missing variable, never the user's text.
+        logger.error("response %r failed to render (%s): sent %s instead", name, error, FALLBACK_RESPONSE)
+    return templates.render(FALLBACK_RESPONSE, channel, {}, {})
+
+
+def create_app(settings: Settings) -> Starlette:
+    content = LiveContent(settings.content_dir)
+    rasa = httpx.AsyncClient(base_url=settings.rasa_url, timeout=60)
+
+    async def nlg(request: Request) -> Response:
+        return JSONResponse(render_response(content, await request.json()))
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "content_problems": len(content.last_problems)})
+
+    async def chat_page(request: Request) -> Response:
+        current = content.templates.content
+        labels = dict(current.webchat, unavailable=f"{current.webchat['unavailable']} {current.hotlines['trafficking'].number}")
+        page = _PAGES.get_template("webchat.html").render(
+            labels=labels, max_chars=MAX_CHAT_MESSAGE_CHARS
+        )
+        return HTMLResponse(page)
+
+    async def chat(request: Request) -> Response:
+        """The web chat talks to Rasa's REST channel through here (same origin, no CORS)."""
+        body = await request.json()
+        sender, message = str(body.get("sender", "")), str(body.get("message", ""))
+        if not _SENDER.match(sender) or not message.strip():
+            return JSONResponse({"error": "bad_request"}, status_code=400)
+        if len(message) > MAX_CHAT_MESSAGE_CHARS:
+            return JSONResponse({"error": "too_long"}, status_code=413)
+        try:
+            reply = await rasa.post("/webhooks/rest/webhook", json={"sender": sender, "message": message})
+            reply.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.error("Rasa did not answer the web chat: %s", type(error).__name__)
+            return JSONResponse({"error": "unavailable"}, status_code=503)
+        return JSONResponse(reply.json())
+
+    return Starlette(
+        routes=[
+            Route("/", chat_page),
+            Route("/health", health),
+            Route("/nlg", nlg, methods=["POST"]),
+            Route("/api/chat", chat, methods=["POST"]),
+        ],
+        lifespan=lambda app: _closing(rasa),
+    )
+
+
+@contextlib.asynccontextmanager
+async def _closing(client: httpx.AsyncClient):
+    yield
+    await client.aclose()

@@ -1,0 +1,102 @@
+"""Rasa pipeline components for Vietnamese. The only module of `nlu` that imports Rasa."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token
+from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from nlu.danger import DEFAULT_SIGNALS_FILE, PROJECT_ROOT, DangerNet
+from nlu.normalise import emoji_words, normalise
+
+DANGER_INTENT = "report_danger"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class VietnameseTokenizer(WhitespaceTokenizer):
+    """One token per syllable as typed; the normalised form goes in the lemma.
+
+    Token text and offsets stay verbatim so entity values are the user's own
+    words; featurizers read the lemma, so "ko", "k" and "không" look alike.
+    Emoji that carry meaning (🆘, 😭) become tokens instead of being dropped.
+    """
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute)
+        tokens = super().tokenize(message, attribute)
+        tokens = sorted(tokens + self._emoji_tokens(text, tokens), key=lambda t: t.start)
+        previous = ""
+        for token in tokens:
+            token.lemma = normalise(token.text, after_number=previous.isdigit()) or token.text
+            previous = token.text
+        return tokens
+
+    @staticmethod
+    def _emoji_tokens(text: Text, tokens: List[Token]) -> List[Token]:
+        covered = {i for t in tokens for i in range(t.start, t.end)}
+        known = emoji_words()
+        return [
+            Token(char, position)
+            for position, char in enumerate(text)
+            if char in known and position not in covered
+        ]
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class DangerSignalOverride(GraphComponent):
+    """Danger always wins: a message with a danger phrase becomes `report_danger`.
+
+    Placed last in the pipeline, after the classifier and the fallback, so a
+    person asking for help is never lost to low confidence or a wrong guess.
+    The phrases that matched are added to the parse result as `danger_signals`.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"signals_file": str(DEFAULT_SIGNALS_FILE.relative_to(PROJECT_ROOT))}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.net = DangerNet(Path(config["signals_file"]))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DangerSignalOverride":
+        return cls(config)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._override(message)
+        return messages
+
+    def _override(self, message: Message) -> None:
+        matches = self.net.find(message.get(TEXT) or "")
+        if not matches:
+            return
+        message.set("danger_signals", [m.signal_id for m in matches], add_to_output=True)
+        predicted: Optional[Dict[Text, Any]] = message.get(INTENT)
+        if predicted and predicted.get("name") == DANGER_INTENT:
+            return
+        danger = {"name": DANGER_INTENT, "confidence": 1.0}
+        ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != DANGER_INTENT]
+        message.set(INTENT, danger, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [danger] + ranking, add_to_output=True)

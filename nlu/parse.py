@@ -1,0 +1,34 @@
+"""Parsing messages with a trained model, outside the Rasa server (for evaluation)."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterable, Iterator
+
+
+def parsed_lines(model: Path, lines: Iterable[str]) -> Iterator[Dict[str, Any]]:
+    """One result per line, with the model loaded once."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.getLogger("rasa").setLevel(logging.WARNING)
+    from rasa.core.agent import Agent  # imported here: loading Rasa takes seconds
+
+    agent = Agent.load(str(model))
+    loop = asyncio.new_event_loop()
+    try:
+        for line in lines:
+            text = line.rstrip("\n")
+            result = loop.run_until_complete(agent.parse_message(text))
+            intent = result.get("intent") or {}
+            yield {
+                "text": text,
+                "intent": intent.get("name"),
+                "confidence": intent.get("confidence"),
+                "entities": [
+                    {k: e[k] for k in ("entity", "value", "start", "end") if k in e}
+                    for e in result.get("entities") or []
+                ],
+            }
+    finally:
+        loop.close()

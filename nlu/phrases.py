@@ -1,0 +1,66 @@
+"""Phrase lists that campaign staff can read and write, matched on normalised text.
+
+A phrase is written as people would write it, with or without diacritics
+("bị giữ", "không cho * về"); `*` stands for up to three words in between.
+A phrase right after a negation ("không bị giữ", "chưa bị đánh") does not
+count, so "công ty không thu phí" does not look like a fee.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, List, Pattern, Tuple
+
+from nlu.normalise import NormalisedText, normalise, normalise_with_origin
+
+GAP = "*"
+MAX_GAP_WORDS = 3
+_NEGATED_BEFORE = re.compile(
+    r"(?:^|[\s,.;!?])(?:khong|chua|chang|cha|chu)(?: (?:he|co|tung|bao gio))? $"
+)
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    phrase: str
+    start: int
+    end: int
+    quote: str
+
+
+def compile_phrase(phrase: str) -> Pattern[str]:
+    """The regex for one phrase over normalised text, whole words only."""
+    parts = []
+    for chunk in phrase.split(GAP):
+        words = normalise(chunk).split()
+        if words:
+            parts.append(r"\s+".join(re.escape(w) for w in words))
+    if not parts:
+        raise ValueError(f"phrase {phrase!r} has no words")
+    gap = rf"(?:\s+\S+){{0,{MAX_GAP_WORDS}}}\s+"
+    return re.compile(r"(?<!\w)" + gap.join(parts) + r"(?!\w)")
+
+
+def is_negated(text: str, start: int) -> bool:
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 20):start]))
+
+
+class PhraseSet:
+    """A named list of phrases compiled once, matched many times."""
+
+    def __init__(self, phrases: Iterable[str], negatable: bool = True) -> None:
+        self.phrases: Tuple[str, ...] = tuple(phrases)
+        self.negatable = negatable
+        self._compiled = [(p, compile_phrase(p)) for p in self.phrases]
+
+    def find(self, text: "str | NormalisedText") -> List[PhraseMatch]:
+        normalised = text if isinstance(text, NormalisedText) else normalise_with_origin(text)
+        found = []
+        for phrase, pattern in self._compiled:
+            for match in pattern.finditer(normalised.text):
+                if self.negatable and is_negated(normalised.text, match.start()):
+                    continue
+                found.append(
+                    PhraseMatch(phrase, match.start(), match.end(), normalised.quote(match.start(), match.end()))
+                )
+        return sorted(found, key=lambda m: m.start)

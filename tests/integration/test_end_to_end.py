@@ -1,0 +1,166 @@
+"""The three real processes, started as `make run` starts them, talked to over HTTP."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+import pytest
+
+from bot.localrun import LocalAssistant, Ports
+from bot.store import user_key_for
+from conftest import ROOT, free_port
+
+SECRET = "test-secret-key"
+
+
+@pytest.fixture(scope="module")
+def assistant(trained_model, tmp_path_factory):
+    data = tmp_path_factory.mktemp("e2e")
+    content = data / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = LocalAssistant(
+        trained_model,
+        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
+        data_dir=data,
+        extra_env={
+            "CONTENT_DIR": str(content),
+            "APP_SECRET_KEY": SECRET,
+            "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+        },
+        log_dir=ROOT / "results" / "e2e-logs",
+    )
+    with running:
+        running.content = content
+        running.data = data
+        yield running
+
+
+def say(assistant, sender, message):
+    response = httpx.post(
+        f"http://127.0.0.1:{assistant.ports.rasa}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def new_sender():
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def test_danger_message_gets_111_and_113_and_the_hand_off_offer(assistant):
+    replies = say(assistant, new_sender(), "cuu e voi bi giu o cam")
+    reply = texts(replies)
+    assert "111" in reply and "113" in reply and "+84 981 84 84 84" in reply
+    assert reply.index("111") < reply.index("cán bộ đường dây nóng")
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_greeting_comes_with_menu_buttons(assistant):
+    replies = say(assistant, new_sender(), "chào bạn")
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "/check_job_offer" in payloads and "/start_quiz" in payloads
+
+
+def test_quiz_played_interrupted_by_danger_and_resumed(assistant):
+    sender = new_sender()
+    replies = say(assistant, sender, '/start_quiz{"quiz_id": "spot_fake_offer"}')
+    assert "Câu 1/" in texts(replies)
+    answer_buttons = replies[-1]["buttons"]
+    assert [b["title"] for b in answer_buttons][:3] == ["A", "B", "C"]
+
+    replies = say(assistant, sender, answer_buttons[0]["payload"])
+    assert ("Chính xác" in texts(replies)) or ("Chưa đúng" in texts(replies))
+    assert "Câu 2/" in texts(replies)
+
+    replies = say(assistant, sender, "ho thu ho chieu cua em roi 😭")
+    assert "111" in texts(replies) and "Câu" not in texts(replies)
+
+    replies = say(assistant, sender, "/start_quiz")
+    assert "Câu 2/" in texts(replies)
+
+
+def test_delete_my_data_leaves_nothing_about_the_sender(assistant):
+    sender = new_sender()
+    say(assistant, sender, '/start_quiz{"quiz_id": "spot_fake_offer"}')
+    say(assistant, sender, "a")
+    key = user_key_for(sender, SECRET)
+    assert rows_about(assistant, sender, key) > 0
+
+    replies = say(assistant, sender, "xoá hết dữ liệu của tôi")
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
+    replies = say(assistant, sender, "/affirm")
+    assert "Đã xoá" in texts(replies)
+    assert rows_about(assistant, sender, key) == 0
+
+
+def rows_about(assistant, sender, key):
+    with sqlite3.connect(assistant.data / "tracker.db") as tracker:
+        events = tracker.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
+    with sqlite3.connect(assistant.data / "app.db") as app:
+        tables = [r[0] for r in app.execute("select name from sqlite_master where type = 'table'")]
+        app_rows = sum(
+            app.execute(f"select count(*) from {table} where user_key = ?", (key,)).fetchone()[0]
+            for table in tables
+            if "user_key" in [c[1] for c in app.execute(f"pragma table_info({table})")]
+        )
+    return events + app_rows
+
+
+def test_edited_content_changes_the_next_reply_without_restart(assistant):
+    path = assistant.content / "messages" / "general.yml"
+    original = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(original.replace("Tạm biệt bạn 👋", "Hẹn gặp lại nhé 🌟"), encoding="utf-8")
+        time.sleep(1.5)
+        assert "Hẹn gặp lại nhé 🌟" in texts(say(assistant, new_sender(), "bye bye"))
+
+        path.write_text(original.replace("utter_goodbye:\n  text: |", "utter_goodbye:\n  text: {{ broken"), encoding="utf-8")
+        time.sleep(1.5)
+        reply = texts(say(assistant, new_sender(), "bye bye"))
+        assert "Hẹn gặp lại nhé 🌟" in reply
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def test_web_chat_page_and_proxy(assistant):
+    base = f"http://127.0.0.1:{assistant.ports.bot}"
+    assert httpx.get(f"{base}/health").status_code == 200
+    page = httpx.get(f"{base}/")
+    assert page.status_code == 200 and "width=device-width" in page.text and "/api/chat" in page.text
+    reply = httpx.post(f"{base}/api/chat", json={"sender": new_sender(), "message": "🆘"}, timeout=60)
+    assert "111" in texts(reply.json())
+    too_long = httpx.post(f"{base}/api/chat", json={"sender": new_sender(), "message": "a" * 6000})
+    assert too_long.status_code == 413
+    forged = httpx.post(f"{base}/api/chat", json={"sender": "<script>", "message": "hi"})
+    assert forged.status_code == 400
+
+
+def test_huge_and_strange_messages_get_an_answer(assistant):
+    for message in ["💥" * 3000, "\u200b", "x" * 20000, "<script>alert(1)</script>"]:
+        assert say(assistant, new_sender(), message), f"no reply to {message[:20]!r}"
+
+
+def test_parse_command_writes_one_json_line_per_message(trained_model):
+    lines = "cuu e voi bi giu o cam\nsdt duong day nong\ncó người rủ e sang cpc làm lương 1500$\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "parse", "--model", str(trained_model)],
+        input=lines, capture_output=True, text=True, cwd=ROOT, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    parsed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [p["text"] for p in parsed] == lines.splitlines()
+    assert parsed[0]["intent"] == "report_danger" and parsed[0]["confidence"] == 1.0
+    entities = {(e["entity"], e["value"]) for e in parsed[2]["entities"]}
+    assert ("country", "Campuchia") in entities and ("salary", "1500$") in entities

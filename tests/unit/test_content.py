@@ -1,0 +1,103 @@
+import os
+import shutil
+import time
+
+import pytest
+
+from bot.content import LiveContent
+from bot.content.check import check_project_content
+from bot.service import render_response
+from conftest import ROOT
+
+
+@pytest.fixture
+def content_copy(tmp_path):
+    copy = tmp_path / "content"
+    shutil.copytree(ROOT / "content", copy)
+    return copy
+
+
+def problems_in(directory):
+    return [str(p) for p in check_project_content(directory)]
+
+
+def line_of(path, text):
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_project_content_is_valid():
+    assert problems_in(ROOT / "content") == []
+
+
+def test_yaml_syntax_error_names_file_and_line(content_copy):
+    path = content_copy / "messages" / "general.yml"
+    text = path.read_text(encoding="utf-8").replace("utter_thank:\n", "utter_thank:\n  text: a: b\n")
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "text: a: b")
+    assert [p for p in problems_in(content_copy) if "YAML" in p][0].startswith(f"{path}:{line}:")
+
+
+def test_unknown_field_names_its_line(content_copy):
+    path = content_copy / "messages" / "general.yml"
+    text = path.read_text(encoding="utf-8").replace("utter_goodbye:\n", "utter_goodbye:\n  colour: red\n")
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "colour: red")
+    assert any(p.startswith(f"{path}:{line}:") and "colour" in p for p in problems_in(content_copy))
+
+
+def test_hotline_without_source_is_refused(content_copy):
+    path = content_copy / "hotlines.yml"
+    text = path.read_text(encoding="utf-8")
+    first_source = text.index("    source:")
+    end = text.index("\n", first_source)
+    path.write_text(text[:first_source] + text[end + 1:], encoding="utf-8")
+    assert any(str(path) in p and "'source'" in p for p in problems_in(content_copy))
+
+
+def test_duplicate_id_is_refused(content_copy):
+    path = content_copy / "hotlines.yml"
+    text = path.read_text(encoding="utf-8").replace("  - id: police\n", "  - id: trafficking\n")
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "id: trafficking") and [
+        i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "id: trafficking" in l
+    ][1]
+    assert any(p.startswith(f"{path}:{line}:") and "trùng" in p for p in problems_in(content_copy))
+
+
+def test_template_with_unknown_variable_is_refused(content_copy):
+    path = content_copy / "messages" / "general.yml"
+    text = path.read_text(encoding="utf-8").replace("Tạm biệt bạn", "Tạm biệt {{ user_name }}")
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "utter_goodbye:")
+    assert any(p.startswith(f"{path}:{line}:") and "user_name" in p for p in problems_in(content_copy))
+
+
+def test_response_used_by_dialogue_but_missing_is_refused(content_copy):
+    path = content_copy / "messages" / "general.yml"
+    text = path.read_text(encoding="utf-8").replace("utter_thank:", "utter_thanks:")
+    path.write_text(text, encoding="utf-8")
+    problems = problems_in(content_copy)
+    assert any("'utter_thank'" in p and "thiếu" in p for p in problems)
+    assert any("'utter_thanks'" in p and "không được dùng" in p for p in problems)
+
+
+def test_nlg_falls_back_instead_of_sending_nothing():
+    content = LiveContent(ROOT / "content")
+    reply = render_response(content, {"response": "utter_does_not_exist", "channel": {"name": "rest"}})
+    assert "111" in reply["text"]
+
+
+def test_saved_edit_is_live_and_broken_edit_keeps_last_good(content_copy, monkeypatch):
+    monkeypatch.setattr("bot.content.live.RECHECK_SECONDS", 0)
+    live = LiveContent(content_copy)
+    path = content_copy / "messages" / "general.yml"
+    original = path.read_text(encoding="utf-8")
+
+    path.write_text(original.replace("Tạm biệt bạn 👋", "Hẹn gặp lại 🌟"), encoding="utf-8")
+    os.utime(path, (time.time() + 1, time.time() + 1))
+    assert live.templates.render("utter_goodbye", "rest", {}, {})["text"].startswith("Hẹn gặp lại 🌟")
+
+    path.write_text(original.replace("utter_goodbye:\n  text: |", "utter_goodbye:\n  text: {{ broken"), encoding="utf-8")
+    os.utime(path, (time.time() + 2, time.time() + 2))
+    assert live.templates.render("utter_goodbye", "rest", {}, {})["text"].startswith("Hẹn gặp lại 🌟")
+    assert live.last_problems

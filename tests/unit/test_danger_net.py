@@ -1,0 +1,52 @@
+import pytest
+
+from nlu.danger import DangerNet
+
+
+@pytest.fixture(scope="module")
+def net():
+    return DangerNet()
+
+
+@pytest.mark.parametrize(
+    "message, signal",
+    [
+        ("cuu e voi bi giu o cam", "held"),
+        ("Cứu em với, em bị nhốt ở Campuchia", "held"),
+        ("ho ko cho e ve nuoc", "held"),
+        ("bọn nó thu hộ chiếu của em rồi", "documents_taken"),
+        ("em bi danh vi ko du chi tieu", "violence"),
+        ("cty đòi 3000$ tiền chuộc mới thả", "ransom"),
+        ("🆘", "escape"),
+        ("lam sao de tron ra dc", "escape"),
+        ("anh trai e mất liên lạc từ khi sang cpc", "missing"),
+    ],
+)
+def test_danger_messages_are_caught(net, message, signal):
+    assert signal in {m.signal_id for m in net.find(message)}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "em không bị giữ đâu, chỉ hỏi thôi",
+        "nghiên cứu thị trường việc làm",
+        "ban sáng em đi phỏng vấn",
+        "tuyển nhân viên cskh lương 15tr",
+        "mua bán người là gì",
+        "công ty không giữ hộ chiếu của nhân viên",
+    ],
+)
+def test_ordinary_messages_are_not_danger(net, message):
+    assert net.find(message) == []
+
+
+def test_a_broken_edit_keeps_the_last_good_signals(tmp_path, monkeypatch):
+    signals = tmp_path / "danger_signals.yml"
+    signals.write_text("signals:\n  - id: held\n    title: Bị giữ\n    phrases: [bị giữ]\n", encoding="utf-8")
+    net = DangerNet(signals)
+    signals.write_text("signals: [ this is not: valid", encoding="utf-8")
+    monkeypatch.setattr("nlu.danger.RECHECK_SECONDS", 0)
+    import os
+    os.utime(signals, (1, 1))
+    assert [m.signal_id for m in net.find("em bị giữ")] == ["held"]

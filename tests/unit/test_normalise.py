@@ -1,0 +1,58 @@
+import unicodedata
+
+import pytest
+
+from nlu.normalise import fold, normalise, normalise_with_origin
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("Cứu em với", "cuu em voi"),
+        ("cuu e vs", "cuu em voi"),
+        ("ĐƯỢC KHÔNG", "duoc khong"),
+        ("đc ko", "duoc khong"),
+        ("Ko cần KN, ib sđt", "khong can kinh nghiem, nhan tin so dien thoai"),
+        ("lương 15tr/tháng", "luong 15 trieu/thang"),
+        ("15 củ", "15 trieu"),
+        ("500k/ngày", "500 nghin/ngay"),
+        ("bị giữ ở Cam 😭", "bi giu o cam khoc"),
+        ("🆘🆘", "sos sos"),
+        ("  nhiều   khoảng   trắng  ", "nhieu khoang trang"),
+    ],
+)
+def test_normalise_reads_text_as_people_type_it(typed, expected):
+    assert normalise(typed) == expected
+
+
+def test_k_after_a_number_is_thousand_and_alone_is_no():
+    assert normalise("500 k") == "500 nghin"
+    assert normalise("k đi đâu") == "khong di dau"
+
+
+def test_decomposed_input_is_composed_first():
+    decomposed = unicodedata.normalize("NFD", "Việt Nam")
+    assert normalise(decomposed) == "viet nam"
+
+
+def test_fold_keeps_length_of_composed_text():
+    text = "Đài Loan, Hàn Quốc, Miến Điện"
+    assert len(fold(text)) == len(text)
+    assert fold(text) == "dai loan, han quoc, mien dien"
+
+
+def test_origin_quotes_the_users_own_words():
+    normalised = normalise_with_origin("Họ KO cho e về 😭")
+    start = normalised.text.index("khong cho em ve")
+    end = start + len("khong cho em ve")
+    assert normalised.quote(start, end) == "KO cho e về"
+
+
+@pytest.mark.parametrize(
+    "strange",
+    ["", "   ", "\u200b\u200d", "💥" * 1000, "a" * 100_000, "\x00\x01", "👨‍👩‍👧"],
+    ids=["empty", "spaces", "invisible", "emoji-flood", "100k-chars", "control", "zwj-family"],
+)
+def test_strange_input_does_not_break_normalisation(strange):
+    result = normalise_with_origin(strange)
+    assert len(result.text) == len(result.origin)

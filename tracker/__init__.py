@@ -1,0 +1,1 @@
+"""Rasa-side storage: the tracker store that can forget a user."""

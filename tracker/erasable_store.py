@@ -1,0 +1,56 @@
+"""Rasa's SQL tracker store, configured by one URL, and able to forget a user.
+
+`endpoints.yml` names this class; the URL comes from TRACKER_STORE_URL
+(SQLite under var/ by default, PostgreSQL in production).
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Optional, Text
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.engine import make_url
+
+from actions.names import ACTION_DELETE_MY_DATA
+
+DEFAULT_URL = "sqlite:///var/tracker.db"
+
+
+def erasure_requested(tracker: DialogueStateTracker) -> bool:
+    """Did the turn being saved run the deletion action?"""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == ACTION_DELETE_MY_DATA:
+            return True
+    return False
+
+
+class ErasableSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, domain=None, host: Optional[Text] = None, event_broker=None, **kwargs: Any) -> None:
+        url = make_url(os.environ.get("TRACKER_STORE_URL", DEFAULT_URL))
+        super().__init__(
+            domain=domain,
+            dialect=url.drivername,
+            host=url.host,
+            port=url.port,
+            db=url.database,
+            username=url.username,
+            password=url.password,
+            event_broker=event_broker,
+            query=dict(url.query) or None,
+            **kwargs,
+        )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if erasure_requested(tracker):
+            await self.erase(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    async def erase(self, sender_id: Text) -> None:
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
