@@ -53,7 +53,7 @@ class ActionStartQuiz(Action):
         if chosen not in book.quizzes:
             dispatcher.utter_message(
                 response="utter_quiz_menu",
-                buttons=[{"title": q.title, "payload": payload("start_quiz", quiz_id=q.id)} for q in book.quizzes.values()],
+                buttons=[{"title": q.button, "payload": payload("start_quiz", quiz_id=q.id)} for q in book.quizzes.values()],
             )
             return []
         quiz = book.quizzes[chosen]

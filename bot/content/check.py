@@ -41,7 +41,10 @@ def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
 def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     templates, problems = load_templates(directory)
     if problems.unreadable:
-        return problems
+        for quiz in templates.content.quizzes.values():
+        if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
+            problems.add(quiz.path, quiz.line, f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}")
+    return problems
     messages = templates.content.messages
     used = responses_used_by_dialogue(root)
     for name, where in sorted(used.items()):
@@ -64,4 +67,7 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                     message.path, message.line,
                     f"nút '{button.title}' của '{name}' dài {len(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
                 )
+    for quiz in templates.content.quizzes.values():
+        if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
+            problems.add(quiz.path, quiz.line, f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}")
     return problems

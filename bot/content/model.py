@@ -158,8 +158,11 @@ class QuizQuestion:
 class Quiz:
     id: str
     title: str
+    button: str
     intro: str
     questions: Tuple[QuizQuestion, ...]
+    path: Optional[Path] = None
+    line: int = 1
 
     def question(self, question_id: str) -> QuizQuestion:
         return next(q for q in self.questions if q.id == question_id)
@@ -250,7 +253,7 @@ def read_signs(data: Any, path: Path, content: Content, problems: Problems) -> N
                 content.signs[item["id"]] = WarningSign(**{k: item[k] for k in SIGN_FIELDS})
 
 
-QUIZ_FIELDS = {"id": TEXT, "title": TEXT, "intro": TEXT, "questions": LIST}
+QUIZ_FIELDS = {"id": TEXT, "title": TEXT, "button": TEXT, "intro": TEXT, "questions": LIST}
 QUESTION_FIELDS = {"id": TEXT, "question": TEXT, "options": LIST, "answer": TEXT, "explanation": TEXT, "source": TEXT}
 OPTION_FIELDS = {"id": TEXT, "text": TEXT}
 
@@ -267,7 +270,9 @@ def read_quiz(data: Any, path: Path, content: Content, problems: Problems) -> No
         if question and _unique(question.id, seen, path, item.line, problems):
             seen[question.id] = question
             questions.append(question)
-    content.quizzes[data["id"]] = Quiz(data["id"], data["title"], data["intro"], tuple(questions))
+    content.quizzes[data["id"]] = Quiz(
+        data["id"], data["title"], data["button"], data["intro"], tuple(questions), path, data.line_of("button")
+    )
 
 
 def _read_question(item: Any, path: Path, line: int, problems: Problems) -> Optional[QuizQuestion]:

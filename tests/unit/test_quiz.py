@@ -14,7 +14,7 @@ def question(qid, answer="b"):
 
 @pytest.fixture
 def book(tmp_path):
-    quiz = Quiz("demo", "Demo", "Giới thiệu", (question("q1"), question("q2", "a"), question("q3", "c")))
+    quiz = Quiz("demo", "Demo", "Demo", "Giới thiệu", (question("q1"), question("q2", "a"), question("q3", "c")))
     return QuizBook(Database(f"sqlite:///{tmp_path / 'app.db'}"), {"demo": quiz}, random.Random(7))
 
 
