@@ -19,7 +19,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.service import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(Settings.from_env()), host=args.host, port=args.port, log_level="info")
+    # ws="none": Rasa pins websockets 10, which uvicorn's websocket support no
+    # longer imports; the bot service speaks plain HTTP (and server-sent events).
+    uvicorn.run(create_app(Settings.from_env()), host=args.host, port=args.port, log_level="info", ws="none")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Any, Dict, Iterable, Iterator
 
@@ -11,8 +12,13 @@ from typing import Any, Dict, Iterable, Iterator
 def parsed_lines(model: Path, lines: Iterable[str]) -> Iterator[Dict[str, Any]]:
     """One result per line, with the model loaded once."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    logging.getLogger("rasa").setLevel(logging.WARNING)
+    # Results go to stdout, one JSON object a line: logs go to stderr, and at
+    # warning level, because Rasa's debug lines would print the users' text.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
     from rasa.core.agent import Agent  # imported here: loading Rasa takes seconds
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
 
     agent = Agent.load(str(model))
     loop = asyncio.new_event_loop()

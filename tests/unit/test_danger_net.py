@@ -50,3 +50,14 @@ def test_a_broken_edit_keeps_the_last_good_signals(tmp_path, monkeypatch):
     import os
     os.utime(signals, (1, 1))
     assert [m.signal_id for m in net.find("em bị giữ")] == ["held"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nạn nhân bị ép đi lừa đảo có bị bỏ tù không",
+        "quyền của nạn nhân khi được giải cứu về nước",
+    ],
+)
+def test_questions_about_victims_are_not_a_person_in_danger(net, question):
+    assert net.find(question) == []
