@@ -161,6 +161,6 @@ def test_parse_command_writes_one_json_line_per_message(trained_model):
     )
     parsed = [json.loads(line) for line in result.stdout.splitlines()]
     assert [p["text"] for p in parsed] == lines.splitlines()
-    assert parsed[0]["intent"] == "report_danger" and parsed[0]["confidence"] == 1.0
+    assert parsed[0]["intent"] == "report_danger" and parsed[0]["confidence"] > 0.9
     entities = {(e["entity"], e["value"]) for e in parsed[2]["entities"]}
     assert ("country", "Campuchia") in entities and ("salary", "1500$") in entities
