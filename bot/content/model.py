@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from bot.content.yamlfile import Mapping, Sequence, YamlFileError, load
+from bot.content.yamlfile import Mapping, Sequence, YamlFileError, load, swallowed_hashtags
 from nlu.phrases import PhraseSet
 
 
@@ -377,5 +377,7 @@ def read_content(directory: Path) -> Tuple[Content, Problems]:
             problems.add(error.path, error.line, error.message)
             problems.unreadable.append(path)
             continue
+        for line in swallowed_hashtags(path):
+            problems.add(path, line, "phần từ dấu # trở đi sẽ bị bỏ mất (YAML coi là ghi chú): đặt cả câu trong ngoặc kép")
         reader(data, path, content, problems)
     return content, problems

@@ -6,6 +6,7 @@ campaign staff need both: "messages/chao.yml:12: ...".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
@@ -71,6 +72,17 @@ class YamlFileError(Exception):
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+# An unquoted value followed by " #word": YAML reads the hashtag as a comment
+# and silently drops it ("Trợ lý #Mắcbẫytộiphạmlừađảo" becomes "Trợ lý").
+_SWALLOWED_HASHTAG = re.compile(r"""^\s*(?:- )?[\w-]+:\s+[^\s"'|>\[{#&*!%@`][^#]*\s#\w""")
+
+
+def swallowed_hashtags(path: Path) -> List[int]:
+    """Lines where a hashtag would vanish as a YAML comment."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return [number for number, line in enumerate(lines, 1) if _SWALLOWED_HASHTAG.match(line)]
 
 
 def load(path: Path) -> Any:

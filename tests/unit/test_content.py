@@ -101,3 +101,11 @@ def test_saved_edit_is_live_and_broken_edit_keeps_last_good(content_copy, monkey
     os.utime(path, (time.time() + 2, time.time() + 2))
     assert live.templates.render("utter_goodbye", "rest", {}, {})["text"].startswith("Hẹn gặp lại 🌟")
     assert live.last_problems
+
+
+def test_hashtag_that_yaml_would_drop_is_reported(content_copy):
+    path = content_copy / "webchat.yml"
+    text = path.read_text(encoding="utf-8").replace('title: "Trợ lý #Mắcbẫytộiphạmlừađảo"', "title: Trợ lý #Mắcbẫytộiphạmlừađảo")
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "title: Trợ lý #")
+    assert any(p.startswith(f"{path}:{line}:") and "ngoặc kép" in p for p in problems_in(content_copy))
