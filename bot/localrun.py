@@ -159,6 +159,8 @@ def _interrupt(*_signal_args) -> None:
 
 def run_until_interrupted(model: Path) -> None:
     assistant = LocalAssistant(model)
+    # Both, explicitly: a shell starting us in the background ignores SIGINT.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         assistant.start()
