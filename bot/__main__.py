@@ -53,6 +53,43 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _offer_checker():
+    from bot.content import load_templates
+    from bot.offers import OfferChecker
+
+    templates, problems = load_templates(Settings.from_env().content_dir)
+    if problems:
+        raise SystemExit("\n".join(str(p) for p in problems))
+    return OfferChecker(templates.content), templates
+
+
+def cmd_check_offer(args: argparse.Namespace) -> int:
+    from bot.offers.reply import verdict_for_person
+
+    checker, templates = _offer_checker()
+    if args.jsonl:
+        for line in sys.stdin:
+            if line.strip():
+                print(json.dumps(checker.check(json.loads(line)["text"]).as_json(), ensure_ascii=False))
+        return 0
+    verdict = checker.check(sys.stdin.read())
+    if args.json:
+        print(json.dumps(verdict.as_json(), ensure_ascii=False, indent=2))
+    else:
+        print(verdict_for_person(templates, verdict, channel="cli"))
+    return 0
+
+
+def cmd_eval_offers(args: argparse.Namespace) -> int:
+    from bot.offers.evaluation import evaluate, read_labelled, report
+
+    checker, _ = _offer_checker()
+    rows = read_labelled(Path(f) for f in args.files)
+    print(report(evaluate(checker, rows), f"Full texts ({len(rows)})"))
+    print(report(evaluate(checker, rows, limit=args.truncate), f"Every text cut to its first {args.truncate} characters"))
+    return 0
+
+
 def cmd_quiz_stats(args: argparse.Namespace) -> int:
     from bot.content import load_templates
     from bot.quiz import QuizBook
@@ -89,6 +126,17 @@ def build_parser() -> argparse.ArgumentParser:
     check = content.add_parser("check", help="check content/ and name the file and line of every mistake")
     check.add_argument("dir", nargs="?", default=str(ROOT / "content"))
     check.set_defaults(handler=cmd_content_check)
+
+    check_offer = commands.add_parser("check-offer", help="check a job offer read from stdin")
+    output = check_offer.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="the verdict as one JSON object")
+    output.add_argument("--jsonl", action="store_true", help="JSON Lines in (each with \"text\"), one result per line out")
+    check_offer.set_defaults(handler=cmd_check_offer)
+
+    eval_offers = commands.add_parser("eval-offers", help="recall and false alarms on labelled offers (JSON Lines)")
+    eval_offers.add_argument("files", nargs="+")
+    eval_offers.add_argument("--truncate", type=int, default=160, help="also evaluate every text cut to N characters")
+    eval_offers.set_defaults(handler=cmd_eval_offers)
 
     quiz = commands.add_parser("quiz", help="quizzes").add_subparsers(dest="action", required=True)
     stats = quiz.add_parser("stats", help="starts, completions, scores and per-question results")

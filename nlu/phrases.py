@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, List, Pattern, Tuple
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Pattern, Tuple
 
 from nlu.normalise import NormalisedText, normalise, normalise_with_origin
 
@@ -41,6 +43,27 @@ def compile_phrase(phrase: str) -> Pattern[str]:
     return re.compile(r"(?<!\w)" + gap.join(parts) + r"(?!\w)")
 
 
+@lru_cache(maxsize=1)
+def homographs() -> Dict[str, Tuple[str, ...]]:
+    """Folded word -> following words that make it a different word."""
+    table = {}
+    for line in (Path(__file__).parent / "homographs.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, followers = line.split("\t")
+            table[word] = tuple(followers.split())
+    return table
+
+
+def is_another_word(text: str, end: int) -> bool:
+    """'lao' in 'lao dong' (labour) is not Laos."""
+    last = text[:end].rsplit(" ", 1)[-1]
+    followers = homographs().get(last)
+    if not followers:
+        return False
+    following = text[end:end + 12].split()
+    return bool(following) and following[0].strip(",.") in followers
+
+
 def is_negated(text: str, start: int) -> bool:
     return bool(_NEGATED_BEFORE.search(text[max(0, start - 20):start]))
 
@@ -59,6 +82,8 @@ class PhraseSet:
         for phrase, pattern in self._compiled:
             for match in pattern.finditer(normalised.text):
                 if self.negatable and is_negated(normalised.text, match.start()):
+                    continue
+                if is_another_word(normalised.text, match.end()):
                     continue
                 found.append(
                     PhraseMatch(phrase, match.start(), match.end(), normalised.quote(match.start(), match.end()))

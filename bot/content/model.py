@@ -132,7 +132,54 @@ class WarningSign:
     title: str
     explanation: str
     advice: str
+    weight: float
+    patterns: PhraseSet
     source: str
+
+
+@dataclass(frozen=True)
+class Reassurance:
+    id: str
+    title: str
+    weight: float
+    patterns: PhraseSet
+
+
+@dataclass(frozen=True)
+class Combination:
+    signs: Tuple[str, ...]
+    bonus: float
+
+
+@dataclass(frozen=True)
+class FollowUpQuestion:
+    id: str
+    unless: str
+    text: str
+    effects: Dict[str, float]
+
+
+@dataclass(frozen=True)
+class OfferSettings:
+    """content/offer_checker.yml: thresholds and word lists of the offer checker."""
+
+    high: float
+    medium: float
+    minimum_words: int
+    pay: Dict[str, float]
+    exchange: Dict[str, float]
+    places: Dict[str, PhraseSet]
+    going_words: Tuple[str, ...]
+    past_words: PhraseSet
+    jobs: Dict[str, PhraseSet]
+    brands: PhraseSet
+    brand_job_words: PhraseSet
+    foreign_phone_codes: Tuple[str, ...]
+    offer_words: PhraseSet
+    reassurances: Tuple[Reassurance, ...]
+    combinations: Tuple[Combination, ...]
+    max_questions: int
+    questions: Tuple[FollowUpQuestion, ...]
 
 
 @dataclass(frozen=True)
@@ -176,6 +223,7 @@ class Content:
     signs: Dict[str, WarningSign] = field(default_factory=dict)
     quizzes: Dict[str, Quiz] = field(default_factory=dict)
     webchat: Dict[str, str] = field(default_factory=dict)
+    offer_settings: Optional[OfferSettings] = None
 
 
 # --- readers, one per kind of file -------------------------------------------------
@@ -243,14 +291,81 @@ def read_faq(data: Any, path: Path, content: Content, problems: Problems) -> Non
                 )
 
 
-SIGN_FIELDS = {"id": TEXT, "title": TEXT, "explanation": TEXT, "advice": TEXT, "source": TEXT}
+SIGN_FIELDS = {
+    "id": TEXT, "title": TEXT, "explanation": TEXT, "advice": TEXT, "weight": NUMBER, "patterns": LIST,
+    "source": TEXT,
+}
 
 
 def read_signs(data: Any, path: Path, content: Content, problems: Problems) -> None:
     for item, line in _entries(data, "signs", path, problems):
         if check_fields(item, SIGN_FIELDS, path, line, problems, f"dấu hiệu '{item.get('id', '?')}'"):
             if _unique(item["id"], content.signs, path, line, problems):
-                content.signs[item["id"]] = WarningSign(**{k: item[k] for k in SIGN_FIELDS})
+                content.signs[item["id"]] = WarningSign(
+                    item["id"], item["title"], item["explanation"], item["advice"], float(item["weight"]),
+                    _phrases(item["patterns"], path, problems), item["source"],
+                )
+
+
+OFFER_FIELDS = {
+    "risk_levels": Field(dict, kind_name="nhóm high/medium"), "minimum_words": NUMBER,
+    "pay": Field(dict, kind_name="nhóm mức lương"), "exchange": Field(dict, kind_name="nhóm tỷ giá"),
+    "places": Field(dict, kind_name="nhóm nơi làm"), "jobs": Field(dict, kind_name="nhóm loại việc"),
+    "brands": LIST, "brand_job_words": LIST, "foreign_phone_codes": LIST, "offer_words": LIST,
+    "reassurances": LIST, "combinations": LIST, "max_questions": NUMBER, "questions": LIST,
+}
+PLACE_FIELDS = {"risky": LIST, "transit": LIST, "labour_export": LIST, "going_words": LIST, "past_words": LIST}
+EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, **SOURCED}
+REASSURANCE_FIELDS = {"id": TEXT, "title": TEXT, "weight": NUMBER, "patterns": LIST}
+COMBINATION_FIELDS = {"signs": LIST, "bonus": NUMBER}
+# Keys are if_yes/if_no: bare yes/no are booleans in YAML 1.1.
+QUESTION_EFFECTS = ("yes", "no", "unknown")
+FOLLOW_UP_FIELDS = {"id": TEXT, "unless": TEXT, "text": TEXT, **{f"if_{k}": NUMBER for k in QUESTION_EFFECTS}}
+
+
+def read_offer_checker(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    what = "cài đặt trình kiểm tra tin"
+    if not check_fields(data, OFFER_FIELDS, path, 1, problems, what):
+        return
+    places, levels = data["places"], data["risk_levels"]
+    usable = check_fields(places, PLACE_FIELDS, path, data.line_of("places"), problems, "'places'")
+    usable &= check_fields(data["exchange"], EXCHANGE_FIELDS, path, data.line_of("exchange"), problems, "'exchange'")
+    usable &= check_fields(levels, {"high": NUMBER, "medium": NUMBER}, path, data.line_of("risk_levels"), problems, "'risk_levels'")
+    reassurances = [
+        Reassurance(r["id"], r["title"], float(r["weight"]), _phrases(r["patterns"], path, problems))
+        for r, line in _items(data["reassurances"]) if check_fields(r, REASSURANCE_FIELDS, path, line, problems, "'reassurances'")
+    ]
+    combinations = [
+        Combination(tuple(c["signs"]), float(c["bonus"]))
+        for c, line in _items(data["combinations"]) if check_fields(c, COMBINATION_FIELDS, path, line, problems, "'combinations'")
+    ]
+    questions = [
+        FollowUpQuestion(q["id"], q["unless"], q["text"], {k: float(q[f"if_{k}"]) for k in QUESTION_EFFECTS})
+        for q, line in _items(data["questions"]) if check_fields(q, FOLLOW_UP_FIELDS, path, line, problems, "câu hỏi thêm")
+    ]
+    if not usable:
+        return
+    content.offer_settings = OfferSettings(
+        high=float(levels["high"]), medium=float(levels["medium"]), minimum_words=int(data["minimum_words"]),
+        pay={k: float(v) for k, v in data["pay"].items()},
+        exchange={k: float(data["exchange"][k]) for k in ("usd", "yen")},
+        places={k: _phrases(places[k], path, problems) for k in ("risky", "transit", "labour_export")},
+        going_words=tuple(str(w) for w in places["going_words"]),
+        past_words=_phrases(places["past_words"], path, problems),
+        jobs={k: _phrases(v, path, problems) for k, v in data["jobs"].items()},
+        brands=_phrases(data["brands"], path, problems),
+        brand_job_words=_phrases(data["brand_job_words"], path, problems),
+        foreign_phone_codes=tuple(str(c) for c in data["foreign_phone_codes"]),
+        offer_words=_phrases(data["offer_words"], path, problems),
+        reassurances=tuple(reassurances), combinations=tuple(combinations),
+        max_questions=int(data["max_questions"]), questions=tuple(questions),
+    )
+
+
+def _items(items: Any):
+    if isinstance(items, Sequence):
+        for index, item in enumerate(items):
+            yield item, items.line_of(index)
 
 
 QUIZ_FIELDS = {"id": TEXT, "title": TEXT, "button": TEXT, "intro": TEXT, "questions": LIST}
@@ -359,6 +474,7 @@ def reader_for(relative: Path) -> Optional[Reader]:
         "warning_signs.yml": read_signs,
         "danger_signals.yml": read_danger_signals,
         "webchat.yml": read_webchat,
+        "offer_checker.yml": read_offer_checker,
     }.get(relative.as_posix())
 
 

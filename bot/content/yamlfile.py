@@ -85,6 +85,21 @@ def swallowed_hashtags(path: Path) -> List[int]:
     return [number for number, line in enumerate(lines, 1) if _SWALLOWED_HASHTAG.match(line)]
 
 
+# PyYAML's most common complaints, said so that campaign staff can act on them.
+_HINTS = {
+    "mapping values are not allowed here": "có dấu ':' giữa câu; đặt cả câu trong ngoặc kép",
+    "found character '\\t' that cannot start any token": "có ký tự Tab; thụt lề bằng dấu cách",
+    "could not find expected ':'": "thiếu dấu ':' sau tên trường, hoặc thụt lề sai",
+    "did not find expected key": "thụt lề sai hoặc thiếu dấu '-' trước một mục",
+    "found unexpected end of stream": "thiếu dấu ngoặc kép đóng",
+}
+
+
+def _explain(problem: str) -> str:
+    hint = next((text for english, text in _HINTS.items() if english in problem), None)
+    return f"{hint} ({problem})" if hint else problem
+
+
 def load(path: Path) -> Any:
     """Parse one file; a syntax error becomes a YamlFileError with its line."""
     try:
@@ -92,6 +107,6 @@ def load(path: Path) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        raise YamlFileError(path, line, f"lỗi cú pháp YAML: {error.problem or error}") from None
+        raise YamlFileError(path, line, f"lỗi cú pháp YAML: {_explain(str(error.problem or error))}") from None
     except UnicodeDecodeError:
         raise YamlFileError(path, 1, "tệp không phải văn bản UTF-8: hãy lưu lại với mã hoá UTF-8") from None

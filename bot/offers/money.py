@@ -1,0 +1,115 @@
+"""Pay as people write it, turned into đồng per month.
+
+"8-10 triệu", "15tr", "15 củ", "500k/ngày", "1.200 USD", "1500$", "2k đô",
+"lương nghìn đô", "150.000 yên/tháng": the text is normalised first
+(nlu.normalise: "15tr" -> "15 trieu", "2k đô" -> "2 nghin do"), so the
+patterns here only see folded, expanded words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional
+
+from nlu.normalise import NormalisedText
+
+_NUMBER = r"\d+(?:[.,]\d+)*"
+_MULTIPLIERS = {"trieu": 1_000_000, "nghin": 1_000, "ngan": 1_000, "ty": 1_000_000_000}
+_CURRENCIES = {
+    "usdt": "usd", "usd": "usd", "$": "usd", "do la": "usd", "dola": "usd", "dollar": "usd", "do": "usd",
+    "vnd": "vnd", "dong": "vnd", "yen": "yen", "man": "man",
+}
+_PERIODS = {
+    "thang": "month", "th": "month", "ngay": "day", "gio": "hour", "h": "hour", "tuan": "week", "nam": "year",
+    "chuyen": "piece", "don": "piece", "bai": "piece", "chiec": "piece", "luot": "piece", "san pham": "piece",
+    "video": "piece", "nhiem vu": "piece",
+}
+_ALT = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+
+_AMOUNT = re.compile(
+    rf"(?<![\w.,])(?P<low>{_NUMBER})(?:\s*(?:-|–|~|den|toi)\s*(?P<high>{_NUMBER}))?"
+    rf"\s*(?P<mult>{_ALT(_MULTIPLIERS)})?\s*(?P<cur>{_ALT(_CURRENCIES)})?(?!\w)"
+)
+_DOLLAR_FIRST = re.compile(rf"\$\s*(?P<low>{_NUMBER})")
+# Amounts written in words: "lương nghìn đô", "vài nghìn đô", "hàng chục triệu".
+_WORDS = {
+    r"(?:vai|may) (?:nghin|ngan) (?:do|usd|\$)": 2_000 * 1.0,
+    r"(?:ca |mot )?(?:nghin|ngan) (?:do|usd|\$)": 1_000 * 1.0,
+}
+_WORDS_VND = {r"hang chuc trieu": 20_000_000, r"hang tram trieu": 200_000_000}
+_PERIOD_AFTER = re.compile(rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)")
+
+
+@dataclass(frozen=True)
+class Pay:
+    """One amount of pay found in an offer."""
+
+    quote: str               # the offer's own words
+    low_vnd: float            # per period, in đồng
+    high_vnd: float
+    period: str               # month, day, hour, week, year, piece
+    monthly_vnd: Optional[float]  # the high end per month; None when paid per piece
+
+
+def parse_number(text: str) -> float:
+    """Vietnamese style: "1.500" is 1500, "7,8" is 7.8, "5.250.000" is 5250000."""
+    groups = re.split(r"[.,]", text)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+        return float("".join(groups))
+    return float(groups[0] + "." + "".join(groups[1:])) if len(groups) > 1 else float(text)
+
+
+def _period_after(text: str, end: int) -> str:
+    match = _PERIOD_AFTER.match(text[end:end + 25])
+    return _PERIODS[match.group("period")] if match else "month"
+
+
+def _monthly(value: float, period: str, days_per_month: float, hours_per_day: float) -> Optional[float]:
+    factor = {"month": 1, "day": days_per_month, "hour": days_per_month * hours_per_day, "week": 4.33, "year": 1 / 12}
+    return value * factor[period] if period in factor else None
+
+
+def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month: float = 26,
+             hours_per_day: float = 8) -> List[Pay]:
+    """Every amount of money in the text that comes with a unit."""
+    text = normalised.text
+    found: List[Pay] = []
+    taken: List[range] = []
+
+    def add(start: int, end: int, low: float, high: float) -> None:
+        if any(start in span for span in taken):
+            return
+        taken.append(range(start, end))
+        period = _period_after(text, end)
+        found.append(Pay(normalised.quote(start, end), low, high, period,
+                         _monthly(high, period, days_per_month, hours_per_day)))
+
+    for pattern, usd in _WORDS.items():
+        # Not "2 nghìn đô": that is a number with its units, read below.
+        for match in re.finditer(rf"(?<!\d )(?<!\w){pattern}(?!\w)", text):
+            add(match.start(), match.end(), usd * rates["usd"], usd * rates["usd"])
+    for pattern, vnd in _WORDS_VND.items():
+        for match in re.finditer(rf"(?<!\w){pattern}(?!\w)", text):
+            add(match.start(), match.end(), vnd, vnd)
+    for match in _DOLLAR_FIRST.finditer(text):
+        value = parse_number(match.group("low")) * rates["usd"]
+        add(match.start(), match.end(), value, value)
+    for match in _AMOUNT.finditer(text):
+        multiplier, currency = match.group("mult"), match.group("cur")
+        if not multiplier and not currency:
+            continue
+        scale = _MULTIPLIERS.get(multiplier, 1) * _currency_rate(currency, rates)
+        low = parse_number(match.group("low"))
+        high = parse_number(match.group("high")) if match.group("high") else low
+        # "8-10 triệu": the unit after the range applies to both ends.
+        add(match.start(), match.end(), low * scale, high * scale)
+    return found
+
+
+def _currency_rate(currency: Optional[str], rates: Dict[str, float]) -> float:
+    kind = _CURRENCIES.get(currency or "", "vnd")
+    if kind == "vnd":
+        return 1.0
+    if kind == "man":  # 1 man = 10.000 yên, as Japan labour offers write it
+        return 10_000 * rates["yen"]
+    return rates[kind]

@@ -1,0 +1,29 @@
+"""The verdict as the assistant says it, from content/messages/offers.yml."""
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from bot.content import Templates
+from bot.offers.checker import Verdict
+
+
+def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
+    """Plain values for the templates (they travel through Rasa as JSON)."""
+    return {
+        "risk": verdict.risk,
+        "score": round(verdict.score, 1),
+        "signs": [
+            {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": list(s.evidence)}
+            for s in verdict.signs
+        ],
+    }
+
+
+def verdict_for_person(templates: Templates, verdict: Verdict, channel: str) -> str:
+    """The reply a user would read, as plain text (for the command line)."""
+    parts: List[str] = [templates.render("utter_offer_verdict", channel, verdict_arguments(verdict), {})["text"]]
+    if verdict.risk != "unclear":
+        parts.append(templates.render("utter_offer_next_steps", channel, {"risk": verdict.risk}, {})["text"])
+    for question in verdict.questions[:1]:
+        parts.append(templates.render("utter_offer_question", channel, {"question": question.text}, {})["text"])
+    return "\n\n".join(parts)
