@@ -6,6 +6,7 @@ PYTHON310 ?= python3.10
 VENV      := .venv
 BIN       := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+SYSTEM    := $(VENV)/.system-packages
 MODEL     := models/current.tar.gz
 TRAINING_INPUTS := config.yml domain.yml $(wildcard nlu/data/*.yml stories/*.yml nlu/*.py nlu/*.tsv)
 
@@ -17,10 +18,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test validate train lock clean
 
-run: $(INSTALLED) $(MODEL)
+run: $(INSTALLED) $(SYSTEM) $(MODEL)
 	$(BIN)/python -m bot run-local --model $(MODEL)
 
-test: $(INSTALLED) validate $(MODEL)
+test: $(INSTALLED) $(SYSTEM) validate $(MODEL)
 	$(BIN)/python -m pytest tests
 
 validate: $(INSTALLED)
@@ -36,6 +37,11 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --quiet --upgrade "pip<25"
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip check
+	touch $@
+
+# Debian packages (Tesseract for screenshots); rechecked when the script changes.
+$(SYSTEM): scripts/install-system-packages.sh $(INSTALLED)
+	scripts/install-system-packages.sh
 	touch $@
 
 # Training runs only when training data, config or the NLU code change.

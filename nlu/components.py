@@ -52,10 +52,72 @@ class VietnameseTokenizer(WhitespaceTokenizer):
         ]
 
 
+def _set_intent(message: Message, name: Text) -> None:
+    """Make `name` the intent with full confidence, keeping the rest of the ranking."""
+    chosen = {"name": name, "confidence": 1.0}
+    ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != name]
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen] + ranking, add_to_output=True)
+
+
+class _RuleOverride(GraphComponent):
+    """An untrained component that may replace the classifier's guess."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "_RuleOverride":
+        return cls(config)
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self.config = config
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._override(message)
+        return messages
+
+    def _override(self, message: Message) -> None:
+        raise NotImplementedError
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class DangerSignalOverride(GraphComponent):
+class PastedOfferOverride(_RuleOverride):
+    """A long message with pay, a contact platform or a place is a pasted offer.
+
+    When the classifier is unsure about such a message (or fell back), the
+    checker sees it: people often paste an ad without a word of their own.
+    """
+
+    KEEP = {"check_job_offer", DANGER_INTENT}
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"min_words": 15, "below_confidence": 0.8, "cue_entities": ["salary", "platform", "country", "place"]}
+
+    def _override(self, message: Message) -> None:
+        predicted = message.get(INTENT) or {}
+        if predicted.get("name") in self.KEEP or len((message.get(TEXT) or "").split()) < self.config["min_words"]:
+            return
+        unsure = predicted.get("name") == "nlu_fallback" or predicted.get("confidence", 0) < self.config["below_confidence"]
+        has_cue = any(e.get("entity") in self.config["cue_entities"] for e in message.get("entities") or [])
+        if unsure and has_cue:
+            _set_intent(message, "check_job_offer")
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class DangerSignalOverride(_RuleOverride):
     """Danger always wins: a message with a danger phrase becomes `report_danger`.
 
     Placed last in the pipeline, after the classifier and the fallback, so a
@@ -68,35 +130,13 @@ class DangerSignalOverride(GraphComponent):
         return {"signals_file": str(DEFAULT_SIGNALS_FILE.relative_to(PROJECT_ROOT))}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
+        super().__init__(config)
         self.net = DangerNet(Path(config["signals_file"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "DangerSignalOverride":
-        return cls(config)
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._override(message)
-        return messages
 
     def _override(self, message: Message) -> None:
         matches = self.net.find(message.get(TEXT) or "")
         if not matches:
             return
         message.set("danger_signals", [m.signal_id for m in matches], add_to_output=True)
-        predicted: Optional[Dict[Text, Any]] = message.get(INTENT)
-        if predicted and predicted.get("name") == DANGER_INTENT:
-            return
-        danger = {"name": DANGER_INTENT, "confidence": 1.0}
-        ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != DANGER_INTENT]
-        message.set(INTENT, danger, add_to_output=True)
-        message.set(INTENT_RANKING_KEY, [danger] + ranking, add_to_output=True)
+        if (message.get(INTENT) or {}).get("name") != DANGER_INTENT:
+            _set_intent(message, DANGER_INTENT)

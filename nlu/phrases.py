@@ -44,24 +44,30 @@ def compile_phrase(phrase: str) -> Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def homographs() -> Dict[str, Tuple[str, ...]]:
-    """Folded word -> following words that make it a different word."""
+def homographs() -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
+    """Folded word -> (following words, preceding words) that make it another word."""
     table = {}
     for line in (Path(__file__).parent / "homographs.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            word, followers = line.split("\t")
-            table[word] = tuple(followers.split())
+            word, followers, preceders = (line.split("\t") + [""])[:3]
+            table[word] = (tuple(followers.split()), tuple(preceders.split()))
     return table
 
 
-def is_another_word(text: str, end: int) -> bool:
-    """'lao' in 'lao dong' (labour) is not Laos."""
-    last = text[:end].rsplit(" ", 1)[-1]
-    followers = homographs().get(last)
-    if not followers:
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+_FIRST_WORD = re.compile(r"^\W*(\w+)")
+
+
+def is_another_word(text: str, start: int, end: int) -> bool:
+    """'lao' in 'lao dong' (labour) or 'thu lao' (a fee) is not Laos."""
+    last = _LAST_WORD.search(text[max(0, end - 20):end])
+    rule = homographs().get(last.group(1)) if last else None
+    if rule is None:
         return False
-    following = text[end:end + 12].split()
-    return bool(following) and following[0].strip(",.") in followers
+    followers, preceders = rule
+    after = _FIRST_WORD.match(text[end:end + 15])
+    before = _LAST_WORD.search(text[max(0, start - 15):start])
+    return bool(after and after.group(1) in followers) or bool(before and before.group(1) in preceders)
 
 
 def is_negated(text: str, start: int) -> bool:
@@ -83,7 +89,7 @@ class PhraseSet:
             for match in pattern.finditer(normalised.text):
                 if self.negatable and is_negated(normalised.text, match.start()):
                     continue
-                if is_another_word(normalised.text, match.end()):
+                if is_another_word(normalised.text, match.start(), match.end()):
                     continue
                 found.append(
                     PhraseMatch(phrase, match.start(), match.end(), normalised.quote(match.start(), match.end()))

@@ -176,6 +176,8 @@ class OfferSettings:
     brand_job_words: PhraseSet
     foreign_phone_codes: Tuple[str, ...]
     offer_words: PhraseSet
+    pay_words: PhraseSet
+    not_pay_words: PhraseSet
     reassurances: Tuple[Reassurance, ...]
     combinations: Tuple[Combination, ...]
     max_questions: int
@@ -312,6 +314,7 @@ OFFER_FIELDS = {
     "pay": Field(dict, kind_name="nhóm mức lương"), "exchange": Field(dict, kind_name="nhóm tỷ giá"),
     "places": Field(dict, kind_name="nhóm nơi làm"), "jobs": Field(dict, kind_name="nhóm loại việc"),
     "brands": LIST, "brand_job_words": LIST, "foreign_phone_codes": LIST, "offer_words": LIST,
+    "pay_words": LIST, "not_pay_words": LIST,
     "reassurances": LIST, "combinations": LIST, "max_questions": NUMBER, "questions": LIST,
 }
 PLACE_FIELDS = {"risky": LIST, "transit": LIST, "labour_export": LIST, "going_words": LIST, "past_words": LIST}
@@ -357,6 +360,8 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
         brand_job_words=_phrases(data["brand_job_words"], path, problems),
         foreign_phone_codes=tuple(str(c) for c in data["foreign_phone_codes"]),
         offer_words=_phrases(data["offer_words"], path, problems),
+        pay_words=_phrases(data["pay_words"], path, problems),
+        not_pay_words=_phrases(data["not_pay_words"], path, problems),
         reassurances=tuple(reassurances), combinations=tuple(combinations),
         max_questions=int(data["max_questions"]), questions=tuple(questions),
     )

@@ -48,7 +48,6 @@ class Verdict:
     signs: Tuple[SignFound, ...]
     questions: Tuple[FollowUpQuestion, ...]
     reassurances: Tuple[str, ...] = ()
-    answers: Tuple[Tuple[str, str], ...] = ()
 
     def as_json(self) -> Dict:
         return {
@@ -90,11 +89,11 @@ class OfferChecker:
             for match in sign.patterns.find(text):
                 findings.add(sign.id, match.quote)
         destinations = self._destinations(text)
-        for match in destinations["risky"]:
+        for match in destinations["risky"] + destinations["transit"]:
             findings.add(RISKY_DESTINATION, match.quote)
-        self._judge_pay(text, destinations, findings)
         self._contacts(offer, text, findings)
         self._brands(text, findings)
+        self._judge_pay(text, destinations, findings)
         reassured = tuple(r.id for r in self.settings.reassurances if r.patterns.find(text))
 
         if self._too_little_to_judge(text, findings):
@@ -103,15 +102,14 @@ class OfferChecker:
         verdict = Verdict(self._risk(base), base, self._signs_found(findings), (), reassured)
         return replace(verdict, questions=self._questions(verdict, destinations))
 
-    def with_answer(self, verdict: Verdict, question_id: str, answer: str) -> Verdict:
-        """Re-score after the user answered one follow-up question."""
-        question = next(q for q in self.settings.questions if q.id == question_id)
-        score = max(0.0, verdict.score + question.effects[answer])
-        remaining = tuple(q for q in verdict.questions if q.id != question_id)
-        return replace(
-            verdict, score=score, risk=self._risk(score), questions=remaining,
-            answers=verdict.answers + ((question_id, answer),),
-        )
+    def question(self, question_id: str) -> Optional[FollowUpQuestion]:
+        return next((q for q in self.settings.questions if q.id == question_id), None)
+
+    def rescore(self, score: float, question_id: str, answer: str) -> Tuple[float, str]:
+        """The score and risk after the user answered one follow-up question."""
+        question = self.question(question_id)
+        new_score = max(0.0, score + (question.effects[answer] if question else 0.0))
+        return new_score, self._risk(new_score)
 
     # --- what the offer says ---------------------------------------------------------------
 
@@ -127,9 +125,7 @@ class OfferChecker:
         return result
 
     def _about_the_past(self, text: NormalisedText, match: PhraseMatch) -> bool:
-        start, end = _sentence_around(text.text, match.start)
-        sentence = NormalisedText(text.text[start:end], text.source, text.origin[start:end])
-        return bool(self.settings.past_words.find(sentence))
+        return bool(self.settings.past_words.find(_slice(text, *_sentence_around(text.text, match.start))))
 
     @staticmethod
     def _after_going_word(text: NormalisedText, match: PhraseMatch, going: Sequence[List[str]]) -> bool:
@@ -142,23 +138,42 @@ class OfferChecker:
                 return kind
         return "unknown"
 
-    def _pay_threshold(self, text: NormalisedText, destinations: Dict[str, List[PhraseMatch]]) -> float:
+    def _pay_threshold(self, text: NormalisedText, destinations, findings: "_Findings") -> Optional[float]:
+        """The monthly pay above which this offer's pay is a sign; None when pay alone says nothing.
+
+        At home, pay is only a sign next to the "easy" part of "việc nhẹ lương cao".
+        """
         pay, job = self.settings.pay, self._job_kind(text)
-        abroad_risky = bool(destinations["risky"] or destinations["transit"])
+        present = set(findings.evidence)
         if job == "skilled":
             return pay["skilled"]
-        if destinations["labour_export"] and not abroad_risky:
-            return pay["labour_export"]
-        if abroad_risky:
+        if destinations["risky"] or destinations["transit"]:
             return pay["unskilled_abroad"]
-        return pay["unskilled_home"] if job == "unskilled" else pay["unknown_job"]
+        if destinations["labour_export"]:
+            return pay["labour_export"]
+        if present & {"work_from_home_easy", "online_tasks"}:
+            return pay["easy_home"]
+        if present & {"no_qualifications", "typical_scam_role"}:
+            return pay["unskilled_home"]
+        return None
 
     def _judge_pay(self, text: NormalisedText, destinations, findings: _Findings) -> None:
-        threshold = self._pay_threshold(text, destinations)
-        rates = self.settings.exchange
-        for amount in find_pay(text, rates, self.settings.pay["per_day_days"], self.settings.pay["per_hour_hours"]):
-            if amount.monthly_vnd is not None and amount.monthly_vnd >= threshold:
+        threshold = self._pay_threshold(text, destinations, findings)
+        if threshold is None:
+            return
+        pay = self.settings.pay
+        for amount in find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"]):
+            if amount.monthly_vnd is not None and amount.monthly_vnd >= threshold and self._is_pay(text, amount):
                 findings.add(EASY_HIGH_PAY, amount.quote)
+
+    def _is_pay(self, text: NormalisedText, amount: Pay) -> bool:
+        """Money the worker gets, not a sales target or a fee they must pay."""
+        window = _slice(text, max(0, amount.start - 40), amount.start)
+        pay_words = self.settings.pay_words.find(window)
+        other_words = self.settings.not_pay_words.find(window)
+        if not other_words:
+            return True
+        return bool(pay_words) and pay_words[-1].start > other_words[-1].start
 
     def _contacts(self, raw: str, text: NormalisedText, findings: _Findings) -> None:
         for code in self.settings.foreign_phone_codes:
@@ -211,6 +226,10 @@ class OfferChecker:
             SignFound(s, self.signs[s].title, self.signs[s].explanation, tuple(findings.evidence[s]))
             for s in ordered if s in self.signs
         )
+
+
+def _slice(text: NormalisedText, start: int, end: int) -> NormalisedText:
+    return NormalisedText(text.text[start:end], text.source, text.origin[start:end])
 
 
 def _sentence_around(text: str, position: int) -> Tuple[int, int]:

@@ -17,7 +17,7 @@ _NUMBER = r"\d+(?:[.,]\d+)*"
 _MULTIPLIERS = {"trieu": 1_000_000, "nghin": 1_000, "ngan": 1_000, "ty": 1_000_000_000}
 _CURRENCIES = {
     "usdt": "usd", "usd": "usd", "$": "usd", "do la": "usd", "dola": "usd", "dollar": "usd", "do": "usd",
-    "vnd": "vnd", "dong": "vnd", "yen": "yen", "man": "man",
+    "vnd": "vnd", "dong": "vnd", "yen": "yen", "jpy": "yen", "man": "man",
 }
 _PERIODS = {
     "thang": "month", "th": "month", "ngay": "day", "gio": "hour", "h": "hour", "tuan": "week", "nam": "year",
@@ -45,6 +45,7 @@ class Pay:
     """One amount of pay found in an offer."""
 
     quote: str               # the offer's own words
+    start: int                # where it starts in the normalised text
     low_vnd: float            # per period, in đồng
     high_vnd: float
     period: str               # month, day, hour, week, year, piece
@@ -81,7 +82,7 @@ def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month
             return
         taken.append(range(start, end))
         period = _period_after(text, end)
-        found.append(Pay(normalised.quote(start, end), low, high, period,
+        found.append(Pay(normalised.quote(start, end), start, low, high, period,
                          _monthly(high, period, days_per_month, hours_per_day)))
 
     for pattern, usd in _WORDS.items():
