@@ -18,7 +18,7 @@ from nlu.normalise import NormalisedText, normalise, normalise_with_origin
 GAP = "*"
 MAX_GAP_WORDS = 3
 _NEGATED_BEFORE = re.compile(
-    r"(?:^|[\s,.;!?])(?:khong|chua|chang|cha|chu)(?: (?:he|co|tung|bao gio))? $"
+    r"(?:^|[\s,.;!?])(?:khong|chua|chang|cha|chu)(?: (?:he|co|tung|bao gio|can|phai|mat|thu|yeu cau|bat|doi|lay))? $"
 )
 
 
@@ -30,8 +30,8 @@ class PhraseMatch:
     quote: str
 
 
-def compile_phrase(phrase: str) -> Pattern[str]:
-    """The regex for one phrase over normalised text, whole words only."""
+def phrase_regex(phrase: str) -> str:
+    """The regex source for one phrase over normalised text."""
     parts = []
     for chunk in phrase.split(GAP):
         words = normalise(chunk).split()
@@ -40,7 +40,12 @@ def compile_phrase(phrase: str) -> Pattern[str]:
     if not parts:
         raise ValueError(f"phrase {phrase!r} has no words")
     gap = rf"(?:\s+\S+){{0,{MAX_GAP_WORDS}}}\s+"
-    return re.compile(r"(?<!\w)" + gap.join(parts) + r"(?!\w)")
+    return gap.join(parts)
+
+
+def compile_phrase(phrase: str) -> Pattern[str]:
+    """The regex for one phrase over normalised text, whole words only."""
+    return re.compile(r"(?<!\w)" + phrase_regex(phrase) + r"(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -75,23 +80,32 @@ def is_negated(text: str, start: int) -> bool:
 
 
 class PhraseSet:
-    """A named list of phrases compiled once, matched many times."""
+    """A named list of phrases compiled once into one regex, matched many times.
+
+    One alternation scans the text once, however many phrases there are; the
+    longest phrase wins where several start at the same place.
+    """
 
     def __init__(self, phrases: Iterable[str], negatable: bool = True) -> None:
         self.phrases: Tuple[str, ...] = tuple(phrases)
         self.negatable = negatable
-        self._compiled = [(p, compile_phrase(p)) for p in self.phrases]
+        self._each = [(p, compile_phrase(p)) for p in self.phrases]
+        sources = sorted({phrase_regex(p) for p in self.phrases}, key=len, reverse=True)
+        self._all = re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)") if sources else None
 
     def find(self, text: "str | NormalisedText") -> List[PhraseMatch]:
+        if self._all is None:
+            return []
         normalised = text if isinstance(text, NormalisedText) else normalise_with_origin(text)
         found = []
-        for phrase, pattern in self._compiled:
-            for match in pattern.finditer(normalised.text):
-                if self.negatable and is_negated(normalised.text, match.start()):
-                    continue
-                if is_another_word(normalised.text, match.start(), match.end()):
-                    continue
-                found.append(
-                    PhraseMatch(phrase, match.start(), match.end(), normalised.quote(match.start(), match.end()))
-                )
-        return sorted(found, key=lambda m: m.start)
+        for match in self._all.finditer(normalised.text):
+            start, end = match.start(), match.end()
+            if self.negatable and is_negated(normalised.text, start):
+                continue
+            if is_another_word(normalised.text, start, end):
+                continue
+            found.append(PhraseMatch(self._phrase_of(match.group()), start, end, normalised.quote(start, end)))
+        return found
+
+    def _phrase_of(self, matched: str) -> str:
+        return next((p for p, pattern in self._each if pattern.fullmatch(matched)), matched)

@@ -1,0 +1,126 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.content import load_templates
+from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker
+from bot.offers.money import find_pay
+from conftest import ROOT
+from nlu.normalise import normalise_with_origin
+
+RATES = {"usd": 25000, "yen": 170}
+
+
+@pytest.fixture(scope="module")
+def checker():
+    templates, problems = load_templates(ROOT / "content")
+    assert not problems
+    return OfferChecker(templates.content)
+
+
+def signs(verdict):
+    return {s.id for s in verdict.signs}
+
+
+@pytest.mark.parametrize(
+    "typed, monthly_millions",
+    [
+        ("lương 8-10 triệu/tháng", 10), ("15tr", 15), ("15 củ", 15), ("500k/ngày", 13), ("1.200 USD", 30),
+        ("1500$", 37.5), ("2k đô", 50), ("lương nghìn đô", 25), ("20 triệu/tháng", 20), ("$1500", 37.5),
+        ("150.000 yên/tháng", 25.5), ("hàng chục triệu đồng", 20), ("7,8 – 10,4 triệu đồng", 10.4),
+    ],
+)
+def test_pay_in_every_common_form_becomes_dong_per_month(typed, monthly_millions):
+    [pay] = find_pay(normalise_with_origin(typed), RATES)
+    assert pay.monthly_vnd == pytest.approx(monthly_millions * 1_000_000)
+
+
+def test_pay_per_piece_is_not_monthly_pay():
+    [pay] = find_pay(normalise_with_origin("1.000 đồng/chiếc"), RATES)
+    assert pay.period == "piece" and pay.monthly_vnd is None
+
+
+def test_scam_compound_lure_is_high_risk_with_the_offers_own_words(checker):
+    verdict = checker.check(
+        "Tuyển gấp nhân viên nhập liệu làm việc tại Campuchia, lương 1.500 USD/tháng, bao vé máy bay, "
+        "bao ăn ở, không cần kinh nghiệm. Liên hệ telegram @tuyendung_cpc"
+    )
+    assert verdict.risk == HIGH
+    assert {"easy_high_pay", "risky_destination", "travel_paid", "chat_only_contact"} <= signs(verdict)
+    evidence = {s.id: s.evidence for s in verdict.signs}
+    assert "1.500 USD" in evidence["easy_high_pay"] and "Campuchia" in evidence["risky_destination"]
+
+
+def test_same_lure_typed_without_diacritics_and_in_teencode(checker):
+    verdict = checker.check("tuyen gap nv nhap lieu lam viec tai cam, lg 1500$/thang, bao an o, ko can kn, ib tele @tuyendung_cpc")
+    assert verdict.risk == HIGH
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Quán cafe tuyển nhân viên phục vụ part-time, không cần kinh nghiệm, lương 25k/giờ, địa chỉ 12 Nguyễn Trãi, Hà Nội.",
+        "Công ty TNHH ABC tuyển lập trình viên Java trưởng nhóm, lương 40-60 triệu, làm việc tại tòa nhà Keangnam, Hà Nội.",
+        "Tuyển gấp 50 công nhân may, bao ăn ở, làm việc tại khu công nghiệp Tân Bình, lương 8-10 triệu.",
+        "Tuyển thực tập sinh kỹ năng đi Nhật Bản qua công ty được cấp phép, lương 150.000 yên/tháng, hợp đồng 3 năm.",
+    ],
+)
+def test_ordinary_ads_with_one_indicator_are_not_flagged(checker, ordinary):
+    assert checker.check(ordinary).risk == LOW
+
+
+def test_negated_fee_is_not_a_fee(checker):
+    verdict = checker.check("Tuyển cộng tác viên bán hàng, không thu phí, không cần đặt cọc, lương 6 triệu, địa chỉ 5 Lê Lợi")
+    assert "fees_deposit" not in signs(verdict)
+
+
+def test_a_past_trip_is_not_a_destination(checker):
+    verdict = checker.check("Năm ngoái em đi du lịch Campuchia. Giờ em ứng tuyển kế toán ở Hà Nội, lương 12 triệu.")
+    assert "risky_destination" not in signs(verdict)
+
+
+def test_pay_is_judged_against_the_job_and_the_place(checker):
+    it_lead = checker.check("Tuyển trưởng nhóm lập trình (IT lead) tại Hà Nội, lương 20 triệu/tháng, yêu cầu 5 năm kinh nghiệm")
+    data_entry = checker.check("Tuyển nhân viên nhập liệu tại Campuchia, lương 1.500 USD/tháng")
+    assert "easy_high_pay" not in signs(it_lead)
+    assert "easy_high_pay" in signs(data_entry)
+
+
+def test_signs_together_count_more_than_apart(checker):
+    together = checker.check("Tuyển nhân viên nhập liệu tại Campuchia, lương 1.500 USD/tháng")
+    apart = sum(checker.signs[s.id].weight for s in together.signs)
+    assert {"easy_high_pay", "risky_destination"} <= signs(together)
+    assert together.score > apart
+
+
+def test_too_short_or_not_an_offer_is_unclear(checker):
+    assert checker.check("chào bạn").risk == UNCLEAR
+    assert checker.check("Hôm nay trời đẹp quá, mình đi chơi công viên với bạn bè nhé").risk == UNCLEAR
+
+
+def test_unclear_middle_offer_asks_about_what_is_missing_and_rescores(checker):
+    verdict = checker.check("Bạn ơi sang Thái Lan làm bán hàng không, lương 9 triệu, có người lo giấy tờ")
+    assert verdict.risk in (LOW, MEDIUM) and verdict.questions
+    score, risk = checker.rescore(verdict.score, verdict.questions[0].id, "no")
+    assert score > verdict.score
+    score_yes, _ = checker.rescore(verdict.score, verdict.questions[0].id, "yes")
+    assert score_yes < verdict.score
+
+
+def test_check_offer_command_json_and_jsonl():
+    offer = "Tuyển nhân viên CSKH làm việc tại Campuchia, lương 1.500 USD, bao ăn ở, liên hệ telegram"
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    single = subprocess.run([sys.executable, "-m", "bot", "check-offer", "--json"], input=offer,
+                            capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    result = json.loads(single.stdout)
+    assert result["risk"] == HIGH and {"id", "title", "evidence"} <= set(result["signs"][0])
+    lines = "\n".join(json.dumps({"text": t}) for t in [offer, "chào bạn", offer]) + "\n"
+    many = subprocess.run([sys.executable, "-m", "bot", "check-offer", "--jsonl"], input=lines,
+                          capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    assert [json.loads(l)["risk"] for l in many.stdout.splitlines()] == [HIGH, UNCLEAR, HIGH]
+    person = subprocess.run([sys.executable, "-m", "bot", "check-offer"], input=offer,
+                            capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    assert "Nguy cơ CAO" in person.stdout and "111" in person.stdout
