@@ -8,8 +8,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import secrets
+import time
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Optional, Tuple
 
 import httpx
 import jinja2
@@ -27,6 +29,8 @@ FALLBACK_RESPONSE = "utter_technical_problem"
 # Keys rasa_sdk always sends with a dispatched response; they are not template variables.
 _DISPATCH_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment", "json_message"}
 MAX_CHAT_MESSAGE_CHARS = 5000
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+UPLOAD_SECONDS = 600
 _SENDER = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"), autoescape=True
@@ -52,9 +56,48 @@ def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any
     return templates.render(FALLBACK_RESPONSE, channel, {}, {})
 
 
+class Uploads:
+    """Screenshots from the web chat, held briefly for the action server's OCR.
+
+    Kept in memory only, behind an unguessable token, and gone after one read
+    or ten minutes: a screenshot may show a person's own details.
+    """
+
+    def __init__(self) -> None:
+        self._images: Dict[str, Tuple[bytes, str, float]] = {}
+
+    def put(self, image: bytes, content_type: str) -> str:
+        self._forget_old()
+        token = secrets.token_urlsafe(24)
+        self._images[token] = (image, content_type, time.monotonic())
+        return token
+
+    def take(self, token: str) -> Optional[Tuple[bytes, str]]:
+        self._forget_old()
+        held = self._images.pop(token, None)
+        return (held[0], held[1]) if held else None
+
+    def _forget_old(self) -> None:
+        cutoff = time.monotonic() - UPLOAD_SECONDS
+        for token in [t for t, (_, _, at) in self._images.items() if at < cutoff]:
+            del self._images[token]
+
+
 def create_app(settings: Settings) -> Starlette:
     content = LiveContent(settings.content_dir)
     rasa = httpx.AsyncClient(base_url=settings.rasa_url, timeout=60)
+    uploads = Uploads()
+
+    async def to_rasa(sender: str, message: str, metadata: Optional[Dict[str, Any]] = None) -> Response:
+        try:
+            reply = await rasa.post(
+                "/webhooks/rest/webhook", json={"sender": sender, "message": message, "metadata": metadata or {}}
+            )
+            reply.raise_for_status()
+        except httpx.HTTPError as error:
+            logger.error("Rasa did not answer the web chat: %s", type(error).__name__)
+            return JSONResponse({"error": "unavailable"}, status_code=503)
+        return JSONResponse(reply.json())
 
     async def nlg(request: Request) -> Response:
         return JSONResponse(render_response(content, await request.json()))
@@ -78,13 +121,27 @@ def create_app(settings: Settings) -> Starlette:
             return JSONResponse({"error": "bad_request"}, status_code=400)
         if len(message) > MAX_CHAT_MESSAGE_CHARS:
             return JSONResponse({"error": "too_long"}, status_code=413)
-        try:
-            reply = await rasa.post("/webhooks/rest/webhook", json={"sender": sender, "message": message})
-            reply.raise_for_status()
-        except httpx.HTTPError as error:
-            logger.error("Rasa did not answer the web chat: %s", type(error).__name__)
-            return JSONResponse({"error": "unavailable"}, status_code=503)
-        return JSONResponse(reply.json())
+        return await to_rasa(sender, message)
+
+    async def chat_image(request: Request) -> Response:
+        """A screenshot of an offer: held here, and Rasa asked to check it by its address."""
+        sender = request.query_params.get("sender", "")
+        content_type = request.headers.get("content-type", "")
+        if not _SENDER.match(sender) or not content_type.startswith("image/"):
+            return JSONResponse({"error": "bad_request"}, status_code=400)
+        if int(request.headers.get("content-length") or 0) > MAX_IMAGE_BYTES:
+            return JSONResponse({"error": "too_long"}, status_code=413)
+        image = await request.body()
+        if not image or len(image) > MAX_IMAGE_BYTES:
+            return JSONResponse({"error": "too_long" if image else "bad_request"}, status_code=413 if image else 400)
+        token = uploads.put(image, content_type)
+        return await to_rasa(sender, "/check_job_offer", {"image_url": f"{settings.bot_service_url}/uploads/{token}"})
+
+    async def uploaded(request: Request) -> Response:
+        held = uploads.take(request.path_params["token"])
+        if held is None:
+            return Response(status_code=404)
+        return Response(held[0], media_type=held[1])
 
     return Starlette(
         routes=[
@@ -92,6 +149,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/health", health),
             Route("/nlg", nlg, methods=["POST"]),
             Route("/api/chat", chat, methods=["POST"]),
+            Route("/api/chat-image", chat_image, methods=["POST"]),
+            Route("/uploads/{token}", uploaded),
         ],
         lifespan=lambda app: _closing(rasa),
     )

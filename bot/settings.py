@@ -25,6 +25,7 @@ class Settings:
     database_url: str
     content_dir: Path
     rasa_url: str
+    bot_service_url: str
     secret_key: str
 
     @classmethod
@@ -33,5 +34,6 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL", f"sqlite:///{VAR / 'app.db'}"),
             content_dir=Path(os.environ.get("CONTENT_DIR", ROOT / "content")),
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
+            bot_service_url=os.environ.get("BOT_SERVICE_URL", "http://127.0.0.1:8000"),
             secret_key=os.environ.get("APP_SECRET_KEY") or _local_secret(),
         )

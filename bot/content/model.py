@@ -166,6 +166,7 @@ class OfferSettings:
     high: float
     medium: float
     minimum_words: int
+    minimum_words_without_terms: int
     pay: Dict[str, float]
     exchange: Dict[str, float]
     places: Dict[str, PhraseSet]
@@ -311,6 +312,7 @@ def read_signs(data: Any, path: Path, content: Content, problems: Problems) -> N
 
 OFFER_FIELDS = {
     "risk_levels": Field(dict, kind_name="nhóm high/medium"), "minimum_words": NUMBER,
+    "minimum_words_without_terms": NUMBER,
     "pay": Field(dict, kind_name="nhóm mức lương"), "exchange": Field(dict, kind_name="nhóm tỷ giá"),
     "places": Field(dict, kind_name="nhóm nơi làm"), "jobs": Field(dict, kind_name="nhóm loại việc"),
     "brands": LIST, "brand_job_words": LIST, "foreign_phone_codes": LIST, "offer_words": LIST,
@@ -350,6 +352,7 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
         return
     content.offer_settings = OfferSettings(
         high=float(levels["high"]), medium=float(levels["medium"]), minimum_words=int(data["minimum_words"]),
+        minimum_words_without_terms=int(data["minimum_words_without_terms"]),
         pay={k: float(v) for k, v in data["pay"].items()},
         exchange={k: float(data["exchange"][k]) for k in ("usd", "yen")},
         places={k: _phrases(places[k], path, problems) for k in ("risky", "transit", "labour_export")},
@@ -418,7 +421,7 @@ def _read_question(item: Any, path: Path, line: int, problems: Problems) -> Opti
 
 WEBCHAT_FIELDS = {
     "title": TEXT, "subtitle": TEXT, "placeholder": TEXT, "send": TEXT,
-    "unavailable": TEXT, "too_long": TEXT,
+    "unavailable": TEXT, "too_long": TEXT, "attach": TEXT, "image_sent": TEXT,
 }
 
 

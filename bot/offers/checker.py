@@ -193,9 +193,14 @@ class OfferChecker:
     # --- scoring -------------------------------------------------------------------------
 
     def _too_little_to_judge(self, text: NormalisedText, findings: _Findings) -> bool:
+        """Too short, not an offer, or a request to check one without its terms."""
         words = len(text.text.split())
-        looks_like_offer = bool(findings.evidence) or bool(self.settings.offer_words.find(text))
-        return words < self.settings.minimum_words or not looks_like_offer
+        if words < self.settings.minimum_words:
+            return True
+        has_terms = bool(findings.evidence) or bool(find_pay(text, self.settings.exchange))
+        if has_terms:
+            return False
+        return words < self.settings.minimum_words_without_terms or not self.settings.offer_words.find(text)
 
     def _score(self, findings: _Findings, reassured: Sequence[str]) -> float:
         present: Set[str] = set(findings.evidence)

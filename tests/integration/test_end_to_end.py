@@ -165,3 +165,36 @@ def test_parse_command_writes_one_json_line_per_message(trained_model):
     assert parsed[0]["intent"] == "report_danger" and parsed[0]["confidence"] > 0.9
     entities = {(e["entity"], e["value"]) for e in parsed[2]["entities"]}
     assert ("country", "Campuchia") in entities and ("salary", "1500$") in entities
+
+
+def test_pasted_offer_gets_a_verdict_then_a_follow_up_question(assistant):
+    sender = new_sender()
+    offer = ("Tuyển nhân viên chăm sóc khách hàng làm việc tại Phnom Penh, lương 1.200 USD/tháng, "
+             "bao ăn ở, bao vé máy bay, liên hệ telegram @tuyendung_pp")
+    replies = say(assistant, sender, offer)
+    reply = texts(replies)
+    assert "Nguy cơ CAO" in reply and "Phnom Penh" in reply and "1.200 USD" in reply and "111" in reply
+    assert all(len(r.get("text", "")) <= 2000 for r in replies)
+
+    replies = say(assistant, sender, "Bạn ơi sang Thái Lan làm bán hàng không, lương 9 triệu, có người lo giấy tờ")
+    question = replies[-1]
+    assert question["text"].startswith("❓")
+    assert [b["title"] for b in question["buttons"]] == ["Có", "Không", "Không rõ"]
+    replies = say(assistant, sender, question["buttons"][1]["payload"])
+    assert "nguy cơ" in texts(replies).lower()
+
+
+def test_asking_to_check_without_an_offer_asks_for_it(assistant):
+    assert "dán" in texts(say(assistant, new_sender(), "check giúp mình cái tin tuyển dụng với")).lower()
+
+
+def test_screenshot_from_the_web_chat_is_read_and_checked(assistant):
+    from test_ocr import OFFER_LINES, screenshot
+
+    base = f"http://127.0.0.1:{assistant.ports.bot}"
+    reply = httpx.post(f"{base}/api/chat-image", params={"sender": new_sender()}, content=screenshot(OFFER_LINES),
+                       headers={"Content-Type": "image/png"}, timeout=60)
+    assert "Nguy cơ CAO" in texts(reply.json())
+    blank = httpx.post(f"{base}/api/chat-image", params={"sender": new_sender()}, content=screenshot([]),
+                       headers={"Content-Type": "image/png"}, timeout=60)
+    assert "không đọc được chữ" in texts(blank.json())

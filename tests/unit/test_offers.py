@@ -124,3 +124,7 @@ def test_check_offer_command_json_and_jsonl():
     person = subprocess.run([sys.executable, "-m", "bot", "check-offer"], input=offer,
                             capture_output=True, text=True, cwd=ROOT, env=env, check=True)
     assert "Nguy cơ CAO" in person.stdout and "111" in person.stdout
+
+
+def test_a_request_to_check_is_not_itself_an_offer(checker):
+    assert checker.check("check giúp mình cái tin tuyển dụng này với").risk == UNCLEAR
