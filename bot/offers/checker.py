@@ -14,7 +14,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from bot.content.model import Content, FollowUpQuestion, OfferSettings
 from bot.offers.money import Pay, find_pay
-from nlu.normalise import NormalisedText, normalise_with_origin
+from nlu.normalise import NormalisedText, normalise, normalise_with_origin
 from nlu.phrases import PhraseMatch, PhraseSet
 
 HIGH, MEDIUM, LOW, UNCLEAR = "high", "medium", "low", "unclear"
@@ -30,7 +30,7 @@ COMPUTED_SIGNS = (EASY_HIGH_PAY, RISKY_DESTINATION, CHAT_ONLY_CONTACT, FOREIGN_P
 _SENTENCE_END = re.compile(r"[.!?\n;]")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}|t\.me/\w+")
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}|\b(?:t\.me|zalo\.me)/\S+")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ class OfferChecker:
 
     def _destinations(self, text: NormalisedText) -> Dict[str, List[PhraseMatch]]:
         """Places the offer sends people to; a place in a sentence about a past trip is not one."""
-        going = [w.split() for w in self.settings.going_words]
+        going = [normalise(w).split() for w in self.settings.going_words]
         result: Dict[str, List[PhraseMatch]] = {}
         for kind, phrases in self.settings.places.items():
             result[kind] = [
@@ -151,6 +151,13 @@ class OfferChecker:
             return pay["unskilled_abroad"]
         if destinations["labour_export"]:
             return pay["labour_export"]
+        currencies = {p.currency for p in find_pay(text, self.settings.exchange)}
+        if "usd" in currencies:
+            # Pay in dollars for a job that is not skilled: an offer abroad,
+            # wherever it says (lures promise 800–2,000 USD, Bộ Ngoại giao 2025).
+            return pay["unskilled_abroad"]
+        if currencies & {"yen", "man"}:
+            return pay["labour_export"]
         if present & {"work_from_home_easy", "online_tasks"}:
             return pay["easy_home"]
         if present & {"no_qualifications", "typical_scam_role"}:
@@ -168,7 +175,8 @@ class OfferChecker:
 
     def _is_pay(self, text: NormalisedText, amount: Pay) -> bool:
         """Money the worker gets, not a sales target or a fee they must pay."""
-        window = _slice(text, max(0, amount.start - 40), amount.start)
+        sentence_start, _ = _sentence_around(text.text, amount.start)
+        window = _slice(text, max(sentence_start, amount.start - 80), amount.start)
         pay_words = self.settings.pay_words.find(window)
         other_words = self.settings.not_pay_words.find(window)
         if not other_words:

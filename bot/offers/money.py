@@ -49,6 +49,7 @@ class Pay:
     low_vnd: float            # per period, in đồng
     high_vnd: float
     period: str               # month, day, hour, week, year, piece
+    currency: str             # vnd, usd, yen, man: as the offer wrote it
     monthly_vnd: Optional[float]  # the high end per month; None when paid per piece
 
 
@@ -77,24 +78,24 @@ def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month
     found: List[Pay] = []
     taken: List[range] = []
 
-    def add(start: int, end: int, low: float, high: float) -> None:
+    def add(start: int, end: int, low: float, high: float, currency: str = "vnd") -> None:
         if any(start in span for span in taken):
             return
         taken.append(range(start, end))
         period = _period_after(text, end)
-        found.append(Pay(normalised.quote(start, end), start, low, high, period,
+        found.append(Pay(normalised.quote(start, end), start, low, high, period, currency,
                          _monthly(high, period, days_per_month, hours_per_day)))
 
     for pattern, usd in _WORDS.items():
         # Not "2 nghìn đô": that is a number with its units, read below.
         for match in re.finditer(rf"(?<!\d )(?<!\w){pattern}(?!\w)", text):
-            add(match.start(), match.end(), usd * rates["usd"], usd * rates["usd"])
+            add(match.start(), match.end(), usd * rates["usd"], usd * rates["usd"], "usd")
     for pattern, vnd in _WORDS_VND.items():
         for match in re.finditer(rf"(?<!\w){pattern}(?!\w)", text):
             add(match.start(), match.end(), vnd, vnd)
     for match in _DOLLAR_FIRST.finditer(text):
         value = parse_number(match.group("low")) * rates["usd"]
-        add(match.start(), match.end(), value, value)
+        add(match.start(), match.end(), value, value, "usd")
     for match in _AMOUNT.finditer(text):
         multiplier, currency = match.group("mult"), match.group("cur")
         if not multiplier and not currency:
@@ -103,7 +104,7 @@ def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month
         low = parse_number(match.group("low"))
         high = parse_number(match.group("high")) if match.group("high") else low
         # "8-10 triệu": the unit after the range applies to both ends.
-        add(match.start(), match.end(), low * scale, high * scale)
+        add(match.start(), match.end(), low * scale, high * scale, _CURRENCIES.get(currency or "", "vnd"))
     return found
 
 
