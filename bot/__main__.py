@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import List
 
 from bot.settings import ROOT, Settings
 

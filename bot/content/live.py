@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Tuple
 
 from bot.content import Problems, Templates, load_templates
 
