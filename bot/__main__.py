@@ -81,10 +81,12 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_offers(args: argparse.Namespace) -> int:
-    from bot.offers.evaluation import evaluate, read_labelled, report
+    from bot.offers.evaluation import evaluate, only_usable, read_labelled, report
 
     checker, _ = _offer_checker()
     rows = read_labelled(Path(f) for f in args.files)
+    if args.only_usable:
+        rows = only_usable(rows, Path(args.only_usable))
     print(report(evaluate(checker, rows), f"Full texts ({len(rows)})"))
     print(report(evaluate(checker, rows, limit=args.truncate), f"Every text cut to its first {args.truncate} characters"))
     return 0
@@ -136,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_offers = commands.add_parser("eval-offers", help="recall and false alarms on labelled offers (JSON Lines)")
     eval_offers.add_argument("files", nargs="+")
     eval_offers.add_argument("--truncate", type=int, default=160, help="also evaluate every text cut to N characters")
+    eval_offers.add_argument("--only-usable", metavar="REVIEW", help="keep only the items a review file marks usable")
     eval_offers.set_defaults(handler=cmd_eval_offers)
 
     quiz = commands.add_parser("quiz", help="quizzes").add_subparsers(dest="action", required=True)

@@ -171,6 +171,7 @@ class OfferSettings:
     exchange: Dict[str, float]
     places: Dict[str, PhraseSet]
     going_words: Tuple[str, ...]
+    abroad_words: PhraseSet
     past_words: PhraseSet
     jobs: Dict[str, PhraseSet]
     brands: PhraseSet
@@ -319,7 +320,9 @@ OFFER_FIELDS = {
     "pay_words": LIST, "not_pay_words": LIST,
     "reassurances": LIST, "combinations": LIST, "max_questions": NUMBER, "questions": LIST,
 }
-PLACE_FIELDS = {"risky": LIST, "transit": LIST, "labour_export": LIST, "going_words": LIST, "past_words": LIST}
+PLACE_FIELDS = {
+    "risky": LIST, "transit": LIST, "labour_export": LIST, "going_words": LIST, "abroad_words": LIST, "past_words": LIST,
+}
 EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, **SOURCED}
 REASSURANCE_FIELDS = {"id": TEXT, "title": TEXT, "weight": NUMBER, "patterns": LIST}
 COMBINATION_FIELDS = {"signs": LIST, "bonus": NUMBER}
@@ -357,6 +360,7 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
         exchange={k: float(data["exchange"][k]) for k in ("usd", "yen")},
         places={k: _phrases(places[k], path, problems) for k in ("risky", "transit", "labour_export")},
         going_words=tuple(str(w) for w in places["going_words"]),
+        abroad_words=_phrases(places["abroad_words"], path, problems),
         past_words=_phrases(places["past_words"], path, problems),
         jobs={k: _phrases(v, path, problems) for k, v in data["jobs"].items()},
         brands=_phrases(data["brands"], path, problems),

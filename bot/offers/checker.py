@@ -147,7 +147,7 @@ class OfferChecker:
         present = set(findings.evidence)
         if job == "skilled":
             return pay["skilled"]
-        if destinations["risky"] or destinations["transit"]:
+        if destinations["risky"] or destinations["transit"] or self.settings.abroad_words.find(text):
             return pay["unskilled_abroad"]
         if destinations["labour_export"]:
             return pay["labour_export"]

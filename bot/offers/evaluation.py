@@ -49,6 +49,16 @@ def read_labelled(paths: Iterable[Path]) -> List[dict]:
     return rows
 
 
+def only_usable(rows: List[dict], review: Path) -> List[dict]:
+    """Keep the rows a separate review judged to be offer texts (see tests/data/README.md)."""
+    usable = {}
+    for line in Path(review).read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            item = json.loads(line)
+            usable[item["id"]] = item["usable"]
+    return [r for r in rows if usable.get(r.get("id"), True)]
+
+
 def truncate(text: str, limit: Optional[int]) -> str:
     """The first `limit` characters, cut at a word boundary."""
     if limit is None or len(text) <= limit:
