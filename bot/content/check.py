@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List, Set, Tuple
 
 import yaml
 
@@ -20,6 +20,15 @@ from bot.settings import ROOT
 MAX_BUTTON_TITLE_CHARS = 20
 MAX_MESSAGE_CHARS = 2000
 _RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
+# Anything that looks like a phone number: international, Vietnamese mobile or
+# landline, 1800/1900 lines, or a short code right after "gọi", "số", "tổng đài".
+_PHONE = re.compile(
+    r"\+\d[\d .]{6,}\d"
+    r"|(?<![\d.,])0\d{2,3}[ .]?\d{3}[ .]?\d{3,4}(?![\d]|[.,]\d)"
+    r"|(?<![\d.,])1[89]00[ .]?\d{3,4}(?:[ .]?\d{1,4})?(?![\d]|[.,]\d)"
+    r"|(?:gọi|số|tổng đài|đường dây|hotline|nhắn tin tới|nhắn tới)\s+(?:số\s+)?(\d[\d .]{1,14}\d)(?![\d]|[.,]\d)",
+    re.IGNORECASE,
+)
 
 
 def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
@@ -36,6 +45,32 @@ def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
             for name in _RESPONSE_IN_CODE.findall(path.read_text(encoding="utf-8")):
                 used.setdefault(name, str(path.relative_to(root)))
     return used
+
+
+def _digits(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    return "0" + digits[2:] if digits.startswith("84") and len(digits) > 9 else digits
+
+
+def unverified_numbers(text: str, verified: Set[str]) -> List[str]:
+    """Phone numbers in a text that are not in hotlines.yml."""
+    found = []
+    for match in _PHONE.finditer(text):
+        number = match.group(1) or match.group(0)
+        if _digits(number) not in verified:
+            found.append(number.strip())
+    return found
+
+
+def _texts_to_scan(content) -> List[Tuple[Path, int, str, str]]:
+    """(file, line, what, text) for every text a user may read."""
+    texts = [(m.path, m.line, f"tin nhắn '{m.name}'", m.text) for m in content.messages.values()]
+    texts += [(t.path, t.line, f"câu hỏi '{t.id}'", t.answer) for t in content.faq.values()]
+    for quiz in content.quizzes.values():
+        for q in quiz.questions:
+            body = " ".join([q.text, q.explanation] + [o.text for o in q.options])
+            texts.append((quiz.path, quiz.line, f"câu {q.id} của quiz '{quiz.id}'", body))
+    return texts
 
 
 def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
@@ -64,6 +99,14 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                     message.path, message.line,
                     f"nút '{button.title}' của '{name}' dài {len(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
                 )
+    verified = {_digits(h.dial) for h in templates.content.hotlines.values()}
+    for path, line, what, text in _texts_to_scan(templates.content):
+        for number in unverified_numbers(text, verified):
+            problems.add(
+                path, line,
+                f"{what} có số điện thoại '{number}' không có trong hotlines.yml: chỉ dùng số đã kiểm chứng, "
+                f"viết {{{{ hotlines.<id>.number }}}}",
+            )
     for quiz in templates.content.quizzes.values():
         if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
             problems.add(quiz.path, quiz.line, f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}")

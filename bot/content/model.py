@@ -381,7 +381,7 @@ def _items(items: Any):
 
 
 QUIZ_FIELDS = {"id": TEXT, "title": TEXT, "button": TEXT, "intro": TEXT, "questions": LIST}
-QUESTION_FIELDS = {"id": TEXT, "question": TEXT, "options": LIST, "answer": TEXT, "explanation": TEXT, "source": TEXT}
+QUESTION_FIELDS = {"id": TEXT, "question": TEXT, "options": LIST, "answer": TEXT, "explanation": TEXT, **SOURCED}
 OPTION_FIELDS = {"id": TEXT, "text": TEXT}
 
 

@@ -109,3 +109,42 @@ def test_hashtag_that_yaml_would_drop_is_reported(content_copy):
     path.write_text(text, encoding="utf-8")
     line = line_of(path, "title: Trợ lý #")
     assert any(p.startswith(f"{path}:{line}:") and "ngoặc kép" in p for p in problems_in(content_copy))
+
+
+def test_quiz_answer_that_names_no_option_is_refused(content_copy):
+    path = content_copy / "quizzes" / "spot_fake_offer.yml"
+    text = path.read_text(encoding="utf-8").replace("    answer: c\n", "    answer: e\n", 1)
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "answer: e")
+    assert any(p.startswith(f"{path}:{line}:") and "'e'" in p for p in problems_in(content_copy))
+
+
+def test_button_title_too_long_for_messenger_is_refused(content_copy):
+    path = content_copy / "messages" / "general.yml"
+    text = path.read_text(encoding="utf-8").replace('title: "🔍 Kiểm tra tin"', 'title: "🔍 Kiểm tra tin tuyển dụng giúp mình"', 1)
+    path.write_text(text, encoding="utf-8")
+    assert any("tối đa 20" in p and str(path) in p for p in problems_in(content_copy))
+
+
+def test_message_longer_than_zalo_allows_is_refused(content_copy):
+    path = content_copy / "messages" / "general.yml"
+    text = path.read_text(encoding="utf-8").replace("    Chúc bạn", "    Chúc bạn", 1)
+    text = text.replace("utter_thank:\n  text: |\n", "utter_thank:\n  text: |\n    " + "Rất dài. " * 300 + "\n", 1)
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "utter_thank:")
+    assert any(p.startswith(f"{path}:{line}:") and "2000" in p for p in problems_in(content_copy))
+
+
+def test_phone_number_not_in_hotlines_is_refused(content_copy):
+    path = content_copy / "messages" / "safety.yml"
+    text = path.read_text(encoding="utf-8").replace("Bạn không có lỗi.", "Hoặc gọi 1800 1567. Bạn không có lỗi.")
+    path.write_text(text, encoding="utf-8")
+    line = line_of(path, "utter_danger_contacts:")
+    assert any(p.startswith(f"{path}:{line}:") and "1800 1567" in p for p in problems_in(content_copy))
+
+
+def test_quiz_fact_without_checked_date_is_refused(content_copy):
+    path = content_copy / "quizzes" / "trafficking_and_rights.yml"
+    text = path.read_text(encoding="utf-8").replace("    checked: 2026-03-01\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    assert any(str(path) in p and "'checked'" in p for p in problems_in(content_copy))
