@@ -53,6 +53,22 @@ def cmd_content_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content_preview(args: argparse.Namespace) -> int:
+    from bot.content import load_templates
+    from bot.content.preview import preview
+
+    templates, problems = load_templates(Path(args.dir))
+    if problems:
+        print("\n".join(str(p) for p in problems), file=sys.stderr)
+        return 1
+    try:
+        print(preview(templates, args.kind, args.id, args.channel))
+    except (KeyError, StopIteration):
+        print(f"Không có {args.kind} nào tên '{args.id}' trong {args.dir}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _offer_checker():
     from bot.content import load_templates
     from bot.offers import OfferChecker
@@ -128,6 +144,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = content.add_parser("check", help="check content/ and name the file and line of every mistake")
     check.add_argument("dir", nargs="?", default=str(ROOT / "content"))
     check.set_defaults(handler=cmd_content_check)
+    from bot.content.preview import KINDS
+
+    show = content.add_parser("preview", help="show a message, quiz, FAQ answer, hotline or sign as a user sees it")
+    show.add_argument("kind", choices=KINDS)
+    show.add_argument("id")
+    show.add_argument("--channel", default="webchat", choices=["webchat", "telegram", "zalo", "messenger"])
+    show.add_argument("--dir", default=str(ROOT / "content"))
+    show.set_defaults(handler=cmd_content_preview)
 
     check_offer = commands.add_parser("check-offer", help="check a job offer read from stdin")
     output = check_offer.add_mutually_exclusive_group()

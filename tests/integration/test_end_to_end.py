@@ -198,3 +198,26 @@ def test_screenshot_from_the_web_chat_is_read_and_checked(assistant):
     blank = httpx.post(f"{base}/api/chat-image", params={"sender": new_sender()}, content=screenshot([]),
                        headers={"Content-Type": "image/png"}, timeout=60)
     assert "không đọc được chữ" in texts(blank.json())
+
+
+def test_a_whole_quiz_played_to_its_score_then_counted_in_stats(assistant):
+    sender = new_sender()
+    replies = say(assistant, sender, "cho mình làm quiz")
+    menu = [b["payload"] for b in replies[-1]["buttons"]]
+    assert any("trafficking_and_rights" in p for p in menu)
+    replies = say(assistant, sender, next(p for p in menu if "trafficking_and_rights" in p))
+    for number in range(1, 11):
+        assert f"Câu {number}/10" in texts(replies)
+        typed = "a" if number % 2 else replies[-1]["buttons"][1]["payload"]  # typed letter or button
+        replies = say(assistant, sender, typed)
+    result = texts(replies)
+    assert "🏁" in result and "/10 câu" in result and "#Mắcbẫytộiphạmlừađảo" in result
+    assert [b["title"] for b in replies[-1]["buttons"]] == ["🔁 Làm lại", "🎯 Bộ quiz khác"]
+
+    stats = subprocess.run(
+        [sys.executable, "-m", "bot", "quiz", "stats"], capture_output=True, text=True, cwd=ROOT, check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{assistant.data / 'app.db'}",
+             "CONTENT_DIR": str(assistant.content)},
+    )
+    line = next(l for l in stats.stdout.splitlines() if l.startswith("trafficking_and_rights"))
+    assert "1 completions" in line

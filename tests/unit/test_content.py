@@ -148,3 +148,19 @@ def test_quiz_fact_without_checked_date_is_refused(content_copy):
     text = path.read_text(encoding="utf-8").replace("    checked: 2026-03-01\n", "", 1)
     path.write_text(text, encoding="utf-8")
     assert any(str(path) in p and "'checked'" in p for p in problems_in(content_copy))
+
+
+def test_preview_shows_a_quiz_and_a_message_as_users_see_them():
+    import subprocess
+    import sys
+
+    def preview(*args):
+        return subprocess.run([sys.executable, "-m", "bot", "content", "preview", *args], capture_output=True,
+                              text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+
+    quiz = preview("quiz", "spot_fake_offer", "--channel", "zalo")
+    assert quiz.returncode == 0 and "Câu 10/10" in quiz.stdout and "Nguồn:" in quiz.stdout
+    greet = preview("message", "utter_greet")
+    assert "[🎯 Làm quiz]" in greet.stdout
+    missing = preview("hotline", "does_not_exist")
+    assert missing.returncode == 1 and "does_not_exist" in missing.stderr
