@@ -93,10 +93,15 @@ class OfferChecker:
             findings.add(RISKY_DESTINATION, match.quote)
         self._contacts(offer, text, findings)
         self._brands(text, findings)
-        self._judge_pay(text, destinations, findings)
+        pay = self.settings.pay
+        amounts = find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"])
+        self._judge_pay(text, amounts, destinations, findings)
         reassured = tuple(r.id for r in self.settings.reassurances if r.patterns.find(text))
+        if "address" in reassured:
+            # A stated address is somewhere to go and ask: chat is then not the only contact.
+            findings.evidence.pop(CHAT_ONLY_CONTACT, None)
 
-        if self._too_little_to_judge(text, findings):
+        if self._too_little_to_judge(text, amounts, findings):
             return Verdict(UNCLEAR, 0.0, self._signs_found(findings), ())
         base = self._score(findings, reassured)
         verdict = Verdict(self._risk(base), base, self._signs_found(findings), (), reassured)
@@ -138,7 +143,9 @@ class OfferChecker:
                 return kind
         return "unknown"
 
-    def _pay_threshold(self, text: NormalisedText, destinations, findings: "_Findings") -> Optional[float]:
+    def _pay_threshold(
+        self, text: NormalisedText, amounts: List[Pay], destinations, findings: "_Findings"
+    ) -> Optional[float]:
         """The monthly pay above which this offer's pay is a sign; None when pay alone says nothing.
 
         At home, pay is only a sign next to the "easy" part of "việc nhẹ lương cao".
@@ -151,7 +158,7 @@ class OfferChecker:
             return pay["unskilled_abroad"]
         if destinations["labour_export"]:
             return pay["labour_export"]
-        currencies = {p.currency for p in find_pay(text, self.settings.exchange)}
+        currencies = {amount.currency for amount in amounts}
         if "usd" in currencies:
             # Pay in dollars for a job that is not skilled: an offer abroad,
             # wherever it says (lures promise 800–2,000 USD, Bộ Ngoại giao 2025).
@@ -164,12 +171,11 @@ class OfferChecker:
             return pay["unskilled_home"]
         return None
 
-    def _judge_pay(self, text: NormalisedText, destinations, findings: _Findings) -> None:
-        threshold = self._pay_threshold(text, destinations, findings)
+    def _judge_pay(self, text: NormalisedText, amounts: List[Pay], destinations, findings: _Findings) -> None:
+        threshold = self._pay_threshold(text, amounts, destinations, findings)
         if threshold is None:
             return
-        pay = self.settings.pay
-        for amount in find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"]):
+        for amount in amounts:
             if amount.monthly_vnd is not None and amount.monthly_vnd >= threshold and self._is_pay(text, amount):
                 findings.add(EASY_HIGH_PAY, amount.quote)
 
@@ -200,21 +206,18 @@ class OfferChecker:
 
     # --- scoring -------------------------------------------------------------------------
 
-    def _too_little_to_judge(self, text: NormalisedText, findings: _Findings) -> bool:
+    def _too_little_to_judge(self, text: NormalisedText, amounts: List[Pay], findings: _Findings) -> bool:
         """Too short, not an offer, or a request to check one without its terms."""
         words = len(text.text.split())
         if words < self.settings.minimum_words:
             return True
-        has_terms = bool(findings.evidence) or bool(find_pay(text, self.settings.exchange))
+        has_terms = bool(findings.evidence) or bool(amounts)
         if has_terms:
             return False
         return words < self.settings.minimum_words_without_terms or not self.settings.offer_words.find(text)
 
     def _score(self, findings: _Findings, reassured: Sequence[str]) -> float:
         present: Set[str] = set(findings.evidence)
-        if CHAT_ONLY_CONTACT in present and "address" in reassured:
-            present.discard(CHAT_ONLY_CONTACT)
-            findings.evidence.pop(CHAT_ONLY_CONTACT)
         score = sum(self.signs[s].weight for s in present if s in self.signs)
         score += sum(c.bonus for c in self.settings.combinations if set(c.signs) <= present)
         score += sum(r.weight for r in self.settings.reassurances if r.id in reassured)
