@@ -13,6 +13,7 @@ from typing import Dict, List, Set, Tuple
 import yaml
 
 from bot.content import Problems, load_templates
+from bot.referrals import DANGER_ABROAD, DANGER_HOME, Referral
 from bot.settings import ROOT
 
 # The strictest platform limits (see channels/): a Messenger quick reply title
@@ -47,6 +48,14 @@ def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
     return used
 
 
+def referral_responses(content) -> Dict[str, str]:
+    """The referral messages are named after the situations in referrals.yml."""
+    if content.referrals is None:
+        return {}
+    situations = [sid for sid, _ in content.referrals.situations] + [DANGER_ABROAD, DANGER_HOME]
+    return {Referral(sid).response: "referrals.yml" for sid in situations}
+
+
 def _digits(number: str) -> str:
     digits = re.sub(r"\D", "", number)
     return "0" + digits[2:] if digits.startswith("84") and len(digits) > 9 else digits
@@ -79,6 +88,7 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
         return problems
     messages = templates.content.messages
     used = responses_used_by_dialogue(root)
+    used.update(referral_responses(templates.content))
     for name, where in sorted(used.items()):
         if name not in messages:
             problems.add(
@@ -99,7 +109,11 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                     message.path, message.line,
                     f"nút '{button.title}' của '{name}' dài {len(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
                 )
-    verified = {_digits(h.dial) for h in templates.content.hotlines.values()}
+    referrals = templates.content.referrals
+    for _, hotline in referrals.embassies if referrals else ():
+        if hotline not in templates.content.hotlines:
+            problems.add(directory / "referrals.yml", 1, f"'hotline: {hotline}' không có trong hotlines.yml")
+    verified = {_digits(h.dial) for h in templates.content.hotlines.values() if h.dial}
     for path, line, what, text in _texts_to_scan(templates.content):
         for number in unverified_numbers(text, verified):
             problems.add(

@@ -219,6 +219,15 @@ class Quiz:
         return next(q for q in self.questions if q.id == question_id)
 
 
+@dataclass(frozen=True)
+class ReferralSettings:
+    """content/referrals.yml: which situation a message describes, and where the person is."""
+
+    situations: Tuple[Tuple[str, PhraseSet], ...]
+    embassies: Tuple[Tuple[PhraseSet, str], ...]
+    abroad_places: PhraseSet
+
+
 @dataclass
 class Content:
     messages: Dict[str, MessageDef] = field(default_factory=dict)
@@ -228,6 +237,7 @@ class Content:
     quizzes: Dict[str, Quiz] = field(default_factory=dict)
     webchat: Dict[str, str] = field(default_factory=dict)
     offer_settings: Optional[OfferSettings] = None
+    referrals: Optional[ReferralSettings] = None
 
 
 # --- readers, one per kind of file -------------------------------------------------
@@ -267,7 +277,7 @@ def _read_buttons(items: Sequence, path: Path, problems: Problems, name: str) ->
 
 
 HOTLINE_FIELDS = {
-    "id": TEXT, "name": TEXT, "number": TEXT, "dial": TEXT, "purpose": TEXT,
+    "id": TEXT, "name": TEXT, "number": TEXT, "dial": OPTIONAL_TEXT, "purpose": TEXT,
     "hours": TEXT, "cost": TEXT, "email": OPTIONAL_TEXT, **SOURCED,
 }
 
@@ -276,7 +286,7 @@ def read_hotlines(data: Any, path: Path, content: Content, problems: Problems) -
     for item, line in _entries(data, "hotlines", path, problems):
         if check_fields(item, HOTLINE_FIELDS, path, line, problems, f"đường dây '{item.get('id', '?')}'"):
             if _unique(item["id"], content.hotlines, path, line, problems):
-                if not all(c.isdigit() or c == "+" for c in item["dial"]):
+                if item.get("dial") and not all(c.isdigit() or c == "+" for c in item["dial"]):
                     problems.add(path, item.line_of("dial"), "'dial' chỉ gồm chữ số và dấu + (số để bấm gọi, không có dấu cách)")
                 content.hotlines[item["id"]] = Hotline(**{k: item.get(k) for k in HOTLINE_FIELDS})
 
@@ -434,6 +444,27 @@ def read_webchat(data: Any, path: Path, content: Content, problems: Problems) ->
         content.webchat = {k: data[k] for k in WEBCHAT_FIELDS}
 
 
+REFERRAL_FIELDS = {"situations": LIST, "embassies": LIST, "abroad_places": LIST}
+
+
+def read_referrals(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    if not check_fields(data, REFERRAL_FIELDS, path, 1, problems, "tệp chuyển tuyến"):
+        return
+    situations = [
+        (item["id"], _phrases(item["phrases"], path, problems))
+        for item, line in _items(data["situations"])
+        if check_fields(item, {"id": TEXT, "phrases": LIST}, path, line, problems, "tình huống")
+    ]
+    embassies = [
+        (_phrases(item["place"], path, problems), item["hotline"])
+        for item, line in _items(data["embassies"])
+        if check_fields(item, {"place": LIST, "hotline": TEXT}, path, line, problems, "đại sứ quán")
+    ]
+    content.referrals = ReferralSettings(
+        tuple(situations), tuple(embassies), _phrases(data["abroad_places"], path, problems)
+    )
+
+
 def read_danger_signals(data: Any, path: Path, content: Content, problems: Problems) -> None:
     signals: Dict[str, bool] = {}
     for item, line in _entries(data, "signals", path, problems):
@@ -487,6 +518,7 @@ def reader_for(relative: Path) -> Optional[Reader]:
         "danger_signals.yml": read_danger_signals,
         "webchat.yml": read_webchat,
         "offer_checker.yml": read_offer_checker,
+        "referrals.yml": read_referrals,
     }.get(relative.as_posix())
 
 

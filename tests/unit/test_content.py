@@ -139,7 +139,7 @@ def test_phone_number_not_in_hotlines_is_refused(content_copy):
     path = content_copy / "messages" / "safety.yml"
     text = path.read_text(encoding="utf-8").replace("Bạn không có lỗi.", "Hoặc gọi 1800 1567. Bạn không có lỗi.")
     path.write_text(text, encoding="utf-8")
-    line = line_of(path, "utter_danger_contacts:")
+    line = line_of(path, "utter_referral_danger_abroad:")
     assert any(p.startswith(f"{path}:{line}:") and "1800 1567" in p for p in problems_in(content_copy))
 
 

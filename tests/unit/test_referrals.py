@@ -1,0 +1,42 @@
+import pytest
+
+from bot.content import load_templates
+from bot.referrals import referral_for
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def templates():
+    loaded, problems = load_templates(ROOT / "content")
+    assert not problems
+    return loaded
+
+
+def render(templates, referral):
+    return templates.render(referral.response, "webchat", {"embassy": referral.embassy}, {})["text"]
+
+
+@pytest.mark.parametrize(
+    "message, in_danger, situation, numbers",
+    [
+        ("cuu e voi bi giu o cam", True, "danger_abroad", ["+84 981 84 84 84", "111", "113"]),
+        ("em bị nhốt ở Myawaddy, cứu em", True, "danger_abroad", ["+95 9 660 888 998", "+84 981 84 84 84"]),
+        ("bạn em bị giữ bên Thái Lan", True, "danger_abroad", ["+66 89 896 6653"]),
+        ("em bị nhốt trong nhà trọ ở Bình Dương", True, "danger_home", ["113", "111"]),
+        ("báo tin nhắn lừa đảo ở đâu", False, "scam_message", ["5656"]),
+        ("con tôi mất liên lạc, tôi nên gọi ai", False, "worried_family", ["111", "+84 981 84 84 84"]),
+        ("muốn tố cáo kẻ tuyển dụng lừa đảo", False, "report_recruiter", ["111", "VNeID"]),
+        ("số đường dây nóng là gì", False, "main_lines", ["111", "113"]),
+    ],
+)
+def test_context_decides_the_referral(templates, message, in_danger, situation, numbers):
+    referral = referral_for(message, templates.content.referrals, in_danger)
+    assert referral.situation == situation
+    text = render(templates, referral)
+    assert all(number in text for number in numbers)
+
+
+def test_unverified_numbers_are_never_given(templates):
+    for situation in ("danger_abroad", "danger_home", "scam_message", "worried_family", "report_recruiter", "main_lines"):
+        text = templates.render(f"utter_referral_{situation}", "webchat", {"embassy": None}, {})["text"]
+        assert "1800 1567" not in text and "156" not in text.replace("1567", "")
