@@ -221,3 +221,9 @@ def test_a_whole_quiz_played_to_its_score_then_counted_in_stats(assistant):
     )
     line = next(l for l in stats.stdout.splitlines() if l.startswith("trafficking_and_rights"))
     assert "1 completions" in line
+
+
+def test_hotline_request_gets_the_contacts_for_its_situation(assistant):
+    assert "VNeID" in texts(say(assistant, new_sender(), "muốn tố cáo kẻ tuyển dụng lừa đảo thì làm thế nào"))
+    home = texts(say(assistant, new_sender(), "cứu em với, em bị nhốt trong nhà trọ ở Bình Dương"))
+    assert "113" in home and home.index("113") < home.index("111")
