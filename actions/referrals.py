@@ -8,27 +8,29 @@ from actions.runtime import latest_text, live_content
 from bot.referrals import referral_for
 
 
-class _Refer(Action):
-    in_danger = False
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        settings = live_content().templates.content.referrals
-        referral = referral_for(latest_text(tracker), settings, in_danger=self.in_danger)
-        dispatcher.utter_message(response=referral.response, embassy=referral.embassy)
-        return []
+def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -> List[Dict]:
+    settings = live_content().templates.content.referrals
+    referral = referral_for(latest_text(tracker), settings, in_danger=in_danger)
+    dispatcher.utter_message(response=referral.response, embassy=referral.embassy)
+    return []
 
 
-class ActionReferDanger(_Refer):
+# rasa_sdk registers every Action subclass it finds, so there is no shared base class here.
+class ActionReferDanger(Action):
     """Emergency contacts first, for where the person is: abroad or at home."""
-
-    in_danger = True
 
     def name(self) -> Text:
         return "action_refer_danger"
 
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return refer(dispatcher, tracker, in_danger=True)
 
-class ActionRefer(_Refer):
+
+class ActionRefer(Action):
     """A request for a number: the contacts for the situation described, or the main lines."""
 
     def name(self) -> Text:
         return "action_refer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return refer(dispatcher, tracker, in_danger=False)
