@@ -41,9 +41,8 @@ def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any
     """What Rasa's NLG endpoint answers; never an empty or broken message."""
     name = body.get("response") or body.get("template") or ""
     channel = (body.get("channel") or {}).get("name") or "rest"
-    arguments = {
-        k: v for k, v in (body.get("arguments") or {}).items() if v is not None and k not in _DISPATCH_KEYS
-    }
+    # None stays None: "no embassy" is an answer a template may test for.
+    arguments = {k: v for k, v in (body.get("arguments") or {}).items() if k not in _DISPATCH_KEYS}
     slots = (body.get("tracker") or {}).get("slots") or {}
     templates = content.templates
     try:

@@ -164,3 +164,10 @@ def test_preview_shows_a_quiz_and_a_message_as_users_see_them():
     assert "[🎯 Làm quiz]" in greet.stdout
     missing = preview("hotline", "does_not_exist")
     assert missing.returncode == 1 and "does_not_exist" in missing.stderr
+
+
+def test_nlg_passes_an_empty_argument_through_to_the_template():
+    content = LiveContent(ROOT / "content")
+    body = {"response": "utter_referral_danger_abroad", "arguments": {"embassy": None, "text": None},
+            "channel": {"name": "rest"}}
+    assert "+84 981 84 84 84" in render_response(content, body)["text"]
