@@ -52,6 +52,8 @@ def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any
     except jinja2.TemplateError as error:
         # The error names the missing variable, never the user's text.
         logger.error("response %r failed to render (%s): sent %s instead", name, error, FALLBACK_RESPONSE)
+    except Exception as error:  # a value of the wrong type from an action: still answer
+        logger.error("response %r failed to render (%s): sent %s instead", name, type(error).__name__, FALLBACK_RESPONSE)
     return templates.render(FALLBACK_RESPONSE, channel, {}, {})
 
 

@@ -171,3 +171,10 @@ def test_nlg_passes_an_empty_argument_through_to_the_template():
     body = {"response": "utter_referral_danger_abroad", "arguments": {"embassy": None, "text": None},
             "channel": {"name": "rest"}}
     assert "+84 981 84 84 84" in render_response(content, body)["text"]
+
+
+def test_nlg_answers_even_when_an_action_sends_a_value_of_the_wrong_type():
+    content = LiveContent(ROOT / "content")
+    body = {"response": "utter_offer_verdict", "arguments": {"risk": "high", "score": 7, "signs": 12},
+            "channel": {"name": "rest"}}
+    assert "111" in render_response(content, body)["text"]
