@@ -109,8 +109,10 @@ def create_app(settings: Settings) -> Starlette:
     async def chat_page(request: Request) -> Response:
         current = content.templates.content
         labels = dict(current.webchat, unavailable=f"{current.webchat['unavailable']} {current.hotlines['trafficking'].number}")
+        # Verified numbers only become tap-to-call links: "1500" in a salary must not.
+        phones = {h.number: h.dial for h in current.hotlines.values() if h.dial}
         page = _PAGES.get_template("webchat.html").render(
-            labels=labels, max_chars=MAX_CHAT_MESSAGE_CHARS
+            labels=labels, phones=phones, max_chars=MAX_CHAT_MESSAGE_CHARS
         )
         return HTMLResponse(page)
 

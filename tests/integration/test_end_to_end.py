@@ -139,6 +139,7 @@ def test_web_chat_page_and_proxy(assistant):
     assert httpx.get(f"{base}/health").status_code == 200
     page = httpx.get(f"{base}/")
     assert page.status_code == 200 and "width=device-width" in page.text and "/api/chat" in page.text
+    assert "+84981848484" in page.text  # verified numbers are offered as tap-to-call links
     for message in ("cuu e voi bi giu o cam", "🆘"):
         reply = texts(httpx.post(f"{base}/api/chat", json={"sender": new_sender(), "message": message}, timeout=60).json())
         assert "111" in reply and "113" in reply
