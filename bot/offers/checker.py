@@ -79,6 +79,7 @@ class OfferChecker:
             raise ValueError("content has no offer_checker.yml")
         self.settings: OfferSettings = content.offer_settings
         self.signs = content.signs
+        self.going_words = [normalise(w).split() for w in self.settings.going_words]
 
     # --- the verdict -----------------------------------------------------------------
 
@@ -120,12 +121,12 @@ class OfferChecker:
 
     def _destinations(self, text: NormalisedText) -> Dict[str, List[PhraseMatch]]:
         """Places the offer sends people to; a place in a sentence about a past trip is not one."""
-        going = [normalise(w).split() for w in self.settings.going_words]
         result: Dict[str, List[PhraseMatch]] = {}
         for kind, phrases in self.settings.places.items():
             result[kind] = [
                 m for m in phrases.find(text)
-                if not self._about_the_past(text, m) and (self._after_going_word(text, m, going) or kind == "risky")
+                if not self._about_the_past(text, m)
+                and (kind == "risky" or self._after_going_word(text, m, self.going_words))
             ]
         return result
 

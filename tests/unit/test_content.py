@@ -21,8 +21,22 @@ def problems_in(directory):
     return [str(p) for p in check_project_content(directory)]
 
 
+def edit(path, old, new, count=-1):
+    """Change a content file the way a campaign worker would, in place."""
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, count), encoding="utf-8")
+
+
+def reported_at(directory, path, line, fragment):
+    """Does `content check` name this file and line, saying `fragment`?"""
+    return any(p.startswith(f"{path}:{line}:") and fragment in p for p in problems_in(directory))
+
+
+def lines_of(path, text):
+    return [i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line]
+
+
 def line_of(path, text):
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+    return lines_of(path, text)[0]
 
 
 def test_project_content_is_valid():
@@ -31,18 +45,16 @@ def test_project_content_is_valid():
 
 def test_yaml_syntax_error_names_file_and_line(content_copy):
     path = content_copy / "messages" / "general.yml"
-    text = path.read_text(encoding="utf-8").replace("utter_thank:\n", "utter_thank:\n  text: a: b\n")
-    path.write_text(text, encoding="utf-8")
+    edit(path, "utter_thank:\n", "utter_thank:\n  text: a: b\n")
     line = line_of(path, "text: a: b")
     assert [p for p in problems_in(content_copy) if "YAML" in p][0].startswith(f"{path}:{line}:")
 
 
 def test_unknown_field_names_its_line(content_copy):
     path = content_copy / "messages" / "general.yml"
-    text = path.read_text(encoding="utf-8").replace("utter_goodbye:\n", "utter_goodbye:\n  colour: red\n")
-    path.write_text(text, encoding="utf-8")
+    edit(path, "utter_goodbye:\n", "utter_goodbye:\n  colour: red\n")
     line = line_of(path, "colour: red")
-    assert any(p.startswith(f"{path}:{line}:") and "colour" in p for p in problems_in(content_copy))
+    assert reported_at(content_copy, path, line, "colour")
 
 
 def test_hotline_without_source_is_refused(content_copy):
@@ -56,26 +68,21 @@ def test_hotline_without_source_is_refused(content_copy):
 
 def test_duplicate_id_is_refused(content_copy):
     path = content_copy / "hotlines.yml"
-    text = path.read_text(encoding="utf-8").replace("  - id: police\n", "  - id: trafficking\n")
-    path.write_text(text, encoding="utf-8")
-    line = line_of(path, "id: trafficking") and [
-        i for i, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "id: trafficking" in l
-    ][1]
-    assert any(p.startswith(f"{path}:{line}:") and "trùng" in p for p in problems_in(content_copy))
+    edit(path, "  - id: police\n", "  - id: trafficking\n")
+    line = lines_of(path, "id: trafficking")[1]  # the second one is the duplicate
+    assert reported_at(content_copy, path, line, "trùng")
 
 
 def test_template_with_unknown_variable_is_refused(content_copy):
     path = content_copy / "messages" / "general.yml"
-    text = path.read_text(encoding="utf-8").replace("Tạm biệt bạn", "Tạm biệt {{ user_name }}")
-    path.write_text(text, encoding="utf-8")
+    edit(path, "Tạm biệt bạn", "Tạm biệt {{ user_name }}")
     line = line_of(path, "utter_goodbye:")
-    assert any(p.startswith(f"{path}:{line}:") and "user_name" in p for p in problems_in(content_copy))
+    assert reported_at(content_copy, path, line, "user_name")
 
 
 def test_response_used_by_dialogue_but_missing_is_refused(content_copy):
     path = content_copy / "messages" / "general.yml"
-    text = path.read_text(encoding="utf-8").replace("utter_thank:", "utter_thanks:")
-    path.write_text(text, encoding="utf-8")
+    edit(path, "utter_thank:", "utter_thanks:")
     problems = problems_in(content_copy)
     assert any("'utter_thank'" in p and "thiếu" in p for p in problems)
     assert any("'utter_thanks'" in p and "không được dùng" in p for p in problems)
@@ -105,48 +112,41 @@ def test_saved_edit_is_live_and_broken_edit_keeps_last_good(content_copy, monkey
 
 def test_hashtag_that_yaml_would_drop_is_reported(content_copy):
     path = content_copy / "webchat.yml"
-    text = path.read_text(encoding="utf-8").replace('title: "Trợ lý #Mắcbẫytộiphạmlừađảo"', "title: Trợ lý #Mắcbẫytộiphạmlừađảo")
-    path.write_text(text, encoding="utf-8")
+    edit(path, 'title: "Trợ lý #Mắcbẫytộiphạmlừađảo"', "title: Trợ lý #Mắcbẫytộiphạmlừađảo")
     line = line_of(path, "title: Trợ lý #")
-    assert any(p.startswith(f"{path}:{line}:") and "ngoặc kép" in p for p in problems_in(content_copy))
+    assert reported_at(content_copy, path, line, "ngoặc kép")
 
 
 def test_quiz_answer_that_names_no_option_is_refused(content_copy):
     path = content_copy / "quizzes" / "spot_fake_offer.yml"
-    text = path.read_text(encoding="utf-8").replace("    answer: c\n", "    answer: e\n", 1)
-    path.write_text(text, encoding="utf-8")
+    edit(path, "    answer: c\n", "    answer: e\n", 1)
     line = line_of(path, "answer: e")
-    assert any(p.startswith(f"{path}:{line}:") and "'e'" in p for p in problems_in(content_copy))
+    assert reported_at(content_copy, path, line, "'e'")
 
 
 def test_button_title_too_long_for_messenger_is_refused(content_copy):
     path = content_copy / "messages" / "general.yml"
-    text = path.read_text(encoding="utf-8").replace('title: "🔍 Kiểm tra tin"', 'title: "🔍 Kiểm tra tin tuyển dụng giúp mình"', 1)
-    path.write_text(text, encoding="utf-8")
+    edit(path, 'title: "🔍 Kiểm tra tin"', 'title: "🔍 Kiểm tra tin tuyển dụng giúp mình"', 1)
     assert any("tối đa 20" in p and str(path) in p for p in problems_in(content_copy))
 
 
 def test_message_longer_than_zalo_allows_is_refused(content_copy):
     path = content_copy / "messages" / "general.yml"
-    text = path.read_text(encoding="utf-8").replace("    Chúc bạn", "    Chúc bạn", 1)
-    text = text.replace("utter_thank:\n  text: |\n", "utter_thank:\n  text: |\n    " + "Rất dài. " * 300 + "\n", 1)
-    path.write_text(text, encoding="utf-8")
+    edit(path, "utter_thank:\n  text: |\n", "utter_thank:\n  text: |\n    " + "Rất dài. " * 300 + "\n", 1)
     line = line_of(path, "utter_thank:")
-    assert any(p.startswith(f"{path}:{line}:") and "2000" in p for p in problems_in(content_copy))
+    assert reported_at(content_copy, path, line, "2000")
 
 
 def test_phone_number_not_in_hotlines_is_refused(content_copy):
     path = content_copy / "messages" / "safety.yml"
-    text = path.read_text(encoding="utf-8").replace("Bạn không có lỗi.", "Hoặc gọi 1800 1567. Bạn không có lỗi.")
-    path.write_text(text, encoding="utf-8")
+    edit(path, "Bạn không có lỗi.", "Hoặc gọi 1800 1567. Bạn không có lỗi.")
     line = line_of(path, "utter_referral_danger_abroad:")
-    assert any(p.startswith(f"{path}:{line}:") and "1800 1567" in p for p in problems_in(content_copy))
+    assert reported_at(content_copy, path, line, "1800 1567")
 
 
 def test_quiz_fact_without_checked_date_is_refused(content_copy):
     path = content_copy / "quizzes" / "trafficking_and_rights.yml"
-    text = path.read_text(encoding="utf-8").replace("    checked: 2026-03-01\n", "", 1)
-    path.write_text(text, encoding="utf-8")
+    edit(path, "    checked: 2026-03-01\n", "", 1)
     assert any(str(path) in p and "'checked'" in p for p in problems_in(content_copy))
 
 

@@ -1,6 +1,8 @@
 """The checker on real texts: lures quoted by Vietnamese news, police and ministries,
 and ordinary ads from job boards (tests/data/offers_*.jsonl, each with its source URL;
 tests/data/README.md says how they were collected and reviewed)."""
+import json
+
 import pytest
 
 from bot.content import load_templates
@@ -39,7 +41,7 @@ def test_every_labelled_text_has_a_source_and_a_review():
     assert len([r for r in rows if r["label"] == "lure"]) >= 60
     assert len([r for r in rows if r["label"] == "ordinary"]) >= 60
     assert all(r["source_url"].startswith("http") for r in rows)
-    reviewed = {line.split('"id": "')[1].split('"')[0] for line in REVIEW.read_text().splitlines() if line.strip()}
+    reviewed = {json.loads(line)["id"] for line in REVIEW.read_text(encoding="utf-8").splitlines() if line.strip()}
     assert {r["id"] for r in rows} == reviewed
 
 
