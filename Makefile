@@ -27,7 +27,7 @@ test: $(INSTALLED) $(SYSTEM) validate $(MODEL)
 validate: $(INSTALLED)
 	$(BIN)/pip check
 	$(BIN)/python -m bot content check
-	$(BIN)/rasa data validate --fail-on-warnings --domain domain.yml --data nlu/data stories --config config.yml
+	$(BIN)/python scripts/validate_dialogue.py
 
 train: $(MODEL)
 

@@ -123,6 +123,28 @@ def cmd_quiz_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.console.accounts import AccountError, add_account
+    from bot.store import Database
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            print("The two passwords differ; nothing was created.", file=sys.stderr)
+            return 1
+    try:
+        add_account(Database(Settings.from_env().database_url), args.name, args.role, password)
+    except AccountError as error:
+        print(f"Not created: {error}", file=sys.stderr)
+        return 1
+    print(f"Created {args.role} account {args.name!r}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +190,13 @@ def build_parser() -> argparse.ArgumentParser:
     quiz = commands.add_parser("quiz", help="quizzes").add_subparsers(dest="action", required=True)
     stats = quiz.add_parser("stats", help="starts, completions, scores and per-question results")
     stats.set_defaults(handler=cmd_quiz_stats)
+
+    staff = commands.add_parser("staff", help="hotline staff accounts").add_subparsers(dest="action", required=True)
+    add = staff.add_parser("add", help="create a console account (asks for the password)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["hotline", "admin"], required=True)
+    add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    add.set_defaults(handler=cmd_staff_add)
     return parser
 
 

@@ -7,6 +7,7 @@ under var/), waits until each answers, and stops all three on Ctrl-C.
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -55,6 +56,8 @@ class LocalAssistant:
         env.setdefault("DATABASE_URL", f"sqlite:///{self.data_dir / 'app.db'}")
         env.setdefault("TRACKER_STORE_URL", f"sqlite:///{self.data_dir / 'tracker.db'}")
         env.setdefault("APP_SECRET_KEY", Settings.from_env().secret_key)
+        # Rasa's HTTP API (for staff replies) answers only with this token, on loopback only.
+        env.setdefault("RASA_API_TOKEN", secrets.token_urlsafe(32))
         env.update(
             {
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
@@ -67,7 +70,7 @@ class LocalAssistant:
         env.update(self.extra_env)
         return env
 
-    def _plan(self) -> List[Process]:
+    def _plan(self, env: Dict[str, str]) -> List[Process]:
         rasa = str(VENV_BIN / "rasa")
         return [
             Process(
@@ -84,6 +87,7 @@ class LocalAssistant:
                 "rasa",
                 [
                     rasa, "run", "--model", str(self.model), "--port", str(self.ports.rasa),
+                    "--interface", "127.0.0.1", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 ],
                 f"http://127.0.0.1:{self.ports.rasa}/",
@@ -92,7 +96,7 @@ class LocalAssistant:
 
     def start(self) -> "LocalAssistant":
         env = self.environment()
-        self.processes = self._plan()
+        self.processes = self._plan(env)
         for process in self.processes:
             output = self._log_file(process)
             process.started_at = time.monotonic()

@@ -5,6 +5,7 @@ rendered for the channel asking, from the last good version of the files.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -16,12 +17,18 @@ from typing import Any, Dict, Optional, Tuple
 import httpx
 import jinja2
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from bot.console.app import console_routes
 from bot.content import LiveContent
+from bot.handoff import worker
+from bot.handoff.delivery import Delivery
 from bot.settings import Settings
+from bot.store import Database
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +95,8 @@ def create_app(settings: Settings) -> Starlette:
     content = LiveContent(settings.content_dir)
     rasa = httpx.AsyncClient(base_url=settings.rasa_url, timeout=60)
     uploads = Uploads()
+    db = Database(settings.database_url)
+    delivery = Delivery(db, rasa, settings.rasa_api_token, settings.secret_key)
 
     async def to_rasa(sender: str, message: str, metadata: Optional[Dict[str, Any]] = None) -> Response:
         try:
@@ -140,6 +149,13 @@ def create_app(settings: Settings) -> Starlette:
         token = uploads.put(image, content_type)
         return await to_rasa(sender, "/check_job_offer", {"image_url": f"{settings.bot_service_url}/uploads/{token}"})
 
+    async def chat_updates(request: Request) -> Response:
+        """Staff replies (and other news) waiting for this web chat user."""
+        sender = request.query_params.get("sender", "")
+        if not _SENDER.match(sender):
+            return JSONResponse({"error": "bad_request"}, status_code=400)
+        return JSONResponse(delivery.take_webchat_messages(sender))
+
     async def uploaded(request: Request) -> Response:
         held = uploads.take(request.path_params["token"])
         if held is None:
@@ -153,13 +169,23 @@ def create_app(settings: Settings) -> Starlette:
             Route("/nlg", nlg, methods=["POST"]),
             Route("/api/chat", chat, methods=["POST"]),
             Route("/api/chat-image", chat_image, methods=["POST"]),
+            Route("/api/chat/updates", chat_updates),
             Route("/uploads/{token}", uploaded),
+            *console_routes(db, content, delivery),
         ],
-        lifespan=lambda app: _closing(rasa),
+        middleware=[
+            Middleware(
+                SessionMiddleware, secret_key=settings.secret_key, session_cookie="staff_session",
+                max_age=12 * 3600, same_site="strict", https_only=settings.secure_cookies,
+            )
+        ],
+        lifespan=lambda app: _running(rasa, worker.run_forever(db, settings, content, delivery)),
     )
 
 
 @contextlib.asynccontextmanager
-async def _closing(client: httpx.AsyncClient):
+async def _running(client: httpx.AsyncClient, background):
+    task = asyncio.create_task(background)
     yield
+    task.cancel()
     await client.aclose()

@@ -5,6 +5,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import List
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -27,6 +28,26 @@ class Settings:
     rasa_url: str
     bot_service_url: str
     secret_key: str
+    # Rasa's HTTP API, which the bot service uses to pass staff replies on; never exposed outside.
+    rasa_api_token: str = ""
+    # Where a new case is announced: a Telegram staff group and/or a webhook.
+    telegram_bot_token: str = ""
+    telegram_api_base: str = "https://api.telegram.org"
+    staff_telegram_chat_id: str = ""
+    staff_webhook_url: str = ""
+    staff_webhook_secret: str = ""
+    console_url: str = ""
+    # Send the console's session cookie over HTTPS only (on wherever it is not localhost).
+    secure_cookies: bool = False
+
+    @property
+    def notify_targets(self) -> List[str]:
+        targets = []
+        if self.telegram_bot_token and self.staff_telegram_chat_id:
+            targets.append("telegram")
+        if self.staff_webhook_url:
+            targets.append("webhook")
+        return targets
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -36,4 +57,12 @@ class Settings:
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             bot_service_url=os.environ.get("BOT_SERVICE_URL", "http://127.0.0.1:8000"),
             secret_key=os.environ.get("APP_SECRET_KEY") or _local_secret(),
+            rasa_api_token=os.environ.get("RASA_API_TOKEN", ""),
+            telegram_bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+            telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org"),
+            staff_telegram_chat_id=os.environ.get("STAFF_TELEGRAM_CHAT_ID", ""),
+            staff_webhook_url=os.environ.get("STAFF_WEBHOOK_URL", ""),
+            staff_webhook_secret=os.environ.get("STAFF_WEBHOOK_SECRET", ""),
+            console_url=os.environ.get("CONSOLE_URL", ""),
+            secure_cookies=os.environ.get("CONSOLE_SECURE_COOKIES", "") == "1",
         )

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     create_engine,
     delete,
     event,
@@ -74,6 +75,127 @@ class QuizAnswer(Base):
     answered_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
     attempt = relationship("QuizAttempt", back_populates="answers")
+
+
+# --- hand-off to hotline staff -------------------------------------------------------
+
+class Case(Base):
+    """One hand-off: opened with the user's consent, worked by staff, closed by either side."""
+
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    user_key = Column(String(64), nullable=False, index=True)
+    # Where replies must go. Never shown in the console, which shows `reference`.
+    conversation_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    reason = Column(String(16), nullable=False)  # danger | request
+    priority = Column(Integer, nullable=False)  # higher first
+    status = Column(String(16), nullable=False, default="new", index=True)  # new | claimed | closed
+    opened_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    claimed_at = Column(DateTime(timezone=True))
+    closed_at = Column(DateTime(timezone=True))
+    last_user_message_at = Column(DateTime(timezone=True))
+    handler_id = Column(ForeignKey("staff_accounts.id"))
+    outcome = Column(String(64))
+    closed_by = Column(String(16))  # user | staff
+    # Answers to the optional questions, by question id; a skipped one is absent.
+    answers = Column(JSON, nullable=False, default=dict)
+    questions_asked = Column(Integer, nullable=False, default=0)
+    unclaimed_notice = Column(String(16), nullable=False, default="none")  # none | due | sent
+    closed_notice_sent = Column(Boolean, nullable=False, default=False)
+
+    handler = relationship("StaffAccount")
+    messages = relationship("CaseMessage", back_populates="case", order_by="CaseMessage.id")
+    notes = relationship("CaseNote", back_populates="case", order_by="CaseNote.id")
+
+    @property
+    def reference(self) -> str:
+        """The pseudonymous name staff see: stable per user, not the platform id."""
+        return f"ND-{self.user_key[:6].upper()}"
+
+
+class CaseMessage(Base):
+    """The transcript from consent on: what the user, staff and the assistant said."""
+
+    __tablename__ = "case_messages"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(ForeignKey("cases.id"), nullable=False, index=True)
+    user_key = Column(String(64), nullable=False, index=True)
+    author = Column(String(16), nullable=False)  # user | staff | assistant
+    staff_id = Column(ForeignKey("staff_accounts.id"))
+    text = Column(Text, nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # Staff replies wait here until the assistant has passed them to the user's channel.
+    delivered_at = Column(DateTime(timezone=True))
+
+    case = relationship("Case", back_populates="messages")
+    staff = relationship("StaffAccount")
+
+
+class CaseNote(Base):
+    __tablename__ = "case_notes"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(ForeignKey("cases.id"), nullable=False, index=True)
+    user_key = Column(String(64), nullable=False, index=True)
+    staff_id = Column(ForeignKey("staff_accounts.id"), nullable=False)
+    text = Column(Text, nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+    case = relationship("Case", back_populates="notes")
+    staff = relationship("StaffAccount")
+
+
+class CaseNotification(Base):
+    """Telling staff a case opened: written with the case, sent and retried by the bot service."""
+
+    __tablename__ = "case_notifications"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(ForeignKey("cases.id"), nullable=False, index=True)
+    user_key = Column(String(64), nullable=False, index=True)
+    target = Column(String(16), nullable=False)  # telegram | webhook
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    sent_at = Column(DateTime(timezone=True))
+    last_error = Column(String(200))
+
+
+class WebchatOutbox(Base):
+    """Messages for a web chat user that arrived outside a reply (staff replies), until the page fetches them."""
+
+    __tablename__ = "webchat_outbox"
+
+    id = Column(Integer, primary_key=True)
+    user_key = Column(String(64), nullable=False, index=True)
+    message = Column(JSON, nullable=False)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class StaffAccount(Base):
+    __tablename__ = "staff_accounts"
+
+    id = Column(Integer, primary_key=True)
+    name = Column(String(64), nullable=False, unique=True)
+    role = Column(String(16), nullable=False)  # hotline | admin
+    password_hash = Column(String(200), nullable=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Every staff action. Holds no user text, so it outlives a user's erasure."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    staff_name = Column(String(64), nullable=False)
+    action = Column(String(32), nullable=False)
+    case_id = Column(Integer)
+    detail = Column(String(200), nullable=False, default="")
 
 
 class Database:

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the assistant needs beside Python: Tesseract with Vietnamese
 # for reading screenshots of job offers, and a font with Vietnamese glyphs for
-# the tests that draw such screenshots. Installs only what is missing.
+# the tests that draw such screenshots; Chromium for the staff console's browser
+# test. Installs only what is missing.
 set -euo pipefail
 
 missing=()
 command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing+=(tesseract-ocr-vie)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -82,6 +82,12 @@ def _texts_to_scan(content) -> List[Tuple[Path, int, str, str]]:
     return texts
 
 
+def handoff_question_responses(content) -> Dict[str, str]:
+    """Each optional hand-off question is asked by the message named after it."""
+    questions = content.handoff.questions if content.handoff else ()
+    return {question.response: "handoff.yml" for question in questions}
+
+
 def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     templates, problems = load_templates(directory)
     if problems.unreadable:
@@ -89,6 +95,7 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     messages = templates.content.messages
     used = responses_used_by_dialogue(root)
     used.update(referral_responses(templates.content))
+    used.update(handoff_question_responses(templates.content))
     for name, where in sorted(used.items()):
         if name not in messages:
             problems.add(

@@ -228,6 +228,33 @@ class ReferralSettings:
     abroad_places: PhraseSet
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class HandoffQuestion:
+    id: str
+    label: str  # what staff see beside the answer
+
+    @property
+    def response(self) -> str:
+        return f"utter_handoff_ask_{self.id}"
+
+
+@dataclass(frozen=True)
+class HandoffSettings:
+    """content/handoff.yml: how a hand-off to hotline staff runs."""
+
+    claim_minutes: float
+    staffed_days: Tuple[int, ...]  # Monday is 0, as datetime.weekday()
+    staffed_from: dt.time
+    staffed_to: dt.time
+    end_words: PhraseSet
+    skip_words: PhraseSet
+    questions: Tuple[HandoffQuestion, ...]
+    outcomes: Dict[str, str]
+
+
 @dataclass
 class Content:
     messages: Dict[str, MessageDef] = field(default_factory=dict)
@@ -238,6 +265,7 @@ class Content:
     webchat: Dict[str, str] = field(default_factory=dict)
     offer_settings: Optional[OfferSettings] = None
     referrals: Optional[ReferralSettings] = None
+    handoff: Optional[HandoffSettings] = None
 
 
 # --- readers, one per kind of file -------------------------------------------------
@@ -465,6 +493,56 @@ def read_referrals(data: Any, path: Path, content: Content, problems: Problems) 
     )
 
 
+HANDOFF_FIELDS = {
+    "claim_minutes": NUMBER, "staffed_hours": Field(dict, kind_name="nhóm days/from/to"),
+    "end_words": LIST, "skip_words": LIST, "questions": LIST, "outcomes": LIST,
+}
+HOURS_FIELDS = {"days": LIST, "from": TEXT, "to": TEXT}
+
+
+def read_handoff(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    if not check_fields(data, HANDOFF_FIELDS, path, 1, problems, "tệp chuyển cán bộ"):
+        return
+    hours = data["staffed_hours"]
+    line = data.line_of("staffed_hours")
+    if not check_fields(hours, HOURS_FIELDS, path, line, problems, "staffed_hours"):
+        return
+    unknown_days = [d for d in hours["days"] if d not in WEEKDAYS]
+    if unknown_days:
+        problems.add(path, hours.line_of("days"), f"ngày không hiểu: {unknown_days}; dùng {', '.join(WEEKDAYS)}")
+    staffed_from, staffed_to = (_clock(hours, key, path, problems) for key in ("from", "to"))
+    questions = tuple(
+        HandoffQuestion(item["id"], item["label"])
+        for item, item_line in _items(data["questions"])
+        if check_fields(item, {"id": TEXT, "label": TEXT}, path, item_line, problems, "câu hỏi")
+    )
+    outcomes = {
+        item["id"]: item["label"]
+        for item, item_line in _items(data["outcomes"])
+        if check_fields(item, {"id": TEXT, "label": TEXT}, path, item_line, problems, "kết quả")
+    }
+    if staffed_from is None or staffed_to is None or unknown_days:
+        return
+    content.handoff = HandoffSettings(
+        float(data["claim_minutes"]),
+        tuple(WEEKDAYS.index(d) for d in hours["days"]),
+        staffed_from,
+        staffed_to,
+        _phrases(data["end_words"], path, problems),
+        _phrases(data["skip_words"], path, problems),
+        questions,
+        outcomes,
+    )
+
+
+def _clock(hours: Any, key: str, path: Path, problems: Problems) -> Optional[dt.time]:
+    try:
+        return dt.time.fromisoformat(str(hours[key]))
+    except ValueError:
+        problems.add(path, hours.line_of(key), f"'{key}' phải là giờ dạng HH:MM, ví dụ \"07:30\"")
+        return None
+
+
 def read_danger_signals(data: Any, path: Path, content: Content, problems: Problems) -> None:
     signals: Dict[str, bool] = {}
     for item, line in _entries(data, "signals", path, problems):
@@ -519,6 +597,7 @@ def reader_for(relative: Path) -> Optional[Reader]:
         "webchat.yml": read_webchat,
         "offer_checker.yml": read_offer_checker,
         "referrals.yml": read_referrals,
+        "handoff.yml": read_handoff,
     }.get(relative.as_posix())
 
 

@@ -1,0 +1,92 @@
+"""The hand-off loop: while a case is open, every message goes to staff, and staff news comes back.
+
+`action_handoff` is a Rasa loop: activated on consent, it runs for every
+following message (Rasa's rule policy gives an active loop priority over all
+rules, the danger rule included), until the user or staff end the case. Staff
+news arrives as the external intent `EXTERNAL_handoff_update`, which the bot
+service triggers; the action reads what to say from the database.
+"""
+import logging
+from datetime import datetime, timezone
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import database, latest_text, live_content, settings, user_key
+from bot.handoff import cases, conversation
+
+logger = logging.getLogger(__name__)
+HANDOFF_LOOP = "action_handoff"
+HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
+
+
+class ActionHandoff(Action):
+    def name(self) -> Text:
+        return HANDOFF_LOOP
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        handoff = live_content().templates.content.handoff
+        db, key = database(), user_key(tracker)
+        if tracker.active_loop_name != HANDOFF_LOOP:
+            step = _start(tracker, handoff, key)
+            return _say(dispatcher, step) + ([] if step.ends else [ActiveLoop(HANDOFF_LOOP)])
+        step = conversation.updates_step(cases.take_updates(db, key))
+        case = cases.open_case_of(db, key)
+        # Not get_intent_of_latest_message(): an external intent has no ranking, and that reads None.
+        is_user_message = tracker.latest_message.get("intent", {}).get("name") != HANDOFF_UPDATE_INTENT
+        if is_user_message and case is not None:
+            following = conversation.on_message(db, handoff, case, latest_text(tracker))
+            step.says += following.says
+            step.ends = following.ends
+        if case is None:
+            step.ends = True
+        return _say(dispatcher, step) + ([ActiveLoop(None)] if step.ends else [])
+
+
+def _start(tracker: Tracker, handoff, key: str) -> conversation.Step:
+    try:
+        return conversation.start(
+            database(), handoff, user_key=key, conversation_id=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "rest", reason=_reason(tracker),
+            consent_text=latest_text(tracker), notify_targets=settings().notify_targets,
+            now=datetime.now(timezone.utc),
+        )
+    except Exception:  # noqa: BLE001: whatever failed, the user must get the numbers, not silence
+        logger.exception("could not open a case")
+        return conversation.Step([conversation.Say("utter_handoff_unavailable")], ends=True)
+
+
+def _reason(tracker: Tracker) -> str:
+    """Danger if the user reported danger at any point of this session, however they asked for a person."""
+    in_danger = any(
+        event.get("event") == "user" and event.get("parse_data", {}).get("intent", {}).get("name") == "report_danger"
+        for event in tracker.events
+    )
+    return cases.DANGER if in_danger else cases.REQUEST
+
+
+def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> List[Dict]:
+    for say in step.says:
+        if say.response == "utter_handoff_staff_reply":
+            # Marks a person's reply, which Messenger may send after its 24-hour window.
+            dispatcher.utter_message(response=say.response, json_message={"message_kind": "staff_reply"}, **say.arguments)
+        else:
+            dispatcher.utter_message(response=say.response, **say.arguments)
+    return []
+
+
+class ActionSessionStart(Action):
+    """A new session (after an hour's silence) keeps an open hand-off running."""
+
+    def name(self) -> Text:
+        return "action_session_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        events: List[Dict] = [SessionStarted()]
+        events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
+        if cases.open_case_of(database(), user_key(tracker)) is not None:
+            events.append(ActiveLoop(HANDOFF_LOOP))
+        events.append(ActionExecuted("action_listen"))
+        return events

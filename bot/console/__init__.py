@@ -1,0 +1,1 @@
+"""The hotline staff console, served by the bot service under /staff."""

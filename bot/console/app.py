@@ -1,0 +1,224 @@
+"""The staff console: log in, an inbox that updates itself, a page per case, closed cases, audit log.
+
+Served by the bot service under /staff. Sessions are Starlette's signed
+cookies; every form carries the session's CSRF token; Jinja2 autoescapes
+everything, and the pages' scripts insert user text with textContent only.
+Staff see a case's pseudonymous reference, never the platform user id.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, List
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from bot.console.accounts import LoginThrottle, account_by_id, all_accounts, check_password
+from bot.content import LiveContent
+from bot.handoff import cases
+from bot.handoff.cases import CaseError, as_utc
+from bot.handoff.conversation import VIETNAM_TIME
+from bot.handoff.delivery import Delivery
+from bot.handoff.notify import unsent_notifications
+from bot.store import Case, CaseMessage, Database, StaffAccount, utcnow
+
+MAX_REPLY_CHARS = 2000
+PREFIX = "/staff"
+_PAGES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "console"), autoescape=True
+)
+_PAGES.filters["local_time"] = lambda moment: as_utc(moment).astimezone(VIETNAM_TIME).strftime("%d/%m %H:%M") if moment else ""
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> List[Route]:
+    throttle = LoginThrottle()
+
+    def page(template: str, request: Request, status_code: int = 200, **values: Any) -> HTMLResponse:
+        values.update(csrf=_csrf_token(request), staff=getattr(request.state, "staff", None), prefix=PREFIX)
+        return HTMLResponse(_PAGES.get_template(template).render(**values), status_code=status_code)
+
+    def staff_only(admin: bool = False) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            @wraps(handler)
+            async def endpoint(request: Request) -> Response:
+                staff = account_by_id(db, request.session.get("staff_id", 0))
+                if staff is None:
+                    return RedirectResponse(f"{PREFIX}/login", status_code=303)
+                if admin and staff.role != "admin":
+                    return page("error.html", request, 403, message="Trang này chỉ dành cho quản trị viên.")
+                request.state.staff = staff
+                if request.method == "POST":
+                    request.state.form = await request.form()
+                    if not _csrf_ok(request, request.state.form):
+                        return page("error.html", request, 403, message="Phiên làm việc đã hết hạn: tải lại trang rồi thử lại.")
+                return await handler(request)
+            return endpoint
+        return decorate
+
+    async def login_page(request: Request) -> Response:
+        return page("login.html", request)
+
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        if not _csrf_ok(request, form):
+            return page("login.html", request, 403, error="Phiên đăng nhập đã hết hạn, hãy thử lại.")
+        name, password = str(form.get("name", "")), str(form.get("password", ""))
+        address = request.client.host if request.client else "?"
+        if throttle.blocked(name, address):
+            return page("login.html", request, 429, error="Sai quá nhiều lần. Hãy chờ 15 phút rồi thử lại.")
+        staff = check_password(db, name, password)
+        if staff is None:
+            throttle.failed(name, address)
+            return page("login.html", request, 401, error="Sai tên hoặc mật khẩu.")
+        request.session.clear()  # a new session on login: no fixation
+        request.session.update(staff_id=staff.id, csrf=secrets.token_urlsafe(32))
+        cases.audit(db, staff.name, "login")
+        return RedirectResponse(f"{PREFIX}/", status_code=303)
+
+    @staff_only()
+    async def logout(request: Request) -> Response:
+        cases.audit(db, request.state.staff.name, "logout")
+        request.session.clear()
+        return RedirectResponse(f"{PREFIX}/login", status_code=303)
+
+    @staff_only()
+    async def inbox(request: Request) -> Response:
+        return page("inbox.html", request, cases=[_case_row(c) for c in cases.open_cases(db)],
+                    unsent=len(unsent_notifications(db)))
+
+    @staff_only()
+    async def inbox_data(request: Request) -> Response:
+        return JSONResponse({"cases": [_case_row(c) for c in cases.open_cases(db)], "unsent": len(unsent_notifications(db))})
+
+    @staff_only()
+    async def case_page(request: Request) -> Response:
+        case = cases.case_with_transcript(db, request.path_params["case_id"])
+        if case is None:
+            return page("error.html", request, 404, message="Không có yêu cầu này.")
+        cases.audit(db, request.state.staff.name, "view", case.id)
+        handoff = content.templates.content.handoff
+        labels = {q.id: q.label for q in handoff.questions}
+        return page(
+            "case.html", request, case=case, answers=cases.answers_for_staff(case, labels),
+            messages=[_message_row(m) for m in case.messages], outcomes=handoff.outcomes,
+            error=request.query_params.get("error", ""), max_reply=MAX_REPLY_CHARS,
+        )
+
+    @staff_only()
+    async def case_data(request: Request) -> Response:
+        case_id = request.path_params["case_id"]
+        case = cases.case_with_transcript(db, case_id)
+        if case is None:
+            return JSONResponse({"error": "not_found"}, status_code=404)
+        after = int(request.query_params.get("after", "0") or 0)
+        return JSONResponse({
+            "status": case.status, "handler": case.handler.name if case.handler else "",
+            "messages": [_message_row(m) for m in cases.messages_after(db, case_id, after)],
+        })
+
+    def staff_action(action: Callable[[Request, int, StaffAccount], Awaitable[None]]) -> Handler:
+        @staff_only()
+        async def endpoint(request: Request) -> Response:
+            case_id = request.path_params["case_id"]
+            try:
+                await action(request, case_id, request.state.staff)
+            except CaseError as error:
+                return RedirectResponse(f"{PREFIX}/cases/{case_id}?error={_ERRORS.get(str(error), 'x')}", status_code=303)
+            return RedirectResponse(f"{PREFIX}/cases/{case_id}", status_code=303)
+        return endpoint
+
+    async def claim(request: Request, case_id: int, staff: StaffAccount) -> None:
+        cases.claim(db, case_id, staff)
+
+    async def reply(request: Request, case_id: int, staff: StaffAccount) -> None:
+        text = str(request.state.form.get("text", "")).strip()[:MAX_REPLY_CHARS]
+        if text:
+            case = cases.reply(db, case_id, staff, text)
+            await delivery.deliver(case.conversation_id)
+
+    async def note(request: Request, case_id: int, staff: StaffAccount) -> None:
+        text = str(request.state.form.get("text", "")).strip()[:MAX_REPLY_CHARS]
+        if text:
+            cases.add_note(db, case_id, staff, text)
+
+    async def close(request: Request, case_id: int, staff: StaffAccount) -> None:
+        outcome = str(request.state.form.get("outcome", ""))
+        if outcome not in content.templates.content.handoff.outcomes:
+            raise CaseError("no outcome")
+        case = cases.close(db, case_id, staff, outcome)
+        await delivery.deliver(case.conversation_id)
+
+    @staff_only()
+    async def closed(request: Request) -> Response:
+        query = request.query_params.get("q", "")[:100]
+        outcomes = content.templates.content.handoff.outcomes
+        return page("closed.html", request, query=query, cases=cases.closed_cases(db, query), outcomes=outcomes)
+
+    @staff_only(admin=True)
+    async def audit_page(request: Request) -> Response:
+        return page("audit.html", request, entries=cases.audit_log(db))
+
+    @staff_only(admin=True)
+    async def accounts_page(request: Request) -> Response:
+        return page("accounts.html", request, accounts=all_accounts(db))
+
+    return [
+        Route(f"{PREFIX}/login", login_page, methods=["GET"]),
+        Route(f"{PREFIX}/login", login, methods=["POST"]),
+        Route(f"{PREFIX}/logout", logout, methods=["POST"]),
+        Route(f"{PREFIX}/", inbox),
+        Route(f"{PREFIX}/api/inbox", inbox_data),
+        Route(f"{PREFIX}/cases/{{case_id:int}}", case_page),
+        Route(f"{PREFIX}/api/cases/{{case_id:int}}", case_data),
+        Route(f"{PREFIX}/cases/{{case_id:int}}/claim", staff_action(claim), methods=["POST"]),
+        Route(f"{PREFIX}/cases/{{case_id:int}}/reply", staff_action(reply), methods=["POST"]),
+        Route(f"{PREFIX}/cases/{{case_id:int}}/note", staff_action(note), methods=["POST"]),
+        Route(f"{PREFIX}/cases/{{case_id:int}}/close", staff_action(close), methods=["POST"]),
+        Route(f"{PREFIX}/closed", closed),
+        Route(f"{PREFIX}/admin/audit", audit_page),
+        Route(f"{PREFIX}/admin/accounts", accounts_page),
+    ]
+
+
+# Error codes in the redirect, shown by case.html in words.
+_ERRORS = {"claimed by someone else": "claimed", "case is closed": "closed", "no such case": "missing", "no outcome": "outcome"}
+
+
+def _csrf_token(request: Request) -> str:
+    if "csrf" not in request.session:
+        request.session["csrf"] = secrets.token_urlsafe(32)
+    return request.session["csrf"]
+
+
+def _csrf_ok(request: Request, form) -> bool:
+    expected = request.session.get("csrf", "")
+    return bool(expected) and hmac.compare_digest(expected, str(form.get("csrf", "")))
+
+
+def _waiting_minutes(moment: datetime) -> int:
+    return int((utcnow() - as_utc(moment)).total_seconds() // 60)
+
+
+def _case_row(case: Case) -> Dict[str, Any]:
+    return {
+        "id": case.id, "reference": case.reference, "reason": case.reason, "status": case.status,
+        "channel": case.channel, "handler": case.handler.name if case.handler else "",
+        "waiting_minutes": _waiting_minutes(case.opened_at),
+    }
+
+
+def _message_row(message: CaseMessage) -> Dict[str, Any]:
+    return {
+        "id": message.id, "author": message.author, "text": message.text,
+        "staff": message.staff.name if message.staff else "",
+        "at": _PAGES.filters["local_time"](message.at),
+        "pending": message.author == "staff" and message.delivered_at is None,
+    }

@@ -1,0 +1,94 @@
+"""The user's side of a hand-off, one step per message: what to record and what to say.
+
+The state lives in the case row (how many optional questions were asked), so
+the dialogue needs only to know that a hand-off is running.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Sequence
+
+from bot.content.model import HandoffQuestion, HandoffSettings
+from bot.handoff import cases
+from bot.store import Case, Database
+from nlu.normalise import normalise_with_origin
+from nlu.phrases import PhraseSet
+
+VIETNAM_TIME = timezone(timedelta(hours=7))  # no daylight saving
+# "kết thúc" ends the hand-off only as a short command, not inside a story
+# ("em muốn kết thúc hợp đồng nhưng họ không cho").
+MAX_COMMAND_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Say:
+    response: str
+    arguments: Dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Step:
+    says: List[Say] = field(default_factory=list)
+    ends: bool = False  # the hand-off is over: normal answers again
+
+
+def is_staffed(settings: HandoffSettings, now: datetime) -> bool:
+    local = now.astimezone(VIETNAM_TIME)
+    return local.weekday() in settings.staffed_days and settings.staffed_from <= local.time() < settings.staffed_to
+
+
+def start(
+    db: Database, settings: HandoffSettings, *, user_key: str, conversation_id: str, channel: str,
+    reason: str, consent_text: str, notify_targets: Sequence[str], now: datetime,
+) -> Step:
+    """Consent given: the case is stored first, and only then is the user told about it."""
+    existing = cases.open_case_of(db, user_key)
+    case = existing or cases.open_case(db, user_key, conversation_id, channel, reason, consent_text, notify_targets)
+    opened = Say("utter_handoff_opened", {"case_number": case.id, "staffed": is_staffed(settings, now)})
+    return Step([opened] + ([] if existing else _next_question(db, settings, case)))
+
+
+def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -> Step:
+    """A message while the case is open: it goes to staff, never to the bot's own answers."""
+    if _is_short_command(settings.end_words, text):
+        cases.record_user_message(db, case.id, text)
+        cases.end_by_user(db, case.id)
+        return Step([Say("utter_handoff_ended_by_user")], ends=True)
+    question = _awaited_question(settings, case)
+    skipped = question is not None and _is_short_command(settings.skip_words, text)
+    answer_to = question.id if question is not None and not skipped else None
+    case = cases.record_user_message(db, case.id, text, answer_to=answer_to)
+    if question is None:
+        return Step()
+    return Step(_next_question(db, settings, case))
+
+
+def updates_step(updates: cases.Updates) -> Step:
+    """Staff news for the user, in the order it happened."""
+    says = [Say("utter_handoff_staff_reply", {"reply": text}) for text in updates.staff_replies]
+    if updates.unclaimed_notice:
+        says.append(Say("utter_handoff_unclaimed"))
+    if updates.closed:
+        says.append(Say("utter_handoff_closed_by_staff"))
+    return Step(says, ends=updates.closed)
+
+
+def _next_question(db: Database, settings: HandoffSettings, case: Case) -> List[Say]:
+    asked = case.questions_asked
+    if asked > len(settings.questions):
+        return []
+    cases.question_asked(db, case.id)
+    if asked == len(settings.questions):
+        return [Say("utter_handoff_waiting")]
+    return [Say(settings.questions[asked].response)]
+
+
+def _awaited_question(settings: HandoffSettings, case: Case) -> Optional[HandoffQuestion]:
+    asked = case.questions_asked
+    return settings.questions[asked - 1] if 1 <= asked <= len(settings.questions) else None
+
+
+def _is_short_command(phrases: PhraseSet, text: str) -> bool:
+    normalised = normalise_with_origin(text)
+    return len(normalised.text.split()) <= MAX_COMMAND_WORDS and bool(phrases.find(normalised))
