@@ -1,3 +1,4 @@
+import shutil
 import socket
 import sys
 from pathlib import Path
@@ -19,3 +20,43 @@ def free_port() -> int:
 def trained_model() -> Path:
     assert MODEL.exists(), "no trained model: run the tests with `make test`, which trains first"
     return MODEL
+
+
+# --- one running assistant for all integration and browser tests --------------------
+
+@pytest.fixture(scope="session")
+def staff_webhook():
+    from staff_webhook import StaffWebhook
+
+    webhook = StaffWebhook()
+    yield webhook
+    webhook.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model, tmp_path_factory, staff_webhook):
+    from bot.localrun import LocalAssistant, Ports
+    from chat import SECRET
+    from staff_webhook import STAFF_WEBHOOK_SECRET
+
+    data = tmp_path_factory.mktemp("e2e")
+    content = data / "content"
+    shutil.copytree(ROOT / "content", content)
+    running = LocalAssistant(
+        trained_model,
+        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
+        data_dir=data,
+        extra_env={
+            "CONTENT_DIR": str(content),
+            "APP_SECRET_KEY": SECRET,
+            "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+            "STAFF_WEBHOOK_URL": staff_webhook.url,
+            "STAFF_WEBHOOK_SECRET": STAFF_WEBHOOK_SECRET,
+        },
+        log_dir=ROOT / "results" / "e2e-logs",
+    )
+    with running:
+        running.content = content
+        running.data = data
+        yield running

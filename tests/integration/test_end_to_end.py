@@ -11,53 +11,9 @@ import uuid
 import httpx
 import pytest
 
-from bot.localrun import LocalAssistant, Ports
 from bot.store import user_key_for
-from conftest import ROOT, free_port
-
-SECRET = "test-secret-key"
-
-
-@pytest.fixture(scope="module")
-def assistant(trained_model, tmp_path_factory):
-    data = tmp_path_factory.mktemp("e2e")
-    content = data / "content"
-    shutil.copytree(ROOT / "content", content)
-    running = LocalAssistant(
-        trained_model,
-        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
-        data_dir=data,
-        extra_env={
-            "CONTENT_DIR": str(content),
-            "APP_SECRET_KEY": SECRET,
-            "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
-            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
-        },
-        log_dir=ROOT / "results" / "e2e-logs",
-    )
-    with running:
-        running.content = content
-        running.data = data
-        yield running
-
-
-def say(assistant, sender, message):
-    response = httpx.post(
-        f"http://127.0.0.1:{assistant.ports.rasa}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
-        timeout=60,
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def texts(replies):
-    return "\n".join(r.get("text", "") for r in replies)
-
-
-def new_sender():
-    return f"test-{uuid.uuid4().hex[:12]}"
-
+from chat import SECRET, new_sender, say, texts
+from conftest import ROOT
 
 def test_danger_message_gets_111_and_113_and_the_hand_off_offer(assistant):
     replies = say(assistant, new_sender(), "cuu e voi bi giu o cam")

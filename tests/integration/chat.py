@@ -1,0 +1,66 @@
+"""Talking to the running assistant as a user (Rasa's REST channel) and as hotline staff (the console)."""
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+
+from conftest import ROOT
+
+SECRET = "test-secret-key"
+STAFF_PASSWORD = "a long enough password"
+
+
+def say(assistant, sender, message):
+    response = httpx.post(
+        f"http://127.0.0.1:{assistant.ports.rasa}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=60,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def texts(replies):
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+def new_sender():
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+def add_staff(assistant, name, role="hotline", password=STAFF_PASSWORD):
+    """The command line an administrator uses: `python -m bot staff add NAME --role ROLE`."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "staff", "add", name, "--role", role, "--password-stdin"],
+        input=password + "\n", text=True, capture_output=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": assistant.environment()["DATABASE_URL"]},
+    )
+
+
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
+def staff_client(assistant, name, password=STAFF_PASSWORD) -> httpx.Client:
+    """A logged-in console session; `.csrf` holds the token its forms carry."""
+    client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=30)
+    token = csrf_of(client.get("/staff/login").text)
+    response = client.post("/staff/login", data={"csrf": token, "name": name, "password": password})
+    assert response.status_code == 303, response.text
+    client.csrf = csrf_of(client.get("/staff/").text)
+    return client
+
+
+def wait_for(condition, timeout=30.0, every=0.3):
+    """Poll until `condition()` returns something true; that value, or an AssertionError."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not true after {timeout}s")
