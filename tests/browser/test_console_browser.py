@@ -1,0 +1,79 @@
+"""A hotline worker takes a case in real Chromium (Debian's), while a user writes on the REST channel.
+
+Screenshots of the inbox and the case page land in results/screenshots/.
+"""
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from chat import add_staff, new_sender, say, texts, wait_for
+from conftest import ROOT
+from test_handoff import case_of, updates
+
+CHROMIUM = "/usr/bin/chromium"
+# As this machine's probe starts it: no sandbox as root, and nothing that reaches for Google's hosts.
+CHROMIUM_FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+SCREENSHOTS = ROOT / "results" / "screenshots"
+PASSWORD = "browser test password"
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        yield page
+        browser.close()
+
+
+def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browser_page):
+    page = browser_page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert add_staff(assistant, "hoa", password=PASSWORD).returncode == 0
+    console = f"http://127.0.0.1:{assistant.ports.bot}/staff"
+
+    page.goto(f"{console}/login")
+    page.fill("input[name=name]", "hoa")
+    page.fill("input[name=password]", "not the password")
+    page.click("#login")
+    expect(page.locator("#login-error")).to_be_visible()
+    page.fill("input[name=name]", "hoa")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login")
+    expect(page).to_have_url(f"{console}/")
+
+    # The user asks for help after the inbox is open: it must appear without a reload.
+    sender = new_sender()
+    say(assistant, sender, "cứu em với, em bị giữ ở myanmar")
+    say(assistant, sender, "/affirm")
+    say(assistant, sender, '<img src=x onerror="document.title=\'pwned\'">')
+    number = case_of(assistant, sender)[0]
+    row = page.locator(f'tr[data-case="{number}"]')
+    expect(row).to_be_visible(timeout=15_000)
+    expect(row).to_contain_text("Nguy hiểm")
+    page.screenshot(path=str(SCREENSHOTS / "console-inbox.png"), full_page=True)
+
+    row.locator("a").click()
+    expect(page.locator("#status")).to_have_text("Mới")
+    # What the user typed is shown as text, and did not run.
+    expect(page.locator("#transcript")).to_contain_text("<img src=x onerror=")
+    assert page.title() != "pwned"
+
+    page.click("#claim")
+    expect(page.locator("#status")).to_have_text("Đã nhận")
+    page.fill("#reply-text", "Chào em, chị là cán bộ đường dây nóng. Em có đang an toàn không?")
+    page.click("#send-reply")
+    expect(page.locator("#transcript")).to_contain_text("Em có đang an toàn không?")
+    assert "Em có đang an toàn không?" in texts(wait_for(lambda: updates(assistant, sender)))
+
+    say(assistant, sender, "dạ em đang trốn trong nhà vệ sinh")
+    expect(page.locator("#transcript")).to_contain_text("đang trốn trong nhà vệ sinh", timeout=10_000)
+    page.screenshot(path=str(SCREENSHOTS / "console-case.png"), full_page=True)
+
+    page.select_option("#outcome", "referred_citizen_protection")
+    page.click("#close")
+    expect(page.locator("#status")).to_have_text("Đã đóng")
+    assert case_of(assistant, sender)[1] == "closed"
+    assert "Cán bộ đã kết thúc" in texts(wait_for(lambda: updates(assistant, sender)))
