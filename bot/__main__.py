@@ -21,7 +21,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # ws="none": Rasa pins websockets 10, which uvicorn's websocket support no
     # longer imports; the bot service speaks plain HTTP (and server-sent events).
-    uvicorn.run(create_app(Settings.from_env()), host=args.host, port=args.port, log_level="info", ws="none")
+    # No access log: its lines would carry the web chat's sender id in query strings.
+    uvicorn.run(
+        create_app(Settings.from_env()), host=args.host, port=args.port, log_level="info", ws="none", access_log=False
+    )
     return 0
 
 

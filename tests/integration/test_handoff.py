@@ -155,3 +155,11 @@ def test_rasa_api_refuses_calls_without_its_token(assistant):
     assert httpx.get(f"{base}/conversations/anyone/tracker", params={"token": "guess"}).status_code == 401
     forged = httpx.post(f"{base}/conversations/anyone/trigger_intent", json={"name": "EXTERNAL_handoff_update"})
     assert forged.status_code == 401
+
+
+def test_emergency_contacts_come_with_call_buttons(assistant):
+    replies = say(assistant, new_sender(), "cứu em, em bị giữ ở campuchia")
+    payloads = [b["payload"] for r in replies for b in r.get("buttons", [])]
+    assert "tel:+84981848484" in payloads and "tel:111" in payloads
+    at_home = say(assistant, new_sender(), "cứu với có người đang đánh em ở nhà trọ")
+    assert "tel:113" in [b["payload"] for r in at_home for b in r.get("buttons", [])]
