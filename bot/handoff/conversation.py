@@ -55,7 +55,8 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
         cases.record_user_message(db, case.id, text)
         cases.end_by_user(db, case.id)
         return Step([Say("utter_handoff_ended_by_user")], ends=True)
-    question = _awaited_question(settings, case)
+    # Once a person has taken the case, the assistant stops asking: staff lead the conversation.
+    question = _awaited_question(settings, case) if case.status == cases.NEW else None
     skipped = question is not None and _is_short_command(settings.skip_words, text)
     answer_to = question.id if question is not None and not skipped else None
     case = cases.record_user_message(db, case.id, text, answer_to=answer_to)

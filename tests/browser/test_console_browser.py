@@ -1,13 +1,14 @@
-"""A hotline worker takes a case in real Chromium (Debian's), while a user writes on the REST channel.
+"""A hotline worker takes a case in real Chromium (Debian's) while a user writes in the local web chat.
 
-Screenshots of the inbox and the case page land in results/screenshots/.
+Two pages of one browser: the user's web chat and the worker's console.
+Screenshots of the inbox, the case page and the web chat land in results/screenshots/.
 """
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from chat import add_staff, new_sender, say, texts, wait_for
+from chat import add_staff, wait_for
 from conftest import ROOT
-from test_handoff import case_of, updates
+from test_handoff import case_of
 
 CHROMIUM = "/usr/bin/chromium"
 # As this machine's probe starts it: no sandbox as root, and nothing that reaches for Google's hosts.
@@ -20,16 +21,22 @@ PASSWORD = "browser test password"
 
 
 @pytest.fixture(scope="module")
-def browser_page():
+def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 900})
-        yield page
+        yield browser
         browser.close()
 
 
-def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browser_page):
-    page = browser_page
+def user_types(chat, text):
+    chat.fill("#text", text)
+    chat.press("#text", "Enter")
+
+
+def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    chat = browser.new_context().new_page()  # the user: another context, so another web chat sender
+    chat.set_viewport_size({"width": 400, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert add_staff(assistant, "hoa", password=PASSWORD).returncode == 0
     console = f"http://127.0.0.1:{assistant.ports.bot}/staff"
@@ -44,12 +51,15 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     page.click("#login")
     expect(page).to_have_url(f"{console}/")
 
-    # The user asks for help after the inbox is open: it must appear without a reload.
-    sender = new_sender()
-    say(assistant, sender, "cứu em với, em bị giữ ở myanmar")
-    say(assistant, sender, "/affirm")
-    say(assistant, sender, '<img src=x onerror="document.title=\'pwned\'">')
-    number = case_of(assistant, sender)[0]
+    # The user asks for help in the web chat after the inbox is open: the case must appear without a reload.
+    chat.goto(f"http://127.0.0.1:{assistant.ports.bot}/")
+    expect(chat.locator("#log .msg.bot").first).to_be_visible()
+    user_types(chat, "cứu em với, em bị giữ ở myanmar")
+    chat.get_by_role("button", name="✅ Có, kết nối").click()
+    expect(chat.locator("#log")).to_contain_text("mã yêu cầu")
+    user_types(chat, '<img src=x onerror="document.title=\'pwned\'">')
+    sender = chat.evaluate("localStorage.getItem('sender')")
+    number = wait_for(lambda: case_of(assistant, sender))[0]
     row = page.locator(f'tr[data-case="{number}"]')
     expect(row).to_be_visible(timeout=15_000)
     expect(row).to_contain_text("Nguy hiểm")
@@ -66,9 +76,11 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     page.fill("#reply-text", "Chào em, chị là cán bộ đường dây nóng. Em có đang an toàn không?")
     page.click("#send-reply")
     expect(page.locator("#transcript")).to_contain_text("Em có đang an toàn không?")
-    assert "Em có đang an toàn không?" in texts(wait_for(lambda: updates(assistant, sender)))
+    # The reply reaches the user's web chat by itself.
+    expect(chat.locator("#log")).to_contain_text("Em có đang an toàn không?", timeout=10_000)
+    assert chat.title() != "pwned"
 
-    say(assistant, sender, "dạ em đang trốn trong nhà vệ sinh")
+    user_types(chat, "dạ em đang trốn trong nhà vệ sinh")
     expect(page.locator("#transcript")).to_contain_text("đang trốn trong nhà vệ sinh", timeout=10_000)
     page.screenshot(path=str(SCREENSHOTS / "console-case.png"), full_page=True)
 
@@ -76,4 +88,5 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     page.click("#close")
     expect(page.locator("#status")).to_have_text("Đã đóng")
     assert case_of(assistant, sender)[1] == "closed"
-    assert "Cán bộ đã kết thúc" in texts(wait_for(lambda: updates(assistant, sender)))
+    expect(chat.locator("#log")).to_contain_text("Cán bộ đã kết thúc", timeout=10_000)
+    chat.screenshot(path=str(SCREENSHOTS / "webchat-handoff.png"), full_page=True)
