@@ -27,7 +27,9 @@ LONGEST_RETRY_SECONDS = 15 * 60
 
 
 class NotificationFailed(RuntimeError):
-    pass
+    def __init__(self, message: str, retry_after: float = 0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # what the target asked us to wait, in seconds
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -65,7 +67,8 @@ async def send_to_telegram(client: httpx.AsyncClient, settings: Settings, notice
     )
     answer = _json(response)
     if response.status_code != 200 or not answer.get("ok"):
-        raise NotificationFailed(f"telegram HTTP {response.status_code}: {answer.get('description', '')[:80]}")
+        retry_after = float((answer.get("parameters") or {}).get("retry_after") or 0)
+        raise NotificationFailed(f"telegram HTTP {response.status_code}: {str(answer.get('description', ''))[:80]}", retry_after)
 
 
 async def send_to_webhook(client: httpx.AsyncClient, settings: Settings, notice: Notice, text: str) -> None:
@@ -92,7 +95,8 @@ async def send_due(
         try:
             await SENDERS[notification.target](client, settings, notice, render(notice))
         except (httpx.HTTPError, NotificationFailed) as error:
-            _record_failure(db, notification.id, f"{type(error).__name__}: {error}"[:200], now)
+            wait = timedelta(seconds=getattr(error, "retry_after", 0))
+            _record_failure(db, notification.id, f"{type(error).__name__}: {error}"[:200], now, wait)
             continue
         _record_sent(db, notification.id, now)
         sent += 1
@@ -116,12 +120,12 @@ def _record_sent(db: Database, notification_id: int, now: datetime) -> None:
         notification.sent_at = now
 
 
-def _record_failure(db: Database, notification_id: int, error: str, now: datetime) -> None:
+def _record_failure(db: Database, notification_id: int, error: str, now: datetime, asked_wait: timedelta) -> None:
     with db.session() as session:
         notification = session.get(CaseNotification, notification_id)
         notification.attempts += 1
         notification.last_error = error
-        notification.next_attempt_at = now + retry_delay(notification.attempts)
+        notification.next_attempt_at = now + max(retry_delay(notification.attempts), asked_wait)
         logger.warning(
             "staff notification %s for case %s failed (attempt %s, next in %s): %s", notification.target,
             notification.case_id, notification.attempts, retry_delay(notification.attempts), error,
