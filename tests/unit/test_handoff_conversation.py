@@ -1,0 +1,105 @@
+"""The user's side of a hand-off, without Rasa: questions, skipping, ending, staffed hours, erasure."""
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.content import load_templates
+from bot.handoff import cases, conversation
+from bot.store import Database
+from conftest import ROOT
+
+KEY = "u" * 32
+
+
+@pytest.fixture
+def handoff():
+    templates, problems = load_templates(ROOT / "content")
+    assert not problems
+    return templates.content.handoff
+
+
+@pytest.fixture
+def db(tmp_path):
+    return Database(f"sqlite:///{tmp_path / 'app.db'}")
+
+
+def start(db, handoff, reason="danger"):
+    return conversation.start(
+        db, handoff, user_key=KEY, conversation_id="conv-1", channel="zalo", reason=reason,
+        consent_text="có", notify_targets=["telegram"], now=datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc),
+    )
+
+
+def say(db, handoff, text):
+    return conversation.on_message(db, handoff, cases.open_case_of(db, KEY), text)
+
+
+def names(step):
+    return [s.response for s in step.says]
+
+
+def test_consent_opens_a_case_and_asks_the_first_question(db, handoff):
+    step = start(db, handoff)
+    case = cases.open_case_of(db, KEY)
+    assert names(step) == ["utter_handoff_opened", "utter_handoff_ask_location"]
+    assert step.says[0].arguments == {"case_number": case.id, "staffed": True}
+    assert (case.reason, case.priority, case.status) == ("danger", 2, "new")
+
+
+def test_questions_in_order_answers_kept_skips_left_out(db, handoff):
+    start(db, handoff)
+    assert names(say(db, handoff, "Phnom Penh")) == ["utter_handoff_ask_safe_to_talk"]
+    assert names(say(db, handoff, "bo qua")) == ["utter_handoff_ask_contact"]
+    assert names(say(db, handoff, "zalo 0912xxxxxx")) == ["utter_handoff_waiting"]
+    assert names(say(db, handoff, "họ đánh em")) == []  # relayed, no bot answer
+    case = cases.case_with_transcript(db, cases.open_case_of(db, KEY).id)
+    assert case.answers == {"location": "Phnom Penh", "contact": "zalo 0912xxxxxx"}
+    assert [m.text for m in case.messages] == ["có", "Phnom Penh", "bo qua", "zalo 0912xxxxxx", "họ đánh em"]
+
+
+def test_ket_thuc_ends_only_as_a_short_command(db, handoff):
+    start(db, handoff)
+    assert not say(db, handoff, "em muốn kết thúc hợp đồng nhưng công ty không cho về").ends
+    step = say(db, handoff, "ket thuc")
+    assert step.ends and names(step) == ["utter_handoff_ended_by_user"]
+    assert cases.open_case_of(db, KEY) is None
+
+
+def test_asking_again_while_a_case_is_open_does_not_open_another(db, handoff):
+    first = start(db, handoff).says[0].arguments["case_number"]
+    again = start(db, handoff, reason="request")
+    assert names(again) == ["utter_handoff_opened"] and again.says[0].arguments["case_number"] == first
+
+
+def test_staff_news_is_told_once_and_in_order(db, handoff):
+    start(db, handoff)
+    case = cases.open_case_of(db, KEY)
+    staff = _staff(db)
+    cases.reply(db, case.id, staff, "Chào em")
+    cases.reply(db, case.id, staff, "Em ở đâu?")
+    cases.close(db, case.id, staff, "advised")
+    step = conversation.updates_step(cases.take_updates(db, KEY))
+    assert [s.arguments.get("reply") for s in step.says] == ["Chào em", "Em ở đâu?", None]
+    assert names(step)[-1] == "utter_handoff_closed_by_staff" and step.ends
+    assert not cases.take_updates(db, KEY)
+
+
+@pytest.mark.parametrize("utc_hour, weekday_offset, staffed", [(1, 0, True), (14, 0, True), (15, 0, False), (3, 6, False)])
+def test_staffed_hours_are_viet_nam_time(handoff, utc_hour, weekday_offset, staffed):
+    # 2026-11-23 is a Monday; 01:00 UTC is 08:00 in Viet Nam, 15:00 UTC is 22:00.
+    moment = datetime(2026, 11, 23 + weekday_offset, utc_hour, 0, tzinfo=timezone.utc)
+    assert conversation.is_staffed(handoff, moment) is staffed
+
+
+def test_erasing_a_user_removes_cases_transcripts_notes_and_notifications(db, handoff):
+    start(db, handoff)
+    case = cases.open_case_of(db, KEY)
+    cases.add_note(db, case.id, _staff(db), "gọi lại")
+    assert db.erase_user(KEY) >= 4
+    assert cases.case_with_transcript(db, case.id) is None
+
+
+def _staff(db):
+    from bot.console.accounts import add_account
+
+    return add_account(db, "lan", "hotline", "a long enough password")
