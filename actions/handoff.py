@@ -20,6 +20,8 @@ from bot.handoff import cases, conversation
 logger = logging.getLogger(__name__)
 HANDOFF_LOOP = "action_handoff"
 HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
+# Staff news, and platform events the connectors report: nothing for the transcript.
+NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, "platform_follow", "unsupported_message"}
 
 
 class ActionHandoff(Action):
@@ -35,7 +37,7 @@ class ActionHandoff(Action):
         step = conversation.updates_step(cases.take_updates(db, key))
         case = cases.open_case_of(db, key)
         # Not get_intent_of_latest_message(): an external intent has no ranking, and that reads None.
-        is_user_message = tracker.latest_message.get("intent", {}).get("name") != HANDOFF_UPDATE_INTENT
+        is_user_message = tracker.latest_message.get("intent", {}).get("name") not in NOT_TYPED_BY_THE_USER
         if is_user_message and case is not None:
             following = conversation.on_message(db, handoff, case, latest_text(tracker))
             step.says += following.says

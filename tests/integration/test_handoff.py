@@ -163,3 +163,13 @@ def test_emergency_contacts_come_with_call_buttons(assistant):
     assert "tel:+84981848484" in payloads and "tel:111" in payloads
     at_home = say(assistant, new_sender(), "cứu với có người đang đánh em ở nhà trọ")
     assert "tel:113" in [b["payload"] for r in at_home for b in r.get("buttons", [])]
+
+
+def test_platform_events_are_answered_but_never_relayed_as_text(assistant):
+    assert "chữ và ảnh" in texts(say(assistant, new_sender(), "/unsupported_message"))
+    sender = new_sender()
+    say(assistant, sender, "mình muốn nói chuyện với cán bộ")
+    say(assistant, sender, "/affirm")
+    say(assistant, sender, "/unsupported_message")
+    transcript = rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
+    assert [t for (t,) in transcript] == ["/affirm"]
