@@ -173,3 +173,15 @@ def test_platform_events_are_answered_but_never_relayed_as_text(assistant):
     say(assistant, sender, "/unsupported_message")
     transcript = rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
     assert [t for (t,) in transcript] == ["/affirm"]
+
+
+def test_an_open_case_outlives_a_new_session(assistant):
+    sender = new_sender()
+    say(assistant, sender, "cho mình gặp nhân viên hỗ trợ")
+    say(assistant, sender, "/affirm")
+    for _ in range(3):
+        say(assistant, sender, "bỏ qua")
+    say(assistant, sender, "/session_start")  # what Rasa does itself after an hour of silence
+    assert say(assistant, sender, "xin chào, còn ai ở đó không?") == []
+    transcript = rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
+    assert transcript[-1] == ("xin chào, còn ai ở đó không?",)
