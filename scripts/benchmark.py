@@ -56,6 +56,24 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+def latency_figures(name: str, milliseconds) -> dict:
+    """p50, p95 and max of a list of timings, under one name."""
+    return {
+        f"{name}_ms_p50": round(statistics.median(milliseconds), 1),
+        f"{name}_ms_p95": round(percentile(milliseconds, 0.95), 1),
+        f"{name}_ms_max": round(max(milliseconds), 1),
+    }
+
+
+def report(figures: dict, result_file: str) -> None:
+    """A Markdown table on stdout, and the same figures in results/<result_file>."""
+    print("| figure | value |\n|---|---|")
+    for name, value in figures.items():
+        print(f"| {name} | {value} |")
+    (ROOT / "results").mkdir(exist_ok=True)
+    (ROOT / "results" / result_file).write_text(json.dumps(figures, indent=2))
+
+
 def time_training(out: Path) -> float:
     """A full training: an empty Rasa cache, so no component is restored."""
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(out / "cache"), "PYTHONPATH": str(ROOT)}
@@ -95,15 +113,8 @@ def main() -> None:
             for process in assistant.processes:
                 figures[f"rss_mb[{process.name}]"] = round(rss_mb(process.popen.pid), 0)
     figures["rest_messages"] = len(latencies)
-    figures["rest_latency_ms_p50"] = round(statistics.median(latencies), 1)
-    figures["rest_latency_ms_p95"] = round(percentile(latencies, 0.95), 1)
-    figures["rest_latency_ms_max"] = round(max(latencies), 1)
-
-    print("| figure | value |\n|---|---|")
-    for name, value in figures.items():
-        print(f"| {name} | {value} |")
-    (ROOT / "results").mkdir(exist_ok=True)
-    (ROOT / "results" / "benchmark.json").write_text(json.dumps(figures, indent=2))
+    figures.update(latency_figures("rest_latency", latencies))
+    report(figures, "benchmark.json")
 
 
 if __name__ == "__main__":

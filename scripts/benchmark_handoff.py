@@ -11,10 +11,8 @@ and writes results/benchmark_handoff.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from benchmark import free_port, percentile  # noqa: E402
+from benchmark import free_port, latency_figures, report  # noqa: E402
 from bot.localrun import LocalAssistant, Ports  # noqa: E402
 
 PASSWORD = "benchmark password"
@@ -81,21 +79,10 @@ def main() -> None:
                         staff.post(f"/staff/cases/{number}/reply", data={"csrf": staff.csrf, "text": f"Trả lời số {reply}"})
                         delivery.append((wait_for_reply(staff, sender) - started) * 1000)
 
-    figures = {
-        "cases": args.cases,
-        "consent_to_case_number_ms_p50": round(statistics.median(opening), 1),
-        "consent_to_case_number_ms_p95": round(percentile(opening, 0.95), 1),
-        "staff_replies": len(delivery),
-        "staff_reply_to_user_ms_p50": round(statistics.median(delivery), 1),
-        "staff_reply_to_user_ms_p95": round(percentile(delivery, 0.95), 1),
-        "staff_reply_to_user_ms_max": round(max(delivery), 1),
-    }
-    print("| figure | value |\n|---|---|")
-    for name, value in figures.items():
-        print(f"| {name} | {value} |")
-    (ROOT / "results").mkdir(exist_ok=True)
-    (ROOT / "results" / "benchmark_handoff.json").write_text(json.dumps(figures, indent=2))
-
+    figures = {"cases": args.cases, "staff_replies": len(delivery)}
+    figures.update(latency_figures("consent_to_case_number", opening))
+    figures.update(latency_figures("staff_reply_to_user", delivery))
+    report(figures, "benchmark_handoff.json")
 
 if __name__ == "__main__":
     main()
