@@ -1,0 +1,366 @@
+"""What the three platform connectors share.
+
+A platform module says how its webhooks are signed and what its events mean
+(`WebhookInput`) and how one reply is sent (`PlatformOutput`); everything else
+lives here: refusing oversized, malformed or unsigned webhooks, answering the
+platform at once and handling the events in a background task, dropping a
+delivery already handled, keeping one user's messages in order, and turning a
+Rasa response into text parts and buttons.
+
+Nothing here logs what a user wrote or a platform user id in clear.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import inspect
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+
+from channels.limits import MAX_WEBHOOK_BODY_BYTES
+from channels.sending import ChatOrder, Sender
+from channels.store import ChannelStore
+
+logger = logging.getLogger(__name__)
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+# Intents the connectors send for platform events (domain.yml declares them).
+UNSUPPORTED_MESSAGE = "/unsupported_message"
+PLATFORM_FOLLOW = "/platform_follow"
+CHECK_IMAGE = "/check_job_offer"
+PHONE_PREFIX = "tel:"
+STAFF_REPLY_KIND = "staff_reply"
+# Kind under which the ids of messages we sent are remembered (channels.store).
+SENT = "sent"
+
+
+# --- signatures and pseudonyms -------------------------------------------------------
+
+def same_secret(given: Optional[str], expected: str) -> bool:
+    """Constant-time comparison; an absent value or an empty expectation never matches."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def hmac_sha256_hex(key: str, body: bytes) -> str:
+    return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()
+
+
+def sha256_hex(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def pseudonym(value: str) -> str:
+    """A short hash of a user id, for log lines that must tell users apart."""
+    return hashlib.sha256(value.encode()).hexdigest()[:12]
+
+
+def user_key(conversation_id: str) -> str:
+    """The bot's `user_key` of a conversation (bot.store.user_key_for), without importing `bot`."""
+    secret = os.environ.get("APP_SECRET_KEY", "")
+    return hmac.new(secret.encode(), conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+# --- what arrives ---------------------------------------------------------------------
+
+@dataclass
+class Inbound:
+    """One event of a webhook, in the product's terms."""
+
+    user: str
+    delivery_id: str
+    text: str
+    metadata: Dict[str, Any] = field(default_factory=dict)
+    # A platform reference to act on before the turn, never given to Rasa
+    # (Telegram's callback query id, answered at once).
+    platform_ref: Optional[str] = None
+
+
+@dataclass
+class StaffEcho:
+    """A message the platform says the account sent: ours, or staff writing from the platform's own inbox."""
+
+    user: str
+    msg_id: str
+
+
+def image_message(user: str, delivery_id: str, image_url: str) -> Inbound:
+    # The action server fetches the image and reads the offer in it.
+    return Inbound(user, delivery_id, CHECK_IMAGE, {"image_url": image_url})
+
+
+class Refused(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+class WebhookInput(InputChannel):
+    """One platform's webhook: `/webhooks/<name>/webhook`.
+
+    Subclasses set `platform`, implement `verify` and `events`, and build their
+    output with `output()`. A platform without its settings is disabled: its
+    webhook answers 404.
+    """
+
+    platform = ""
+    refusal_status = 403
+
+    def __init__(self, enabled: bool, store_url: Optional[str] = None) -> None:
+        self.enabled = enabled
+        self._store_url = store_url
+        self._store: Optional[ChannelStore] = None
+        self.sender = Sender(self.platform)
+        self._arrival_order = ChatOrder()
+        self._tasks: Set[asyncio.Task] = set()
+        if not enabled:
+            logger.info("%s channel disabled: its settings are not in the environment (docs/channels.md)", self.platform)
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.platform
+
+    @property
+    def store(self) -> ChannelStore:
+        # Opened on first use, so a disabled channel never touches the database.
+        if self._store is None:
+            self._store = ChannelStore(self._store_url)
+        return self._store
+
+    # --- what a platform module provides ---
+
+    def verify(self, request: Request, body: bytes, payload: Any) -> bool:
+        raise NotImplementedError
+
+    def events(self, payload: Any) -> Iterable[Any]:
+        """The webhook's events: `Inbound`, `StaffEcho`, or None for those to ignore."""
+        raise NotImplementedError
+
+    def output(self) -> "PlatformOutput":
+        raise NotImplementedError
+
+    async def handshake(self, request: Request) -> HTTPResponse:
+        return response.text("", status=405)
+
+    async def before_handling(self, event: Inbound) -> Inbound:
+        """A platform's chance to act at once on an event (Telegram answers a button press)."""
+        return event
+
+    async def on_staff_echo(self, echo: StaffEcho) -> None:
+        """Record that staff wrote from the platform's own inbox: when and to whom, not what."""
+        if await asyncio.to_thread(self.store.seen, self.platform, echo.msg_id, SENT):
+            return  # the echo of our own message
+        await asyncio.to_thread(self.store.record_echo, self.platform, user_key(self.conversation_id(echo.user)), echo.msg_id)
+        logger.info("%s: staff wrote from the platform's inbox to user %s", self.platform, pseudonym(echo.user))
+
+    # --- shared machinery ---
+
+    def conversation_id(self, user: str) -> str:
+        # Prefixed, so equal ids on two platforms are never one conversation.
+        return f"{self.platform}:{user}"
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return self.output() if self.enabled else None
+
+    def add_routes(self, webhook: Blueprint) -> None:
+        """A platform's own routes besides the webhook (Telegram's image proxy)."""
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        webhook = Blueprint(f"{self.platform}_webhook", inspect.getmodule(self).__name__)
+        self.add_routes(webhook)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "disabled"}, status=200 if self.enabled else 404)
+
+        @webhook.route("/webhook", methods=["GET"])
+        async def handshake(request: Request) -> HTTPResponse:
+            if not self.enabled:
+                return response.text("", status=404)
+            return await self.handshake(request)
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            return await self.receive(request, on_new_message)
+
+        return webhook
+
+    async def receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+        if not self.enabled:
+            return response.text("", status=404)
+        body = request.body or b""
+        if len(body) > MAX_WEBHOOK_BODY_BYTES:
+            return response.text("", status=413)
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return response.text("", status=400)
+        if not self.verify(request, body, payload):
+            logger.warning("%s: refused a webhook whose signature does not match", self.platform)
+            return response.text("", status=self.refusal_status)
+        try:
+            events = [event for event in self.events(payload) if event is not None]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            logger.warning("%s: a signed webhook of an unexpected shape was ignored", self.platform)
+            return response.text("", status=400)
+        # Answer now: platforms redeliver a webhook that is slow to answer.
+        self._in_background(self.handle(events, on_new_message))
+        return response.text("ok")
+
+    def _in_background(self, work: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)  # a task nobody holds may be garbage-collected mid-way
+        task.add_done_callback(self._tasks.discard)
+
+    async def handle(self, events: List[Any], on_new_message: OnNewMessage) -> None:
+        for event in events:
+            try:
+                if isinstance(event, StaffEcho):
+                    await self.on_staff_echo(event)
+                else:
+                    await self.handle_message(event, on_new_message)
+            except Exception:
+                logger.exception("%s: an event could not be handled", self.platform)
+
+    async def handle_message(self, event: Inbound, on_new_message: OnNewMessage) -> None:
+        conversation = self.conversation_id(event.user)
+        # Taken before anything else is awaited, so one user's webhooks are
+        # handled in the order they arrived (Rasa's lock store orders turns only
+        # once they start).
+        async with self._arrival_order.hold(conversation):
+            if not await asyncio.to_thread(self.store.first_time, self.platform, event.delivery_id):
+                logger.info("%s: dropped a redelivery", self.platform)
+                return
+            event = await self.before_handling(event)
+            await on_new_message(
+                UserMessage(
+                    event.text, self.output(), conversation,
+                    input_channel=self.name(), metadata=event.metadata or None,
+                )
+            )
+
+    async def wait_until_idle(self) -> None:
+        """For tests and shutdown: wait for the webhooks being handled."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+# --- what leaves ----------------------------------------------------------------------
+
+@dataclass
+class Button:
+    title: str
+    payload: str
+
+    @property
+    def phone(self) -> Optional[str]:
+        return self.payload[len(PHONE_PREFIX):] if self.payload.startswith(PHONE_PREFIX) else None
+
+
+@dataclass
+class Reply:
+    """One Rasa response, reduced to what a user can be shown."""
+
+    text: str = ""
+    buttons: List[Button] = field(default_factory=list)
+    image_url: Optional[str] = None
+    staff_reply: bool = False
+
+    @classmethod
+    def from_rasa(cls, message: Dict[str, Any]) -> "Reply":
+        custom = message.get("custom") or {}
+        # The custom part only says what kind of message this is: it is never shown.
+        staff = isinstance(custom, dict) and custom.get("message_kind") == STAFF_REPLY_KIND
+        buttons = [
+            Button(str(b.get("title", "")).strip(), str(b.get("payload", "")).strip())
+            for b in (message.get("buttons") or message.get("quick_replies") or [])
+            if b.get("title") and b.get("payload")
+        ]
+        return cls(str(message.get("text") or "").strip(), buttons, message.get("image"), staff)
+
+    @property
+    def phone_buttons(self) -> List[Button]:
+        return [b for b in self.buttons if b.phone]
+
+    @property
+    def answer_buttons(self) -> List[Button]:
+        return [b for b in self.buttons if not b.phone]
+
+
+def phone_lines(buttons: Iterable[Button]) -> str:
+    """Phone buttons a platform cannot show, as lines of text: "📞 Gọi 111: 111"."""
+    return "\n".join(f"{b.title}: {b.phone}" for b in buttons)
+
+
+def with_phone_lines(text: str, buttons: List[Button]) -> str:
+    return "\n\n".join(part for part in (text, phone_lines(buttons)) if part)
+
+
+def kept_within(buttons: List[Button], limit: int, platform: str) -> List[Button]:
+    if len(buttons) > limit:
+        # content check keeps messages within the strictest limit; this is the last guard.
+        logger.warning("%s shows at most %d buttons: %d dropped", platform, limit, len(buttons) - limit)
+    return buttons[:limit]
+
+
+class PlatformOutput(OutputChannel):
+    """Sends Rasa's responses to one platform.
+
+    A platform implements `requests(chat, reply)`: the calls that show one
+    reply, in order, each an attempt for the sender (which retries it).
+    """
+
+    platform = ""
+
+    def __init__(self, channel: WebhookInput) -> None:
+        self.channel = channel
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.platform
+
+    def chat_of(self, recipient_id: str) -> str:
+        prefix = f"{self.platform}:"
+        if not recipient_id.startswith(prefix):
+            raise ValueError(f"not a {self.platform} conversation")
+        return recipient_id[len(prefix):]
+
+    async def requests(self, chat: str, reply: Reply) -> List[Callable[[], Awaitable[object]]]:
+        raise NotImplementedError
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await self.send_reply(recipient_id, Reply.from_rasa(message))
+
+    async def send_reply(self, recipient_id: str, reply: Reply) -> None:
+        chat = self.chat_of(recipient_id)
+        attempts = await self.requests(chat, reply)
+        await self.channel.sender.send_in_order(chat, attempts)
+
+    # Rasa's other entry points, for callers that use them directly.
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, **kwargs})
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text, "buttons": buttons, **kwargs})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send_reply(recipient_id, Reply(image_url=image))
+
+    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+        """Custom parts are instructions to connectors, never shown to a user."""

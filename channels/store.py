@@ -1,0 +1,141 @@
+"""What the connectors remember, in the application database.
+
+- `channel_deliveries`: platform message ids already handled, so a platform's
+  redelivery of the same webhook gets no second reply, also after a restart.
+  Messages we sent ourselves are remembered here too (kind "sent"), so Zalo's
+  echo of our own message can be told from a staff member writing from Zalo's
+  admin console.
+- `channel_echoes`: those staff messages: when and to whom (a keyed hash), never
+  what was written.
+- `channel_button_payloads`: button payloads too long for a platform's button
+  (Telegram's 64-byte callback data) behind a short key.
+
+The URL is `DATABASE_URL`, the same database as the bot service's; the tables
+are created when missing. Calls are synchronous: run them in a thread.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from channels.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
+
+ROOT = Path(__file__).resolve().parent.parent
+PURGE_EVERY_SECONDS = 3600
+
+metadata = MetaData()
+
+deliveries = Table(
+    "channel_deliveries", metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("message_id", String(128), primary_key=True),
+    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+echoes = Table(
+    "channel_echoes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    # The same keyed hash of the conversation id as the bot's `user_key`, so
+    # erasing a user can reach these rows too.
+    Column("user_key", String(64), nullable=False, index=True),
+    Column("msg_id", String(128), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+button_payloads = Table(
+    "channel_button_payloads", metadata,
+    Column("key", String(32), primary_key=True),
+    Column("payload", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'app.db'}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class ChannelStore:
+    def __init__(self, url: Optional[str] = None) -> None:
+        url = url or database_url()
+        if url.startswith("sqlite:///"):
+            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+        self._purged_at = 0.0
+
+    def first_time(self, platform: str, message_id: str, kind: str = "received") -> bool:
+        """Remember this id; False when it was already remembered (a redelivery)."""
+        self._purge_now_and_then()
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    insert(deliveries).values(platform=platform, kind=kind, message_id=message_id, seen_at=_now())
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def seen(self, platform: str, message_id: str, kind: str) -> bool:
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(deliveries.c.message_id).where(
+                    deliveries.c.platform == platform, deliveries.c.kind == kind, deliveries.c.message_id == message_id
+                )
+            ).first()
+        return found is not None
+
+    def record_echo(self, platform: str, user_key: str, msg_id: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(echoes).values(platform=platform, user_key=user_key, msg_id=msg_id, at=_now()))
+
+    def short_key(self, payload: str) -> str:
+        """A short stable key for a payload; the same payload always gets the same key."""
+        key = hashlib.sha256(payload.encode()).hexdigest()[:24]
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(button_payloads).values(key=key, payload=payload, created_at=_now()))
+        except IntegrityError:
+            # Sent again: keep it as long as from now.
+            with self.engine.begin() as connection:
+                connection.execute(update(button_payloads).where(button_payloads.c.key == key).values(created_at=_now()))
+        return key
+
+    def payload_for(self, key: str) -> Optional[str]:
+        with self.engine.connect() as connection:
+            return connection.execute(select(button_payloads.c.payload).where(button_payloads.c.key == key)).scalar()
+
+    def purge_expired(self) -> None:
+        now = _now()
+        with self.engine.begin() as connection:
+            connection.execute(delete(deliveries).where(deliveries.c.seen_at < now - timedelta(days=DELIVERY_MEMORY_DAYS)))
+            connection.execute(
+                delete(button_payloads).where(button_payloads.c.created_at < now - timedelta(days=BUTTON_PAYLOAD_MEMORY_DAYS))
+            )
+
+    def _purge_now_and_then(self) -> None:
+        if time.monotonic() - self._purged_at > PURGE_EVERY_SECONDS:
+            self._purged_at = time.monotonic()
+            self.purge_expired()
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    # The bot service and the action server use the same file: wait for their writes.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,204 @@
+"""Telegram (python-telegram-bot 22, webhook mode): updates in, Bot API calls out.
+
+Settings (environment): TELEGRAM_BOT_TOKEN, TELEGRAM_WEBHOOK_SECRET (Telegram
+sends it back in X-Telegram-Bot-Api-Secret-Token; `python -m bot telegram
+set-webhook URL` registers it), TELEGRAM_API_BASE, and RASA_URL (where the
+action server reaches this process for photos, see `photo_link`).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Dict, Iterable, List, Optional
+
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+
+from channels.core import (
+    UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, hmac_sha256_hex,
+    image_message, same_secret, with_phone_lines,
+)
+from channels.limits import TelegramLimit
+from channels.sending import TryAgain, Undeliverable
+from channels.text import split_text
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SHORT_KEY_PREFIX = "k:"
+PHOTO_LINK_SECONDS = 3600
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    bot_token: str
+    webhook_secret: str
+    api_base: str = "https://api.telegram.org"
+    # Where the action server reaches Rasa (the bot service uses the same URL).
+    rasa_url: str = "http://127.0.0.1:5005"
+
+    @classmethod
+    def from_env(cls) -> "TelegramSettings":
+        return cls(
+            bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
+            webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
+            api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org").rstrip("/"),
+            rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
+        )
+
+    @property
+    def complete(self) -> bool:
+        # No secret, no channel: without it anyone could post updates as any user.
+        return bool(self.bot_token and self.webhook_secret)
+
+
+class TelegramInput(WebhookInput):
+    platform = "telegram"
+    refusal_status = 401
+
+    def __init__(self, settings: TelegramSettings, store_url: Optional[str] = None) -> None:
+        super().__init__(settings.complete, store_url)
+        self.settings = settings
+        self.bot = Bot(
+            settings.bot_token or "disabled",
+            base_url=f"{settings.api_base}/bot",
+            base_file_url=f"{settings.api_base}/file/bot",
+        )
+        self._starting = asyncio.Lock()
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
+        # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
+        return cls(TelegramSettings.from_env())
+
+    async def ready_bot(self) -> Bot:
+        async with self._starting:
+            await self.bot.initialize()  # once; later calls return at once
+        return self.bot
+
+    def verify(self, request: Request, body: bytes, payload: Any) -> bool:
+        return same_secret(request.headers.get(SECRET_HEADER), self.settings.webhook_secret)
+
+    def events(self, payload: Dict[str, Any]) -> Iterable[Any]:
+        update = Update.de_json(payload, self.bot)
+        delivery = f"update:{update.update_id}"
+        if update.callback_query and update.callback_query.message:
+            query = update.callback_query
+            if query.message.chat.type == "private":
+                yield Inbound(str(query.message.chat.id), delivery, query.data or "", platform_ref=query.id)
+        elif update.message and update.message.chat.type == "private":
+            # Private chats only: the bot may also sit in the staff group for announcements.
+            yield self.message(update.message, delivery)
+
+    def message(self, message: Any, delivery: str) -> Inbound:
+        chat = str(message.chat.id)
+        if message.text:
+            return Inbound(chat, delivery, message.text)
+        photo = message.photo[-1] if message.photo else None  # the largest size
+        document = message.document if message.document and (message.document.mime_type or "").startswith("image/") else None
+        file = photo or document
+        if file:
+            return image_message(chat, delivery, self.photo_link(file.file_id))
+        return Inbound(chat, delivery, UNSUPPORTED_MESSAGE)
+
+    async def before_handling(self, event: Inbound) -> Inbound:
+        if event.platform_ref:  # a button press: stop the button's spinner now
+            try:
+                await (await self.ready_bot()).answer_callback_query(event.platform_ref)
+            except TelegramError as error:
+                logger.warning("telegram: could not answer a button press: %s", type(error).__name__)
+            if event.text.startswith(SHORT_KEY_PREFIX):
+                payload = await asyncio.to_thread(self.store.payload_for, event.text[len(SHORT_KEY_PREFIX):])
+                event.text = payload or event.text
+        return event
+
+    # --- photos ---
+    # A Telegram file URL holds the bot token. Rasa keeps a message's metadata in
+    # the tracker, so instead of that URL the message carries a link to this
+    # process, signed and short-lived, which fetches the file when the action
+    # server asks: the token never leaves this process.
+
+    def photo_link(self, file_id: str) -> str:
+        expires = str(int(time.time()) + PHOTO_LINK_SECONDS)
+        signature = hmac_sha256_hex(self.settings.webhook_secret, f"{file_id}:{expires}".encode())
+        return f"{self.settings.rasa_url}/webhooks/telegram/photo/{file_id}?expires={expires}&signature={signature}"
+
+    def add_routes(self, webhook: Blueprint) -> None:
+        @webhook.route("/photo/<file_id>", methods=["GET"])
+        async def photo(request: Request, file_id: str) -> HTTPResponse:
+            return await self.photo(request, file_id)
+
+    async def photo(self, request: Request, file_id: str) -> HTTPResponse:
+        expires = request.args.get("expires", "0")
+        expected = hmac_sha256_hex(self.settings.webhook_secret, f"{file_id}:{expires}".encode())
+        if not self.enabled or not same_secret(request.args.get("signature"), expected) or not expires.isdigit() or int(expires) < time.time():
+            return response.text("", status=404)
+        try:
+            file = await (await self.ready_bot()).get_file(file_id)
+            if (file.file_size or 0) > MAX_PHOTO_BYTES:
+                return response.text("", status=413)
+            content = await file.download_as_bytearray()
+        except TelegramError as error:
+            logger.warning("telegram: could not fetch a photo: %s", type(error).__name__)
+            return response.text("", status=502)
+        return response.raw(bytes(content), content_type="application/octet-stream")
+
+    def output(self) -> "TelegramOutput":
+        return TelegramOutput(self)
+
+
+class TelegramOutput(PlatformOutput):
+    platform = "telegram"
+    channel: TelegramInput
+
+    async def requests(self, chat: str, reply: Reply) -> List[Any]:
+        # Telegram has no call buttons: numbers go in the text, where they can be tapped.
+        text = with_phone_lines(reply.text, reply.phone_buttons)
+        parts = split_text(text, TelegramLimit.MAX_TEXT_LENGTH)
+        keyboard = await self.keyboard(reply.answer_buttons)
+        calls = [
+            self._call("send_message", chat_id=chat, text=part, reply_markup=keyboard if last else None)
+            for last, part in ((i == len(parts) - 1, part) for i, part in enumerate(parts))
+        ]
+        if reply.image_url:
+            calls.append(self._call("send_photo", chat_id=chat, photo=reply.image_url))
+        return calls
+
+    async def keyboard(self, buttons: List[Button]) -> Optional[InlineKeyboardMarkup]:
+        if not buttons:
+            return None
+        rows = [[InlineKeyboardButton(b.title, callback_data=await self.callback_data(b.payload))] for b in buttons]
+        return InlineKeyboardMarkup(rows)
+
+    async def callback_data(self, payload: str) -> str:
+        if len(payload.encode()) <= TelegramLimit.MAX_CALLBACK_DATA_BYTES:
+            return payload
+        key = await asyncio.to_thread(self.channel.store.short_key, payload)
+        return SHORT_KEY_PREFIX + key
+
+    def _call(self, method: str, **arguments: Any):
+        async def attempt() -> Any:
+            bot = await self.channel.ready_bot()
+            try:
+                return await getattr(bot, method)(**arguments)
+            except RetryAfter as error:
+                raise TryAgain("rate limited", after=_seconds(error.retry_after)) from error
+            except (BadRequest, Forbidden, InvalidToken) as error:
+                raise Undeliverable(f"{type(error).__name__}: {error}") from error
+            except (TimedOut, NetworkError) as error:
+                raise TryAgain(type(error).__name__) from error
+            except TelegramError as error:
+                raise Undeliverable(type(error).__name__) from error
+        return attempt
+
+
+def _seconds(value: Any) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

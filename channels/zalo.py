@@ -1,0 +1,230 @@
+"""Zalo Official Account (Open API v3): webhook in, customer-service messages out.
+
+There is no maintained Python SDK for the OA API, so this calls it with httpx.
+Settings (environment): ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET,
+ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN, ZALO_API_BASE, ZALO_OAUTH_BASE,
+ZALO_TOKEN_FILE, and for the unverified signature details ZALO_SIGNATURE_KEY
+(oa_secret|app_secret) and ZALO_SIGNATURE_ID (app_id|oa_id, with ZALO_OA_ID).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional
+
+import httpx
+from sanic.request import Request
+
+from channels.core import (
+    SENT, UNSUPPORTED_MESSAGE, PLATFORM_FOLLOW, Button, Inbound, PlatformOutput, Reply, StaffEcho,
+    WebhookInput, image_message, kept_within, same_secret, sha256_hex,
+)
+from channels.limits import ZaloLimit
+from channels.sending import TryAgain, Undeliverable, check_http_status
+from channels.text import split_text
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+TOKEN_ERRORS = {-216, -220}  # invalid, expired: refresh once, retry once
+RATE_LIMITED = -32
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    app_id: str
+    oa_secret: str
+    app_secret: str
+    access_token: str
+    refresh_token: str
+    api_base: str = "https://openapi.zalo.me"
+    oauth_base: str = "https://oauth.zaloapp.com"
+    token_file: Path = ROOT / "var" / "zalo_tokens.json"
+    signature_key: str = "oa_secret"
+    signature_id: str = "app_id"
+    oa_id: str = ""
+
+    @classmethod
+    def from_env(cls) -> "ZaloSettings":
+        env = os.environ.get
+        return cls(
+            app_id=env("ZALO_APP_ID", ""),
+            oa_secret=env("ZALO_OA_SECRET", ""),
+            app_secret=env("ZALO_APP_SECRET", ""),
+            access_token=env("ZALO_ACCESS_TOKEN", ""),
+            refresh_token=env("ZALO_REFRESH_TOKEN", ""),
+            api_base=env("ZALO_API_BASE", "https://openapi.zalo.me").rstrip("/"),
+            oauth_base=env("ZALO_OAUTH_BASE", "https://oauth.zaloapp.com").rstrip("/"),
+            token_file=Path(env("ZALO_TOKEN_FILE", str(ROOT / "var" / "zalo_tokens.json"))),
+            signature_key=env("ZALO_SIGNATURE_KEY", "oa_secret"),
+            signature_id=env("ZALO_SIGNATURE_ID", "app_id"),
+            oa_id=env("ZALO_OA_ID", ""),
+        )
+
+    @property
+    def signing_secret(self) -> str:
+        return self.app_secret if self.signature_key == "app_secret" else self.oa_secret
+
+    @property
+    def signing_id(self) -> str:
+        return self.oa_id if self.signature_id == "oa_id" else self.app_id
+
+    @property
+    def complete(self) -> bool:
+        has_token = bool(self.access_token) or self.token_file.exists()
+        return bool(self.signing_id and self.signing_secret and has_token)
+
+
+class ZaloTokens:
+    """The access/refresh token pair. The refresh token is single-use, so a new
+    pair is on disk before the new access token is ever used."""
+
+    def __init__(self, path: Path, access_token: str, refresh_token: str) -> None:
+        self.path = path
+        self.access_token = access_token
+        self.refresh_token = refresh_token
+        if path.exists():  # a pair refreshed earlier is newer than the environment's
+            stored = json.loads(path.read_text())
+            self.access_token = stored["access_token"]
+            self.refresh_token = stored["refresh_token"]
+
+    def save(self, access_token: str, refresh_token: str) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(self.path.name + ".tmp")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump({"access_token": access_token, "refresh_token": refresh_token}, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, self.path)
+        self.access_token, self.refresh_token = access_token, refresh_token
+
+
+class ZaloInput(WebhookInput):
+    platform = "zalo"
+    refusal_status = 401
+
+    def __init__(self, settings: ZaloSettings, store_url: Optional[str] = None) -> None:
+        super().__init__(settings.complete, store_url)
+        self.settings = settings
+        self.tokens = ZaloTokens(settings.token_file, settings.access_token, settings.refresh_token) if settings.complete else None
+        self._refreshing = asyncio.Lock()
+        self._client: Optional[httpx.AsyncClient] = None
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "ZaloInput":
+        # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
+        return cls(ZaloSettings.from_env())
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=10)
+        return self._client
+
+    def verify(self, request: Request, body: bytes, payload: Any) -> bool:
+        given = (request.headers.get(SIGNATURE_HEADER) or "").strip()
+        timestamp = str(payload.get("timestamp", "")) if isinstance(payload, dict) else ""
+        expected = sha256_hex(self.settings.signing_id.encode(), body, timestamp.encode(), self.settings.signing_secret.encode())
+        return same_secret(given.removeprefix("mac="), expected)
+
+    def events(self, payload: Dict[str, Any]) -> Iterable[Any]:
+        # One event per webhook; a list is accepted too, should Zalo ever batch.
+        for event in payload if isinstance(payload, list) else [payload]:
+            yield self.event(event)
+
+    def event(self, event: Dict[str, Any]) -> Any:
+        name = event.get("event_name", "")
+        message = event.get("message") or {}
+        if name == "follow":
+            user = event["follower"]["id"]
+            return Inbound(user, f"follow:{user}:{event.get('timestamp')}", PLATFORM_FOLLOW)
+        if name.startswith("oa_send_"):
+            return StaffEcho(event["recipient"]["id"], str(message.get("msg_id", "")))
+        if not name.startswith("user_send_"):
+            return None  # seen, received, unfollow, submitted info: nothing to answer
+        user, delivery = event["sender"]["id"], str(message["msg_id"])
+        if name in ("user_send_text", "user_send_link") and message.get("text"):
+            # A query button's payload arrives this way too, as if the user typed it.
+            return Inbound(user, delivery, message["text"])
+        if name == "user_send_image":
+            urls = [a.get("payload", {}).get("url") for a in message.get("attachments") or []]
+            if urls and urls[0]:
+                return image_message(user, delivery, urls[0])
+        return Inbound(user, delivery, UNSUPPORTED_MESSAGE)
+
+    def output(self) -> "ZaloOutput":
+        return ZaloOutput(self)
+
+    async def refresh_tokens(self, failed_access_token: str) -> None:
+        async with self._refreshing:
+            if self.tokens.access_token != failed_access_token:
+                return  # another send refreshed while this one waited
+            response = await self.client.post(
+                f"{self.settings.oauth_base}/v4/oa/access_token",
+                headers={"secret_key": self.settings.app_secret},
+                data={"refresh_token": self.tokens.refresh_token, "app_id": self.settings.app_id, "grant_type": "refresh_token"},
+            )
+            check_http_status(response)
+            answer = response.json()
+            if not answer.get("access_token") or not answer.get("refresh_token"):
+                raise Undeliverable(f"Zalo token refresh refused: error {answer.get('error')}")
+            await asyncio.to_thread(self.tokens.save, answer["access_token"], answer["refresh_token"])
+            logger.info("zalo: access token refreshed")
+
+
+class ZaloOutput(PlatformOutput):
+    platform = "zalo"
+    channel: ZaloInput
+
+    async def requests(self, chat: str, reply: Reply) -> List[Any]:
+        messages: List[Dict[str, Any]] = [{"text": part} for part in split_text(reply.text, ZaloLimit.MAX_TEXT_LENGTH)]
+        buttons = kept_within(reply.buttons, ZaloLimit.MAX_BUTTONS, self.platform)
+        if buttons and messages:
+            messages[-1]["attachment"] = {"type": "template", "payload": {"buttons": [zalo_button(b) for b in buttons]}}
+        if reply.image_url:
+            messages.append({"attachment": {"type": "template", "payload": {
+                "template_type": "media", "elements": [{"media_type": "image", "url": reply.image_url}]}}})
+        return [self._send(chat, message) for message in messages]
+
+    def _send(self, chat: str, message: Dict[str, Any]):
+        async def attempt() -> str:
+            answer = await self._post(chat, message)
+            if answer.get("error") in TOKEN_ERRORS:
+                await self.channel.refresh_tokens(answer["_token"])
+                answer = await self._post(chat, message)
+            return await self._accepted(answer)
+        return attempt
+
+    async def _post(self, chat: str, message: Dict[str, Any]) -> Dict[str, Any]:
+        token = self.channel.tokens.access_token
+        response = await self.channel.client.post(
+            f"{self.channel.settings.api_base}/v3.0/oa/message/cs",
+            headers={"access_token": token},
+            json={"recipient": {"user_id": chat}, "message": message},
+        )
+        check_http_status(response)
+        return {**response.json(), "_token": token}
+
+    async def _accepted(self, answer: Dict[str, Any]) -> str:
+        # Zalo answers HTTP 200 whatever happened: the verdict is in `error`.
+        error = answer.get("error", 0)
+        if error == RATE_LIMITED:
+            raise TryAgain("rate limited")
+        if error:
+            raise Undeliverable(f"Zalo error {error}")
+        msg_id = str((answer.get("data") or {}).get("message_id", ""))
+        if msg_id:  # so its echo is known for ours (channels.core.WebhookInput.on_staff_echo)
+            await asyncio.to_thread(self.channel.store.first_time, self.platform, msg_id, SENT)
+        return msg_id
+
+
+def zalo_button(button: Button) -> Dict[str, Any]:
+    if button.phone:
+        return {"title": button.title, "type": "oa.open.phone", "payload": {"phone_code": button.phone}}
+    return {"title": button.title, "type": "oa.query.hide", "payload": button.payload}
