@@ -32,6 +32,9 @@ from channels.sending import ChatOrder, Sender
 from channels.store import ChannelStore
 
 logger = logging.getLogger(__name__)
+# httpx logs every request URL at INFO: Telegram's URLs hold the bot token and
+# Messenger's the page token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 

@@ -1,0 +1,329 @@
+"""Local stand-ins for the Zalo, Telegram and Messenger APIs, one HTTP server for all three.
+
+They speak the platforms' request and response formats and refuse what the
+real platforms refuse (text over the limit, too many buttons, callback data
+over 64 bytes, a wrong token), so a connector that breaks a limit fails a
+test. Each can be told to fail the next sends (429, 500, Zalo's -216).
+
+    Zalo:      {url}/zalo      (API and OAuth base)
+    Telegram:  {url}/telegram  (Bot API base: /telegram/bot<TOKEN>/<method>)
+    Messenger: {url}/messenger (Graph base: /messenger/me/messages)
+"""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+ZALO_APP_ID = "1234567890"
+ZALO_APP_SECRET = "zalo-app-secret"
+TELEGRAM_TOKEN = "123456:TEST-token"
+MESSENGER_PAGE_TOKEN = "messenger-page-token"
+PHOTO_BYTES = b"\x89PNG fake photo"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@dataclass
+class Sent:
+    """One accepted send: when it arrived, to whom, and what it said."""
+
+    at: float
+    recipient: str
+    body: Dict[str, Any]
+
+    @property
+    def text(self) -> str:
+        message = self.body.get("message", self.body)
+        if isinstance(message, dict):
+            template = ((message.get("attachment") or {}).get("payload") or {})
+            return message.get("text") or template.get("text") or ""
+        return ""
+
+
+@dataclass
+class Platform:
+    """What one fake platform accepted, refused, and is told to do next."""
+
+    sent: List[Sent] = field(default_factory=list)
+    refused: List[str] = field(default_factory=list)
+    failures: List[Any] = field(default_factory=list)
+    calls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next(self, *failures: Any) -> None:
+        with self.lock:
+            self.failures.extend(failures)
+
+    def next_failure(self) -> Optional[Any]:
+        with self.lock:
+            self.calls += 1
+            return self.failures.pop(0) if self.failures else None
+
+    def accept(self, recipient: str, body: Dict[str, Any]) -> None:
+        with self.lock:
+            self.sent.append(Sent(time.time(), str(recipient), body))
+
+    def refuse(self, why: str) -> None:
+        with self.lock:
+            self.refused.append(why)
+
+    def to(self, recipient: str) -> List[Sent]:
+        with self.lock:
+            return [s for s in self.sent if s.recipient == str(recipient)]
+
+    def wait_for(self, recipient: str, count: int = 1, timeout: float = 60, settle: float = 1.5) -> List[Sent]:
+        """The sends to one user, once at least `count` arrived and no more came for `settle` seconds."""
+        deadline = time.monotonic() + timeout
+        seen, quiet_since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            now = self.to(recipient)
+            if len(now) != seen:
+                seen, quiet_since = len(now), time.monotonic()
+            if seen >= count and time.monotonic() - quiet_since >= settle:
+                return now
+            time.sleep(0.1)
+        return self.to(recipient)
+
+
+class Zalo(Platform):
+    def __init__(self) -> None:
+        super().__init__()
+        self.access_token = "zalo-access-1"
+        self.refresh_token = "zalo-refresh-1"
+        self.refreshes = 0
+
+    def expire_token(self) -> None:
+        """The access token stops working, as after its 25 hours."""
+        self.access_token = f"zalo-access-unknown-{uuid.uuid4().hex}"
+
+    async def send(self, request: Request) -> Response:
+        body = await request.json()
+        failure = self.next_failure()
+        if isinstance(failure, int) and failure >= 400:
+            return JSONResponse({"error": -1}, status_code=failure)
+        if failure == -216:
+            self.expire_token()
+        if request.headers.get("access_token") != self.access_token:
+            self.refuse("wrong access token")
+            return JSONResponse({"error": -216, "message": "Access token is invalid"})
+        if failure == -32:
+            return JSONResponse({"error": -32, "message": "Rate limit"})
+        problem = self.problem(body.get("message") or {})
+        if problem:
+            self.refuse(problem)
+            return JSONResponse({"error": -201, "message": problem})
+        self.accept(body["recipient"]["user_id"], body)
+        return JSONResponse({"error": 0, "message": "Success", "data": {"message_id": uuid.uuid4().hex, "user_id": body["recipient"]["user_id"]}})
+
+    @staticmethod
+    def problem(message: Dict[str, Any]) -> Optional[str]:
+        if len(message.get("text") or "") > 2000:
+            return "text over 2000 characters"
+        attachment = message.get("attachment")
+        if not message.get("text") and not attachment:
+            return "empty message"
+        buttons = ((attachment or {}).get("payload") or {}).get("buttons") or []
+        if len(buttons) > 5:
+            return "more than 5 buttons"
+        for button in buttons:
+            if button.get("type") == "oa.query.hide" and not isinstance(button.get("payload"), str):
+                return "query button without a text payload"
+            if button.get("type") == "oa.open.phone" and not (button.get("payload") or {}).get("phone_code"):
+                return "phone button without phone_code"
+            if button.get("type") not in ("oa.query.hide", "oa.query.show", "oa.open.phone", "oa.open.url"):
+                return f"unknown button type {button.get('type')}"
+            if str(button.get("payload", "")).startswith("tel:"):
+                return "tel: payload in a query button"
+        return None
+
+    async def refresh(self, request: Request) -> Response:
+        form = await request.form()
+        if request.headers.get("secret_key") != ZALO_APP_SECRET:
+            return JSONResponse({"error": -14002, "message": "Invalid secret key"})
+        if form.get("grant_type") != "refresh_token" or form.get("app_id") != ZALO_APP_ID:
+            return JSONResponse({"error": -14003, "message": "Invalid request"})
+        if form.get("refresh_token") != self.refresh_token:
+            return JSONResponse({"error": -14014, "message": "Invalid refresh token"})
+        self.refreshes += 1
+        # Single-use: the old refresh token stops working now.
+        self.access_token = f"zalo-access-{self.refreshes + 1}"
+        self.refresh_token = f"zalo-refresh-{self.refreshes + 1}"
+        return JSONResponse({"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": "90000"})
+
+
+class Telegram(Platform):
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered_callbacks: List[str] = []
+        self.webhooks: List[Dict[str, Any]] = []
+
+    async def call(self, request: Request) -> Response:
+        if request.path_params["token"] != TELEGRAM_TOKEN:
+            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, status_code=401)
+        fields = await _fields(request)
+        method = request.path_params["method"]
+        if method == "getMe":
+            return _ok({"id": 123456, "is_bot": True, "first_name": "Trợ lý", "username": "campaign_bot"})
+        if method == "answerCallbackQuery":
+            self.answered_callbacks.append(fields["callback_query_id"])
+            return _ok(True)
+        if method == "getFile":
+            return _ok({"file_id": fields["file_id"], "file_unique_id": "u1", "file_size": len(PHOTO_BYTES), "file_path": "photos/1.png"})
+        if method == "setWebhook":
+            self.webhooks.append(fields)
+            return _ok(True)
+        if method not in ("sendMessage", "sendPhoto"):
+            return _bad(f"method {method} not faked")
+        failure = self.next_failure()
+        if failure == 429:
+            return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}, status_code=429)
+        if isinstance(failure, int):
+            return JSONResponse({"ok": False, "error_code": failure, "description": "Internal Server Error"}, status_code=failure)
+        problem = self.problem(fields)
+        if problem:
+            self.refuse(problem)
+            return _bad(problem)
+        self.accept(fields["chat_id"], fields)
+        return _ok({"message_id": len(self.sent), "date": int(time.time()), "chat": {"id": int(fields["chat_id"]), "type": "private"}, "text": fields.get("text", "")})
+
+    @staticmethod
+    def problem(fields: Dict[str, Any]) -> Optional[str]:
+        text = fields.get("text")
+        if text is not None and not 1 <= utf16_length(text) <= 4096:
+            return "Bad Request: message is too long" if text else "Bad Request: message text is empty"
+        markup = fields.get("reply_markup")
+        if markup:
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    data = button.get("callback_data")
+                    if data is not None and not 1 <= len(data.encode()) <= 64:
+                        return "Bad Request: BUTTON_DATA_INVALID"
+                    if str(button.get("url", "")).startswith("tel:"):
+                        return "Bad Request: wrong HTTP URL"
+        return None
+
+    async def file(self, request: Request) -> Response:
+        if request.path_params["token"] != TELEGRAM_TOKEN:
+            return Response(status_code=401)
+        return Response(PHOTO_BYTES, media_type="image/png")
+
+
+class Messenger(Platform):
+    async def send(self, request: Request) -> Response:
+        if request.query_params.get("access_token") != MESSENGER_PAGE_TOKEN:
+            self.refuse("wrong access token")
+            return JSONResponse({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}, status_code=400)
+        body = await request.json()
+        failure = self.next_failure()
+        if failure == 613:
+            return JSONResponse({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, status_code=400)
+        if isinstance(failure, int):
+            return JSONResponse({"error": {"message": "An unexpected error has occurred.", "code": 2}}, status_code=failure)
+        problem = self.problem(body)
+        if problem:
+            self.refuse(problem)
+            return JSONResponse({"error": {"message": problem, "type": "OAuthException", "code": 100}}, status_code=400)
+        self.accept(body["recipient"]["id"], body)
+        return JSONResponse({"recipient_id": body["recipient"]["id"], "message_id": f"m_{uuid.uuid4().hex}"})
+
+    @staticmethod
+    def problem(body: Dict[str, Any]) -> Optional[str]:
+        kind = body.get("messaging_type")
+        if kind not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
+            return "messaging_type missing"
+        if kind == "MESSAGE_TAG" and not body.get("tag"):
+            return "MESSAGE_TAG without a tag"
+        message = body.get("message") or {}
+        if len(message.get("text") or "") > 2000:
+            return "text over 2000 characters"
+        replies = message.get("quick_replies") or []
+        if len(replies) > 13:
+            return "more than 13 quick replies"
+        if any(len(r.get("title", "")) > 20 for r in replies):
+            return "quick reply title over 20 characters"
+        payload = (message.get("attachment") or {}).get("payload") or {}
+        if payload.get("template_type") == "button":
+            if not 1 <= len(payload.get("buttons") or []) <= 3:
+                return "button template needs 1-3 buttons"
+            if len(payload.get("text") or "") > 640:
+                return "button template text over 640 characters"
+            if any(b.get("type") == "phone_number" and b.get("payload", "").startswith("tel:") for b in payload["buttons"]):
+                return "phone_number payload must be the number"
+        if not message.get("text") and not message.get("attachment"):
+            return "empty message"
+        return None
+
+
+class FakePlatforms:
+    """The three fakes on one local server, started in a thread."""
+
+    def __init__(self) -> None:
+        self.zalo, self.telegram, self.messenger = Zalo(), Telegram(), Messenger()
+        app = Starlette(routes=[
+            Route("/zalo/v3.0/oa/message/cs", self.zalo.send, methods=["POST"]),
+            Route("/zalo/v4/oa/access_token", self.zalo.refresh, methods=["POST"]),
+            Route("/telegram/bot{token}/{method}", self.telegram.call, methods=["POST", "GET"]),
+            Route("/telegram/file/bot{token}/{path:path}", self.telegram.file, methods=["GET"]),
+            Route("/messenger/me/messages", self.messenger.send, methods=["POST"]),
+        ])
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, ws="none", log_level="warning", lifespan="off"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> "FakePlatforms":
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise TimeoutError("fake platforms did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)
+
+
+async def _fields(request: Request) -> Dict[str, Any]:
+    """PTB posts form fields, nested ones as JSON strings; others post JSON."""
+    if request.headers.get("content-type", "").startswith("application/json"):
+        return await request.json()
+    form = await request.form()
+    fields: Dict[str, Any] = {}
+    for key, value in form.items():
+        if isinstance(value, str) and value[:1] in "[{":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        fields[key] = value
+    return fields
+
+
+def _ok(result: Any) -> JSONResponse:
+    return JSONResponse({"ok": True, "result": result})
+
+
+def _bad(description: str) -> JSONResponse:
+    return JSONResponse({"ok": False, "error_code": 400, "description": description}, status_code=400)

@@ -1,0 +1,75 @@
+"""Messenger webhooks into the real assistant; Send API calls at the fake Graph API."""
+from webhooks import MESSENGER_VERIFY_TOKEN, bot_says, messenger_batch, messenger_text, new_user
+
+
+def test_subscription_handshake(webhooks):
+    ok = webhooks.client.get("/messenger/webhook", params={"hub.mode": "subscribe", "hub.verify_token": MESSENGER_VERIFY_TOKEN, "hub.challenge": "4242"})
+    assert ok.status_code == 200 and ok.text == "4242"
+    wrong = webhooks.client.get("/messenger/webhook", params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "4242"})
+    assert wrong.status_code == 403
+
+
+def test_signed_vietnamese_message_gets_a_reply_with_quick_replies(platforms, webhooks):
+    user = new_user()
+    assert webhooks.messenger(messenger_text(user, "tôi muốn làm bài trắc nghiệm")).status_code == 200
+    sent = platforms.messenger.wait_for(user)
+    assert sent and all(s.body["messaging_type"] == "RESPONSE" for s in sent)
+    replies = [q for s in sent for q in s.body["message"].get("quick_replies", [])]
+    assert replies and all(len(q["title"]) <= 20 for q in replies)
+
+
+def test_forged_signature_is_refused(platforms, webhooks):
+    user = new_user()
+    assert webhooks.messenger(messenger_text(user, "xin chào"), secret="forged").status_code == 403
+    assert webhooks.messenger(messenger_text(user, "xin chào"), secret=None).status_code == 403
+    assert platforms.messenger.wait_for(user, timeout=4) == []
+
+
+def test_every_event_of_a_batch_is_handled_once(platforms, webhooks):
+    first, second = new_user(), new_user()
+    batch = messenger_batch(
+        messenger_text(first, "xin chào")["entry"][0]["messaging"][0],
+        messenger_text(second, "xin chào")["entry"][0]["messaging"][0],
+    )
+    webhooks.messenger(batch)
+    webhooks.messenger(batch)
+    assert len(platforms.messenger.wait_for(first, settle=3)) == 1
+    assert len(platforms.messenger.wait_for(second, settle=1)) == 1
+
+
+def test_quick_reply_payload_is_what_rasa_hears(platforms, webhooks):
+    from webhooks import latest_user_text
+
+    user = new_user()
+    webhooks.messenger(messenger_text(user, "🎯 Làm quiz", quick_reply="/start_quiz"))
+    platforms.messenger.wait_for(user)
+    assert latest_user_text(webhooks.assistant, f"messenger:{user}") == "/start_quiz"
+
+
+def test_staff_reply_goes_with_the_human_agent_tag_and_phone_buttons_in_a_template(platforms, webhooks):
+    user = new_user()
+    webhooks.messenger(messenger_text(user, "xin chào"))
+    before = len(platforms.messenger.wait_for(user))
+    bot_says(
+        webhooks.assistant, f"messenger:{user}", "Cán bộ: bạn gọi cho chị nhé",
+        buttons=[{"title": "📞 Gọi đường dây nóng 111", "payload": "tel:111"}], custom={"message_kind": "staff_reply"},
+    )
+    sent = platforms.messenger.wait_for(user, count=before + 1)[before:]
+    assert len(sent) == 1
+    assert sent[0].body["messaging_type"] == "MESSAGE_TAG" and sent[0].body["tag"] == "HUMAN_AGENT"
+    template = sent[0].body["message"]["attachment"]["payload"]
+    assert template["buttons"] == [{"type": "phone_number", "title": "📞 Gọi đường dây nóng"[:20], "payload": "111"}]
+    assert "message_kind" not in str(sent[0].body)
+
+
+def test_server_error_then_success_delivers_a_split_answer_once_in_order(platforms, webhooks):
+    user = new_user()
+    webhooks.messenger(messenger_text(user, "xin chào"))
+    before = len(platforms.messenger.wait_for(user))
+    platforms.messenger.fail_next(500, 613)
+    paragraphs = [f"Phần {n}. " + "Không nộp tiền đặt cọc để được nhận việc. " * 20 for n in range(5)]
+    bot_says(webhooks.assistant, f"messenger:{user}", "\n\n".join(paragraphs))
+    parts = platforms.messenger.wait_for(user, count=before + 2, settle=3)[before:]
+    assert platforms.messenger.failures == []
+    assert len(parts) >= 2 and all(len(p.text) <= 2000 for p in parts)
+    assert " ".join(p.text for p in parts).split() == "\n\n".join(paragraphs).split()

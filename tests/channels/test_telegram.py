@@ -1,0 +1,95 @@
+"""Telegram updates into the real assistant; Bot API calls at the fake."""
+import httpx
+
+from fakes import PHOTO_BYTES
+from webhooks import bot_says, latest_user_text, new_user, telegram_button_press, telegram_text
+
+
+def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platforms, webhooks):
+    chat = new_user()[:10]
+    assert webhooks.telegram(telegram_text(chat, "xin chào")).status_code == 200
+    sent = platforms.telegram.wait_for(chat)
+    assert sent and "Chào bạn" in sent[0].text
+    keyboard = sent[-1].body["reply_markup"]["inline_keyboard"]
+    assert {"text": "🎯 Làm quiz", "callback_data": "/start_quiz"} in [row[0] for row in keyboard]
+
+
+def test_update_without_the_secret_is_refused(platforms, webhooks):
+    chat = new_user()[:10]
+    assert webhooks.telegram(telegram_text(chat, "xin chào"), secret=None).status_code == 401
+    assert webhooks.telegram(telegram_text(chat, "xin chào"), secret="guessed").status_code == 401
+    assert platforms.telegram.wait_for(chat, timeout=4) == []
+
+
+def test_the_same_update_twice_gets_one_reply(platforms, webhooks):
+    chat = new_user()[:10]
+    update = telegram_text(chat, "cảm ơn bạn")
+    webhooks.telegram(update)
+    webhooks.telegram(update)
+    assert len(platforms.telegram.wait_for(chat, settle=3)) == 1
+
+
+def test_button_press_is_answered_and_its_long_payload_reaches_rasa(platforms, webhooks):
+    chat = new_user()[:10]
+    webhooks.telegram(telegram_text(chat, "xin chào"))
+    before = len(platforms.telegram.wait_for(chat))
+    long_payload = '/start_quiz{"quiz_id": "spot_fake_offer", "note": "' + "x" * 60 + '"}'
+    bot_says(webhooks.assistant, f"telegram:{chat}", "Chọn nhé", buttons=[{"title": "Quiz", "payload": long_payload}])
+    sent = platforms.telegram.wait_for(chat, count=before + 1)
+    data = sent[-1].body["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert len(data.encode()) <= 64 and data != long_payload
+
+    press = telegram_button_press(chat, data)
+    webhooks.telegram(press)
+    platforms.telegram.wait_for(chat, count=before + 2)
+    assert press["callback_query"]["id"] in platforms.telegram.answered_callbacks
+    assert latest_user_text(webhooks.assistant, f"telegram:{chat}") == long_payload
+
+
+def test_phone_buttons_become_numbers_in_the_text(platforms, webhooks):
+    chat = new_user()[:10]
+    webhooks.telegram(telegram_text(chat, "xin chào"))
+    before = len(platforms.telegram.wait_for(chat))
+    bot_says(webhooks.assistant, f"telegram:{chat}", "Gọi ngay", buttons=[{"title": "📞 Gọi 111", "payload": "tel:111"}])
+    sent = platforms.telegram.wait_for(chat, count=before + 1)[-1]
+    assert "📞 Gọi 111: 111" in sent.text and not sent.body.get("reply_markup")
+
+
+def test_rate_limit_honours_retry_after_and_keeps_order(platforms, webhooks):
+    chat = new_user()[:10]
+    webhooks.telegram(telegram_text(chat, "xin chào"))
+    before = len(platforms.telegram.wait_for(chat))
+    platforms.telegram.fail_next(429, 500)
+    paragraphs = [f"Phần {n}. " + "Đừng đưa hộ chiếu cho người tuyển dụng. " * 60 for n in range(4)]
+    bot_says(webhooks.assistant, f"telegram:{chat}", "\n\n".join(paragraphs))
+    parts = platforms.telegram.wait_for(chat, count=before + 2, settle=3)[before:]
+    assert platforms.telegram.failures == []
+    assert len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)
+    # Every word, in order: a part retried after the 429 did not overtake the next one.
+    assert " ".join(p.text for p in parts).split() == "\n\n".join(paragraphs).split()
+    assert platforms.telegram.refused == []
+
+
+def test_photo_reaches_the_checker_without_the_bot_token(platforms, webhooks):
+    chat = new_user()[:10]
+    update = telegram_text(chat, "")
+    del update["message"]["text"]
+    update["message"]["photo"] = [{"file_id": "PHOTO1", "file_unique_id": "u1", "width": 90, "height": 90}]
+    webhooks.telegram(update)
+    platforms.telegram.wait_for(chat)
+    from conftest import RASA_API_TOKEN
+    tracker = httpx.get(f"{webhooks.assistant.rasa_url}/conversations/telegram:{chat}/tracker", params={"token": RASA_API_TOKEN}).json()
+    url = tracker["latest_message"]["metadata"]["image_url"]
+    assert "TEST-token" not in str(tracker)
+    assert httpx.get(url).content == PHOTO_BYTES
+    assert httpx.get(url.replace("signature=", "signature=0")).status_code == 404
+
+
+def test_a_sticker_gets_the_unsupported_message_reply(platforms, webhooks):
+    chat = new_user()[:10]
+    update = telegram_text(chat, "")
+    del update["message"]["text"]
+    update["message"]["sticker"] = {"file_id": "S1", "file_unique_id": "s1", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}
+    webhooks.telegram(update)
+    assert platforms.telegram.wait_for(chat)
+    assert latest_user_text(webhooks.assistant, f"telegram:{chat}") == "/unsupported_message"

@@ -1,0 +1,137 @@
+"""Webhooks as each platform signs and posts them, to a running Rasa."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import time
+import uuid
+from typing import Any, Dict, Optional
+
+import httpx
+
+from fakes import ZALO_APP_ID
+
+ZALO_OA_SECRET = "zalo-oa-secret"
+TELEGRAM_WEBHOOK_SECRET = "telegram-webhook-secret"
+MESSENGER_APP_SECRET = "messenger-app-secret"
+MESSENGER_VERIFY_TOKEN = "messenger-verify-token"
+
+
+def new_user() -> str:
+    return str(random.randint(10**15, 10**16 - 1))
+
+
+def new_message_id() -> str:
+    return uuid.uuid4().hex
+
+
+def zalo_text(user: str, text: str, msg_id: Optional[str] = None, event: str = "user_send_text") -> Dict[str, Any]:
+    return {
+        "app_id": ZALO_APP_ID, "user_id_by_app": user, "event_name": event,
+        "timestamp": str(int(time.time() * 1000)),
+        "sender": {"id": user}, "recipient": {"id": "579745863508352884"},
+        "message": {"text": text, "msg_id": msg_id or new_message_id()},
+    }
+
+
+def zalo_signature(body: bytes, timestamp: str, secret: str = ZALO_OA_SECRET) -> str:
+    return "mac=" + hashlib.sha256(ZALO_APP_ID.encode() + body + timestamp.encode() + secret.encode()).hexdigest()
+
+
+def telegram_text(chat: str, text: str, update_id: Optional[int] = None) -> Dict[str, Any]:
+    return {
+        "update_id": update_id or random.randint(1, 2**31),
+        "message": {
+            "message_id": random.randint(1, 10**6), "date": int(time.time()),
+            "chat": {"id": int(chat), "type": "private", "first_name": "Lan"},
+            "from": {"id": int(chat), "is_bot": False, "first_name": "Lan"},
+            "text": text,
+        },
+    }
+
+
+def telegram_button_press(chat: str, data: str) -> Dict[str, Any]:
+    return {
+        "update_id": random.randint(1, 2**31),
+        "callback_query": {
+            "id": new_message_id(), "chat_instance": "1", "data": data,
+            "from": {"id": int(chat), "is_bot": False, "first_name": "Lan"},
+            "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": int(chat), "type": "private"}, "text": "…"},
+        },
+    }
+
+
+def messenger_text(user: str, text: str, mid: Optional[str] = None, quick_reply: Optional[str] = None) -> Dict[str, Any]:
+    message: Dict[str, Any] = {"mid": mid or f"m_{new_message_id()}", "text": text}
+    if quick_reply:
+        message["quick_reply"] = {"payload": quick_reply}
+    return messenger_batch({"sender": {"id": user}, "recipient": {"id": "PAGE"}, "timestamp": int(time.time() * 1000), "message": message})
+
+
+def messenger_batch(*events: Dict[str, Any]) -> Dict[str, Any]:
+    return {"object": "page", "entry": [{"id": "PAGE", "time": int(time.time() * 1000), "messaging": [event]} for event in events]}
+
+
+class Webhooks:
+    """Posts signed (or forged) webhooks to one Rasa."""
+
+    def __init__(self, rasa_url: str) -> None:
+        self.client = httpx.Client(base_url=f"{rasa_url}/webhooks", timeout=30)
+
+    def zalo(self, event: Dict[str, Any], secret: str = ZALO_OA_SECRET, signed: bool = True) -> httpx.Response:
+        body = json.dumps(event).encode()
+        headers = {"Content-Type": "application/json"}
+        if signed:
+            headers["X-ZEvent-Signature"] = zalo_signature(body, event["timestamp"], secret)
+        return self.client.post("/zalo/webhook", content=body, headers=headers)
+
+    def telegram(self, update: Dict[str, Any], secret: Optional[str] = TELEGRAM_WEBHOOK_SECRET) -> httpx.Response:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+        return self.client.post("/telegram/webhook", json=update, headers=headers)
+
+    def messenger(self, batch: Dict[str, Any], secret: Optional[str] = MESSENGER_APP_SECRET) -> httpx.Response:
+        body = json.dumps(batch).encode()
+        headers = {"Content-Type": "application/json"}
+        if secret:
+            headers["X-Hub-Signature-256"] = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        return self.client.post("/messenger/webhook", content=body, headers=headers)
+
+
+def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
+    """The connectors' settings, pointed at the fakes."""
+    from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_SECRET
+
+    return {
+        "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET": ZALO_OA_SECRET, "ZALO_APP_SECRET": ZALO_APP_SECRET,
+        "ZALO_ACCESS_TOKEN": "zalo-access-1", "ZALO_REFRESH_TOKEN": "zalo-refresh-1",
+        "ZALO_API_BASE": f"{fakes_url}/zalo", "ZALO_OAUTH_BASE": f"{fakes_url}/zalo",
+        "ZALO_TOKEN_FILE": str(data_dir / "zalo_tokens.json"),
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_WEBHOOK_SECRET,
+        "TELEGRAM_API_BASE": f"{fakes_url}/telegram",
+        "MESSENGER_APP_SECRET": MESSENGER_APP_SECRET, "MESSENGER_VERIFY_TOKEN": MESSENGER_VERIFY_TOKEN,
+        "MESSENGER_PAGE_TOKEN": MESSENGER_PAGE_TOKEN, "MESSENGER_API_BASE": f"{fakes_url}/messenger",
+    }
+
+
+def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=None) -> None:
+    """Have Rasa send a message on the channel the user last wrote from, as staff replies are sent."""
+    from conftest import RASA_API_TOKEN
+
+    data: Dict[str, Any] = {"elements": None, "quick_replies": None, "buttons": buttons, "attachment": None, "image": None, "custom": custom}
+    response = httpx.post(
+        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker/events",
+        params={"token": RASA_API_TOKEN, "output_channel": "latest", "execute_side_effects": "true"},
+        json=[{"event": "bot", "text": text, "data": data}], timeout=60,
+    )
+    response.raise_for_status()
+
+
+def latest_user_text(assistant, conversation_id: str) -> str:
+    from conftest import RASA_API_TOKEN
+
+    tracker = httpx.get(
+        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30
+    ).json()
+    return tracker["latest_message"]["text"]
