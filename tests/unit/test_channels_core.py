@@ -1,0 +1,200 @@
+"""The connectors' shared core: splitting, signatures, dedup persistence, retries in order."""
+import asyncio
+import hashlib
+import hmac
+
+import httpx
+import pytest
+
+from channels.core import Button, Reply, same_secret, with_phone_lines
+from channels.sending import Sender, TryAgain, Undeliverable, check_http_status
+from channels.store import ChannelStore
+from channels.text import split_text, text_length
+
+
+# --- splitting ---
+
+def test_short_text_is_one_message():
+    assert split_text("  Xin chào bạn 👋  ", 2000) == ["Xin chào bạn 👋"]
+
+
+def test_split_prefers_paragraphs_then_sentences_then_words():
+    first, second = "Đoạn một. " * 10, "Đoạn hai. " * 10
+    assert split_text(f"{first}\n\n{second}", 120) == [first.strip(), second.strip()]
+    sentences = "Câu một rất dài. Câu hai cũng dài! Câu ba thì sao?"
+    assert split_text(sentences, 36) == ["Câu một rất dài. Câu hai cũng dài!", "Câu ba thì sao?"]
+    assert split_text("một hai ba bốn năm", 8) == ["một hai", "ba bốn", "năm"]
+
+
+def test_only_a_word_longer_than_the_limit_is_cut_inside():
+    assert split_text("ngắn " + "x" * 25, 10) == ["ngắn", "xxxxxxxxxx", "xxxxxxxxxx", "xxxxx"]
+
+
+def test_emoji_count_as_two_as_the_platforms_count_them():
+    assert text_length("💥") == 2
+    parts = split_text("💥" * 3000, 4096)
+    assert all(text_length(p) <= 4096 for p in parts) and "".join(parts) == "💥" * 3000
+
+
+def test_splitting_keeps_every_word_in_order():
+    text = "\n\n".join(f"Đoạn {n}. " + "Không nộp tiền cọc. Giữ hộ chiếu! " * (n * 7) for n in range(1, 9))
+    parts = split_text(text, 300)
+    assert all(text_length(p) <= 300 for p in parts)
+    assert " ".join(parts).split() == text.split()
+
+
+# --- signatures ---
+
+def test_secrets_compare_in_constant_time_and_never_match_empty():
+    assert same_secret("abc", "abc")
+    assert not same_secret("abd", "abc")
+    assert not same_secret(None, "abc")
+    assert not same_secret("", "")
+
+
+def test_messenger_signature_is_hmac_sha256_of_the_raw_body():
+    from channels.messenger import MessengerInput, MessengerSettings
+
+    channel = MessengerInput(MessengerSettings("app-secret", "verify", "page"), store_url="sqlite://")
+    body = b'{"object":"page","entry":[]}'
+    good = "sha256=" + hmac.new(b"app-secret", body, hashlib.sha256).hexdigest()
+    assert channel.verify(_Request({"X-Hub-Signature-256": good}), body, {})
+    assert not channel.verify(_Request({"X-Hub-Signature-256": good}), body + b" ", {})
+    assert not channel.verify(_Request({}), body, {})
+
+
+@pytest.mark.parametrize("key,secret", [("oa_secret", "oa"), ("app_secret", "app")])
+def test_zalo_signature_is_sha256_of_app_id_body_timestamp_secret(tmp_path, key, secret):
+    from channels.zalo import ZaloInput, ZaloSettings
+
+    settings = ZaloSettings("123", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json", signature_key=key)
+    channel = ZaloInput(settings, store_url="sqlite://")
+    body = b'{"timestamp":"1700000000000","event_name":"user_send_text"}'
+    mac = hashlib.sha256(b"123" + body + b"1700000000000" + secret.encode()).hexdigest()
+    payload = {"timestamp": "1700000000000"}
+    assert channel.verify(_Request({"X-ZEvent-Signature": f"mac={mac}"}), body, payload)
+    assert not channel.verify(_Request({"X-ZEvent-Signature": f"mac={mac}"}), body, {"timestamp": "1700000000001"})
+    assert not channel.verify(_Request({"X-ZEvent-Signature": "mac=" + "0" * 64}), body, payload)
+
+
+class _Request:
+    def __init__(self, headers):
+        self.headers = headers
+
+
+# --- replies ---
+
+def test_staff_reply_is_marked_and_its_custom_part_never_shown():
+    reply = Reply.from_rasa({"text": "Chào em", "custom": {"message_kind": "staff_reply"}})
+    assert reply.staff_reply and reply.text == "Chào em"
+    assert not Reply.from_rasa({"text": "Chào em"}).staff_reply
+
+
+def test_phone_buttons_are_told_from_answer_buttons():
+    reply = Reply.from_rasa({"text": "t", "buttons": [{"title": "📞 Gọi 111", "payload": "tel:111"}, {"title": "Có", "payload": "/affirm"}]})
+    assert [b.phone for b in reply.phone_buttons] == ["111"]
+    assert [b.payload for b in reply.answer_buttons] == ["/affirm"]
+    assert with_phone_lines("Gọi ngay", reply.phone_buttons) == "Gọi ngay\n\n📞 Gọi 111: 111"
+
+
+# --- dedup persistence ---
+
+def test_a_delivery_is_remembered_by_a_new_store_on_the_same_database(tmp_path):
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    assert ChannelStore(url).first_time("zalo", "msg-1")
+    restarted = ChannelStore(url)
+    assert not restarted.first_time("zalo", "msg-1")
+    assert restarted.first_time("telegram", "msg-1")  # ids are per platform
+
+
+def test_forgotten_after_the_expiry(tmp_path):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from channels.store import deliveries
+
+    store = ChannelStore(f"sqlite:///{tmp_path / 'app.db'}")
+    store.first_time("zalo", "old")
+    with store.engine.begin() as connection:
+        connection.execute(update(deliveries).values(seen_at=deliveries.c.seen_at - timedelta(days=8)))
+    store.purge_expired()
+    assert store.first_time("zalo", "old")
+
+
+def test_long_payloads_get_a_stable_short_key(tmp_path):
+    store = ChannelStore(f"sqlite:///{tmp_path / 'app.db'}")
+    payload = '/quiz_answer{"quiz_choice": "' + "b" * 80 + '"}'
+    key = store.short_key(payload)
+    assert key == store.short_key(payload) and len(key) < 60
+    assert ChannelStore(f"sqlite:///{tmp_path / 'app.db'}").payload_for(key) == payload
+
+
+# --- retries and order ---
+
+class FakeTransport:
+    """Answers each chat's sends from a script of outcomes; records what went through."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.delivered = []
+
+    def send(self, text):
+        async def attempt():
+            await asyncio.sleep(0)
+            outcome = self.outcomes.pop(0) if self.outcomes else "ok"
+            if outcome != "ok":
+                raise outcome
+            self.delivered.append(text)
+            return text
+        return attempt
+
+
+def test_rate_limit_and_server_errors_are_retried_with_exponential_backoff():
+    slept = []
+
+    async def sleep(seconds):
+        slept.append(seconds)
+
+    transport = FakeTransport(TryAgain("500"), TryAgain("500"), httpx.ReadTimeout("slow"), TryAgain("429", after=7))
+    sender = Sender("test", first_delay=0.5, sleep=sleep)
+    asyncio.run(sender.send_in_order("chat", [transport.send("một")]))
+    assert transport.delivered == ["một"]
+    assert slept == [0.5, 1.0, 2.0, 7]  # the platform's retry_after wins
+
+
+def test_gives_up_after_the_last_attempt_and_the_next_message_still_goes():
+    async def sleep(seconds):
+        pass
+
+    transport = FakeTransport(*[TryAgain("500")] * 3, Undeliverable("blocked"))
+    sender = Sender("test", max_attempts=3, sleep=sleep)
+    asyncio.run(sender.send_in_order("chat", [transport.send("một"), transport.send("hai"), transport.send("ba")]))
+    assert transport.delivered == ["ba"]
+
+
+def test_one_chats_messages_stay_in_order_while_one_is_retried():
+    async def scenario():
+        transport = FakeTransport(TryAgain("429", after=0.05))
+        sender = Sender("test")
+        first = asyncio.ensure_future(sender.send_in_order("chat", [transport.send("1"), transport.send("2")]))
+        await asyncio.sleep(0)
+        second = asyncio.ensure_future(sender.send_in_order("chat", [transport.send("3")]))
+        other = asyncio.ensure_future(sender.send_in_order("someone else", [transport.send("x")]))
+        await asyncio.gather(first, second, other)
+        return transport.delivered
+
+    delivered = asyncio.run(scenario())
+    assert [d for d in delivered if d != "x"] == ["1", "2", "3"]
+    assert delivered.index("x") < delivered.index("1")  # another chat does not wait for this one's retry
+
+
+def test_http_statuses_mean_retry_or_give_up():
+    with pytest.raises(TryAgain) as rate_limited:
+        check_http_status(httpx.Response(429, headers={"Retry-After": "3"}))
+    assert rate_limited.value.after == 3
+    with pytest.raises(TryAgain):
+        check_http_status(httpx.Response(503))
+    with pytest.raises(Undeliverable):
+        check_http_status(httpx.Response(403))
+    check_http_status(httpx.Response(200))
