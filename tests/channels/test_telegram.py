@@ -93,3 +93,17 @@ def test_a_sticker_gets_the_unsupported_message_reply(platforms, webhooks):
     webhooks.telegram(update)
     assert platforms.telegram.wait_for(chat)
     assert latest_user_text(webhooks.assistant, f"telegram:{chat}") == "/unsupported_message"
+
+
+def test_set_webhook_registers_the_secret_and_update_kinds(platforms):
+    import pytest
+
+    from bot.telegram_setup import TelegramSetupError, set_webhook
+    from fakes import TELEGRAM_TOKEN
+
+    base = f"{platforms.url}/telegram"
+    assert set_webhook("https://assistant.example.org/webhooks/telegram/webhook", TELEGRAM_TOKEN, "s3cret", base)["ok"]
+    registered = platforms.telegram.webhooks[-1]
+    assert registered["secret_token"] == "s3cret" and registered["allowed_updates"] == ["message", "callback_query"]
+    with pytest.raises(TelegramSetupError, match="Unauthorized"):
+        set_webhook("https://assistant.example.org/webhooks/telegram/webhook", "999:wrong", "s3cret", base)
