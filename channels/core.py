@@ -21,6 +21,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
 
+import httpx
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -131,6 +132,7 @@ class WebhookInput(InputChannel):
         self.sender = Sender(self.platform)
         self._arrival_order = ChatOrder()
         self._tasks: Set[asyncio.Task] = set()
+        self._client: Optional[httpx.AsyncClient] = None
         if not enabled:
             logger.info("%s channel disabled: its settings are not in the environment (docs/channels.md)", self.platform)
 
@@ -144,6 +146,13 @@ class WebhookInput(InputChannel):
         if self._store is None:
             self._store = ChannelStore(self._store_url)
         return self._store
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """One HTTP client per channel, made on first send (inside Rasa's event loop)."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=10)
+        return self._client
 
     # --- what a platform module provides ---
 

@@ -60,18 +60,11 @@ class MessengerInput(WebhookInput):
     def __init__(self, settings: MessengerSettings, store_url: Optional[str] = None) -> None:
         super().__init__(settings.complete, store_url)
         self.settings = settings
-        self._client: Optional[httpx.AsyncClient] = None
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "MessengerInput":
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
         return cls(MessengerSettings.from_env())
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=10)
-        return self._client
 
     async def handshake(self, request: Request) -> HTTPResponse:
         """Meta's subscription check: echo the challenge when the verify token matches."""

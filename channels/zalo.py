@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Optional
 
-import httpx
 from sanic.request import Request
 
 from channels.core import (
@@ -114,18 +113,11 @@ class ZaloInput(WebhookInput):
         self.settings = settings
         self.tokens = ZaloTokens(settings.token_file, settings.access_token, settings.refresh_token) if settings.complete else None
         self._refreshing = asyncio.Lock()
-        self._client: Optional[httpx.AsyncClient] = None
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "ZaloInput":
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
         return cls(ZaloSettings.from_env())
-
-    @property
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=10)
-        return self._client
 
     def verify(self, request: Request, body: bytes, payload: Any) -> bool:
         given = (request.headers.get(SIGNATURE_HEADER) or "").strip()
