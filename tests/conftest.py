@@ -1,19 +1,9 @@
 import shutil
-import socket
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "current.tar.gz"
-VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from support import MODEL, ROOT, free_port
 
 
 @pytest.fixture(scope="session")

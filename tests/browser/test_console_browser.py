@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from chat import add_staff, wait_for
-from conftest import ROOT
+from support import ROOT
 from test_handoff import case_of
 
 CHROMIUM = "/usr/bin/chromium"

@@ -12,7 +12,6 @@ test. Each can be told to fail the next sends (429, 500, Zalo's -216).
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import uuid
@@ -25,18 +24,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from support import free_port
+
 
 ZALO_APP_ID = "1234567890"
 ZALO_APP_SECRET = "zalo-app-secret"
 TELEGRAM_TOKEN = "123456:TEST-token"
 MESSENGER_PAGE_TOKEN = "messenger-page-token"
 PHOTO_BYTES = b"\x89PNG fake photo"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def utf16_length(text: str) -> int:

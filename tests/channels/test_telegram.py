@@ -2,7 +2,7 @@
 import httpx
 
 from fakes import PHOTO_BYTES
-from webhooks import bot_says, latest_user_text, new_user, telegram_button_press, telegram_text
+from webhooks import RASA_API_TOKEN, bot_says, latest_user_text, new_user, telegram_button_press, telegram_text
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platforms, webhooks):
@@ -77,7 +77,6 @@ def test_photo_reaches_the_checker_without_the_bot_token(platforms, webhooks):
     update["message"]["photo"] = [{"file_id": "PHOTO1", "file_unique_id": "u1", "width": 90, "height": 90}]
     webhooks.telegram(update)
     platforms.telegram.wait_for(chat)
-    from conftest import RASA_API_TOKEN
     tracker = httpx.get(f"{webhooks.assistant.rasa_url}/conversations/telegram:{chat}/tracker", params={"token": RASA_API_TOKEN}).json()
     url = tracker["latest_message"]["metadata"]["image_url"]
     assert "TEST-token" not in str(tracker)

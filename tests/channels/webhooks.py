@@ -13,6 +13,9 @@ import httpx
 
 from fakes import ZALO_APP_ID
 
+# platform_env starts the channel assistant with this token for Rasa's HTTP API.
+RASA_API_TOKEN = "channel-tests-token"
+
 ZALO_OA_SECRET = "zalo-oa-secret"
 TELEGRAM_WEBHOOK_SECRET = "telegram-webhook-secret"
 MESSENGER_APP_SECRET = "messenger-app-secret"
@@ -104,6 +107,7 @@ def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
     from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_SECRET
 
     return {
+        "RASA_API_TOKEN": RASA_API_TOKEN,
         "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET": ZALO_OA_SECRET, "ZALO_APP_SECRET": ZALO_APP_SECRET,
         "ZALO_ACCESS_TOKEN": "zalo-access-1", "ZALO_REFRESH_TOKEN": "zalo-refresh-1",
         "ZALO_API_BASE": f"{fakes_url}/zalo", "ZALO_OAUTH_BASE": f"{fakes_url}/zalo",
@@ -117,7 +121,6 @@ def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
 
 def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=None) -> None:
     """Have Rasa send a message on the channel the user last wrote from, as staff replies are sent."""
-    from conftest import RASA_API_TOKEN
 
     data: Dict[str, Any] = {"elements": None, "quick_replies": None, "buttons": buttons, "attachment": None, "image": None, "custom": custom}
     response = httpx.post(
@@ -129,8 +132,6 @@ def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=No
 
 
 def latest_user_text(assistant, conversation_id: str) -> str:
-    from conftest import RASA_API_TOKEN
-
     tracker = httpx.get(
         f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30
     ).json()

@@ -8,7 +8,7 @@ import uuid
 
 import httpx
 
-from conftest import ROOT
+from support import ROOT
 
 SECRET = "test-secret-key"
 STAFF_PASSWORD = "a long enough password"

@@ -13,7 +13,7 @@ import pytest
 
 from bot.store import user_key_for
 from chat import SECRET, new_sender, say, texts
-from conftest import ROOT
+from support import ROOT
 
 def test_danger_message_gets_111_and_113_and_the_hand_off_offer(assistant):
     replies = say(assistant, new_sender(), "cuu e voi bi giu o cam")

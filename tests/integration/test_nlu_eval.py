@@ -2,7 +2,7 @@
 import json
 import subprocess
 
-from conftest import ROOT, VENV_BIN
+from support import ROOT, VENV_BIN
 
 HELD_OUT = ROOT / "tests" / "data" / "nlu_heldout.yml"
 REPORT_DIR = ROOT / "results" / "nlu_heldout"

@@ -1,7 +1,7 @@
 """Test stories: NLU and dialogue together, on messages not in the training data."""
 import subprocess
 
-from conftest import ROOT, VENV_BIN
+from support import ROOT, VENV_BIN
 
 
 def test_conversation_stories_are_predicted_exactly(trained_model):

@@ -10,7 +10,7 @@ from bot.handoff import cases
 from bot.service import create_app
 from bot.settings import Settings
 from bot.store import Database
-from conftest import ROOT
+from support import ROOT
 
 PASSWORD = "a long enough password"
 

@@ -7,7 +7,7 @@ import pytest
 from bot.content import LiveContent
 from bot.content.check import check_project_content
 from bot.service import render_response
-from conftest import ROOT
+from support import ROOT
 
 
 @pytest.fixture

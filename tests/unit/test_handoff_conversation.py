@@ -6,7 +6,7 @@ import pytest
 from bot.content import load_templates
 from bot.handoff import cases, conversation
 from bot.store import Database
-from conftest import ROOT
+from support import ROOT
 
 KEY = "u" * 32
 

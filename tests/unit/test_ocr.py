@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bot.content import load_templates
 from bot.offers import HIGH, OfferChecker
 from bot.offers.ocr import text_from_image_bytes
-from conftest import ROOT
+from support import ROOT
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 OFFER_LINES = [

@@ -8,7 +8,7 @@ import pytest
 from bot.content import load_templates
 from bot.offers import OfferChecker
 from bot.offers.evaluation import evaluate, only_usable, read_labelled, report
-from conftest import ROOT
+from support import ROOT
 
 DATA = [ROOT / "tests" / "data" / "offers_lures.jsonl", ROOT / "tests" / "data" / "offers_ordinary.jsonl"]
 REVIEW = ROOT / "tests" / "data" / "offers_usable.jsonl"

@@ -7,7 +7,7 @@ import pytest
 from bot.content import load_templates
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker
 from bot.offers.money import find_pay
-from conftest import ROOT
+from support import ROOT
 from nlu.normalise import normalise_with_origin
 
 RATES = {"usd": 25000, "yen": 170}

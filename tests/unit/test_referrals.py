@@ -2,7 +2,7 @@ import pytest
 
 from bot.content import load_templates
 from bot.referrals import referral_for
-from conftest import ROOT
+from support import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import re
 
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 from nlu.normalise import normalise
 
 ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
