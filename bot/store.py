@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    MetaData,
     String,
     Text,
     create_engine,
@@ -214,10 +215,16 @@ class Database:
             yield session
 
     def erase_user(self, user_key: str) -> int:
-        """Delete every row about this user; returns how many went."""
+        """Delete every row about this user; returns how many went.
+
+        Every table of the database with a `user_key` column, read from the
+        database itself: the channel connectors keep tables of their own here.
+        """
+        tables = MetaData()
+        tables.reflect(self.engine)
         removed = 0
         with self.session() as session:
-            for table in reversed(Base.metadata.sorted_tables):
+            for table in reversed(tables.sorted_tables):
                 if USER_KEY in table.c:
                     removed += session.execute(delete(table).where(table.c[USER_KEY] == user_key)).rowcount
         return removed

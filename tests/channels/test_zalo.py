@@ -1,5 +1,6 @@
 """Zalo OA webhooks into the real assistant; replies at the fake Zalo API."""
 import json
+import sqlite3
 import stat
 
 from webhooks import ZALO_OA_SECRET, bot_says, new_user, zalo_text
@@ -83,17 +84,38 @@ def test_expired_token_is_refreshed_and_the_message_delivered(platforms, webhook
 
 
 def test_staff_writing_from_zalo_admin_console_is_recorded_without_text(platforms, webhooks, channel_assistant):
-    import sqlite3
-
     user = new_user()
-    echo = zalo_text(user, "Chị là cán bộ đường dây nóng", event="oa_send_text")
-    echo["sender"], echo["recipient"] = {"id": "579745863508352884"}, {"id": user}
+    echo = staff_echo(user, "Chị là cán bộ đường dây nóng")
     assert webhooks.zalo(echo).status_code == 200
     assert platforms.zalo.wait_for(user, timeout=3) == []
-    with sqlite3.connect(channel_assistant.data / "app.db") as db:
-        rows = db.execute("select * from channel_echoes where msg_id = ?", (echo["message"]["msg_id"],)).fetchall()
+    rows = echo_rows(channel_assistant, echo["message"]["msg_id"])
     assert len(rows) == 1
     assert user not in repr(rows) and "cán bộ" not in repr(rows)
+
+
+def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, channel_assistant):
+    user = new_user()
+    echo = staff_echo(user, "Chị gọi lại cho em nhé")
+    webhooks.zalo(echo)
+    webhooks.zalo(zalo_text(user, "xoá hết dữ liệu của tôi"))
+    asked = platforms.zalo.wait_for(user)
+    assert echo_rows(channel_assistant, echo["message"]["msg_id"])
+    assert {"type": "oa.query.hide", "payload": "/affirm"}.items() <= asked[-1].body["message"]["attachment"]["payload"]["buttons"][0].items()
+    webhooks.zalo(zalo_text(user, "/affirm"))
+    assert "Đã xoá" in platforms.zalo.wait_for(user, count=len(asked) + 1)[-1].text
+    assert echo_rows(channel_assistant, echo["message"]["msg_id"]) == []
+
+
+def staff_echo(user, text):
+    """What Zalo posts when staff write to the user from the OA admin console."""
+    echo = zalo_text(user, text, event="oa_send_text")
+    echo["sender"], echo["recipient"] = {"id": "579745863508352884"}, {"id": user}
+    return echo
+
+
+def echo_rows(channel_assistant, msg_id):
+    with sqlite3.connect(channel_assistant.data / "app.db") as db:
+        return db.execute("select * from channel_echoes where msg_id = ?", (msg_id,)).fetchall()
 
 
 def webhooks_assistant(webhooks):
