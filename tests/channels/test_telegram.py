@@ -14,19 +14,8 @@ def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platform
     assert {"text": "🎯 Làm quiz", "callback_data": "/start_quiz"} in [row[0] for row in keyboard]
 
 
-def test_update_without_the_secret_is_refused(platforms, webhooks):
-    chat = new_user()[:10]
-    assert webhooks.telegram(telegram_text(chat, "xin chào"), secret=None).status_code == 401
-    assert webhooks.telegram(telegram_text(chat, "xin chào"), secret="guessed").status_code == 401
-    assert platforms.telegram.wait_for(chat, timeout=4) == []
 
 
-def test_the_same_update_twice_gets_one_reply(platforms, webhooks):
-    chat = new_user()[:10]
-    update = telegram_text(chat, "cảm ơn bạn")
-    webhooks.telegram(update)
-    webhooks.telegram(update)
-    assert len(platforms.telegram.wait_for(chat, settle=3)) == 1
 
 
 def test_button_press_is_answered_and_its_long_payload_reaches_rasa(platforms, webhooks):
@@ -55,19 +44,6 @@ def test_phone_buttons_become_numbers_in_the_text(platforms, webhooks):
     assert "📞 Gọi 111: 111" in sent.text and not sent.body.get("reply_markup")
 
 
-def test_rate_limit_honours_retry_after_and_keeps_order(platforms, webhooks):
-    chat = new_user()[:10]
-    webhooks.telegram(telegram_text(chat, "xin chào"))
-    before = len(platforms.telegram.wait_for(chat))
-    platforms.telegram.fail_next(429, 500)
-    paragraphs = [f"Phần {n}. " + "Đừng đưa hộ chiếu cho người tuyển dụng. " * 60 for n in range(4)]
-    bot_says(webhooks.assistant, f"telegram:{chat}", "\n\n".join(paragraphs))
-    parts = platforms.telegram.wait_for(chat, count=before + 2, settle=3)[before:]
-    assert platforms.telegram.failures == []
-    assert len(parts) >= 2 and all(len(p.text) <= 4096 for p in parts)
-    # Every word, in order: a part retried after the 429 did not overtake the next one.
-    assert " ".join(p.text for p in parts).split() == "\n\n".join(paragraphs).split()
-    assert platforms.telegram.refused == []
 
 
 def test_photo_reaches_the_checker_without_the_bot_token(platforms, webhooks):

@@ -3,7 +3,7 @@ import json
 import sqlite3
 import stat
 
-from webhooks import ZALO_OA_SECRET, bot_says, new_user, zalo_text
+from webhooks import bot_says, new_user, zalo_text
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, webhooks):
@@ -16,57 +16,25 @@ def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, we
     assert {"title": "🎯 Làm quiz", "type": "oa.query.hide", "payload": "/start_quiz"} in buttons
 
 
-def test_forged_zalo_webhook_is_refused(platforms, webhooks):
-    user = new_user()
-    assert webhooks.zalo(zalo_text(user, "xin chào"), secret="not-the-secret").status_code == 401
-    assert webhooks.zalo(zalo_text(user, "xin chào"), signed=False).status_code == 401
-    assert platforms.zalo.wait_for(user, timeout=4) == []
 
 
-def test_malformed_and_oversized_webhooks_are_refused(webhooks):
-    assert webhooks.client.post("/zalo/webhook", content=b"{not json", headers={"X-ZEvent-Signature": "mac=0"}).status_code == 400
-    assert webhooks.client.post("/zalo/webhook", content=b"x" * (1024 * 1024 + 1)).status_code == 413
 
 
-def test_the_same_delivery_twice_gets_one_reply(platforms, webhooks):
-    user = new_user()
-    event = zalo_text(user, "cảm ơn bạn")
-    assert webhooks.zalo(event).status_code == 200
-    assert webhooks.zalo(event).status_code == 200
-    sent = platforms.zalo.wait_for(user, settle=3)
-    assert len(sent) == 1
 
 
 def test_a_phone_button_opens_the_phone(platforms, webhooks):
     user = new_user()
     webhooks.zalo(zalo_text(user, "xin chào"))
     platforms.zalo.wait_for(user)
-    bot_says(webhooks_assistant(webhooks), f"zalo:{user}", "Gọi ngay", buttons=[{"title": "📞 Gọi 111", "payload": "tel:111"}])
+    bot_says(webhooks.assistant, f"zalo:{user}", "Gọi ngay", buttons=[{"title": "📞 Gọi 111", "payload": "tel:111"}])
     sent = platforms.zalo.wait_for(user, count=2)
     assert sent[-1].body["message"]["attachment"]["payload"]["buttons"] == [
         {"title": "📞 Gọi 111", "type": "oa.open.phone", "payload": {"phone_code": "111"}}
     ]
 
 
-def test_rate_limit_then_success_delivers_once_in_order(platforms, webhooks):
-    user = new_user()
-    platforms.zalo.fail_next(429, -32)
-    webhooks.zalo(zalo_text(user, "xin chào"))
-    sent = platforms.zalo.wait_for(user, settle=3)
-    assert len(sent) == 1 and "Chào bạn" in sent[0].text
-    assert platforms.zalo.failures == []  # both failures were met
 
 
-def test_long_answer_arrives_split_within_2000_characters(platforms, webhooks):
-    user = new_user()
-    webhooks.zalo(zalo_text(user, "xin chào"))
-    before = len(platforms.zalo.wait_for(user))
-    paragraphs = [f"Đoạn {n}: " + "Công ty hứa lương cao nhưng giữ hộ chiếu của bạn. " * 12 for n in range(8)]
-    bot_says(webhooks_assistant(webhooks), f"zalo:{user}", "\n\n".join(paragraphs))
-    parts = platforms.zalo.wait_for(user, count=before + 2)[before:]
-    assert len(parts) >= 2 and all(len(p.text) <= 2000 for p in parts)
-    assert " ".join(p.text for p in parts).split() == "\n\n".join(paragraphs).split()
-    assert "text over 2000 characters" not in platforms.zalo.refused
 
 
 def test_expired_token_is_refreshed_and_the_message_delivered(platforms, webhooks, channel_assistant):
@@ -116,7 +84,3 @@ def staff_echo(user, text):
 def echo_rows(channel_assistant, msg_id):
     with sqlite3.connect(channel_assistant.data / "app.db") as db:
         return db.execute("select * from channel_echoes where msg_id = ?", (msg_id,)).fetchall()
-
-
-def webhooks_assistant(webhooks):
-    return webhooks.assistant

@@ -136,3 +136,96 @@ def latest_user_text(assistant, conversation_id: str) -> str:
         f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30
     ).json()
     return tracker["latest_message"]["text"]
+
+
+class Channel:
+    """One platform as the shared battery (test_every_channel.py) drives it.
+
+    The numbers are the platforms' own (docs of each), not the connectors'
+    constants, so a wrong constant in `channels.limits` fails the battery.
+    """
+
+    name = ""
+    text_limit = 0
+    refusal_status = 0
+    # What this platform answers when we send too fast, then a server error.
+    slow_down: tuple = ()
+
+    def __init__(self, webhooks: Webhooks, fake) -> None:
+        self.webhooks, self.fake = webhooks, fake
+
+    def new_user(self) -> str:
+        return new_user()
+
+    def conversation(self, user: str) -> str:
+        return f"{self.name}:{user}"
+
+    def message(self, user: str, text: str) -> Dict[str, Any]:
+        """A new delivery of a text message from `user`."""
+        raise NotImplementedError
+
+    def post(self, delivery: Dict[str, Any]) -> httpx.Response:
+        raise NotImplementedError
+
+    def forgeries(self, delivery: Dict[str, Any]) -> list:
+        """The delivery posted with a wrong secret, then without any."""
+        raise NotImplementedError
+
+    def button_payloads(self, sent) -> list:
+        raise NotImplementedError
+
+
+class ZaloChannel(Channel):
+    name, text_limit, refusal_status, slow_down = "zalo", 2000, 401, (429, -32)
+
+    def message(self, user, text):
+        return zalo_text(user, text)
+
+    def post(self, delivery):
+        return self.webhooks.zalo(delivery)
+
+    def forgeries(self, delivery):
+        return [self.webhooks.zalo(delivery, secret="not-the-secret"), self.webhooks.zalo(delivery, signed=False)]
+
+    def button_payloads(self, sent):
+        attachment = sent.body["message"].get("attachment") or {}
+        return [b["payload"] for b in attachment.get("payload", {}).get("buttons", [])]
+
+
+class TelegramChannel(Channel):
+    name, text_limit, refusal_status, slow_down = "telegram", 4096, 401, (429, 500)
+
+    def new_user(self):
+        return new_user()[:10]  # a chat id is a 64-bit integer; keep it well inside
+
+    def message(self, user, text):
+        return telegram_text(user, text)
+
+    def post(self, delivery):
+        return self.webhooks.telegram(delivery)
+
+    def forgeries(self, delivery):
+        return [self.webhooks.telegram(delivery, secret="guessed"), self.webhooks.telegram(delivery, secret=None)]
+
+    def button_payloads(self, sent):
+        rows = (sent.body.get("reply_markup") or {}).get("inline_keyboard", [])
+        return [button["callback_data"] for row in rows for button in row]
+
+
+class MessengerChannel(Channel):
+    name, text_limit, refusal_status, slow_down = "messenger", 2000, 403, (429, 613)
+
+    def message(self, user, text):
+        return messenger_text(user, text)
+
+    def post(self, delivery):
+        return self.webhooks.messenger(delivery)
+
+    def forgeries(self, delivery):
+        return [self.webhooks.messenger(delivery, secret="forged"), self.webhooks.messenger(delivery, secret=None)]
+
+    def button_payloads(self, sent):
+        return [reply["payload"] for reply in sent.body["message"].get("quick_replies", [])]
+
+
+CHANNELS = {channel.name: channel for channel in (ZaloChannel, TelegramChannel, MessengerChannel)}

@@ -1,15 +1,12 @@
 """The three real processes, started as `make run` starts them, talked to over HTTP."""
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 
 import httpx
-import pytest
 
 from bot.store import user_key_for
 from chat import SECRET, new_sender, say, texts

@@ -6,7 +6,7 @@ import hmac
 import httpx
 import pytest
 
-from channels.core import Button, Reply, same_secret, with_phone_lines
+from channels.core import Reply, same_secret, with_phone_lines
 from channels.sending import Sender, TryAgain, Undeliverable, check_http_status
 from channels.store import ChannelStore
 from channels.text import split_text, text_length
