@@ -20,6 +20,7 @@ from bot.handoff import cases, conversation
 logger = logging.getLogger(__name__)
 HANDOFF_LOOP = "action_handoff"
 HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
+OFFER = "utter_offer_handoff"  # the question whose yes starts the loop
 # Staff news, and platform events the connectors report: nothing for the transcript.
 NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, "platform_follow", "unsupported_message"}
 
@@ -29,10 +30,12 @@ class ActionHandoff(Action):
         return HANDOFF_LOOP
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        handoff = live_content().templates.content.handoff
+        content = live_content().templates.content
+        handoff = content.handoff
         db, key = database(), user_key(tracker)
         if tracker.active_loop_name != HANDOFF_LOOP:
-            step = _start(tracker, handoff, key)
+            consent = conversation.as_seen(latest_text(tracker), content.messages.get(OFFER))
+            step = _start(tracker, handoff, key, consent)
             return _say(dispatcher, step) + ([] if step.ends else [ActiveLoop(HANDOFF_LOOP)])
         step = conversation.updates_step(cases.take_updates(db, key))
         case = cases.open_case_of(db, key)
@@ -47,12 +50,12 @@ class ActionHandoff(Action):
         return _say(dispatcher, step) + ([ActiveLoop(None)] if step.ends else [])
 
 
-def _start(tracker: Tracker, handoff, key: str) -> conversation.Step:
+def _start(tracker: Tracker, handoff, key: str, consent: str) -> conversation.Step:
     try:
         return conversation.start(
             database(), handoff, user_key=key, conversation_id=tracker.sender_id,
             channel=tracker.get_latest_input_channel() or "rest", reason=_reason(tracker),
-            consent_text=latest_text(tracker), notify_targets=settings().notify_targets,
+            consent_text=consent, notify_targets=settings().notify_targets,
             now=datetime.now(timezone.utc),
         )
     except Exception:  # noqa: BLE001: whatever failed, the user must get the numbers, not silence

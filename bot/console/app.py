@@ -34,6 +34,7 @@ _PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "console"), autoescape=True
 )
 _PAGES.filters["local_time"] = lambda moment: as_utc(moment).astimezone(VIETNAM_TIME).strftime("%d/%m %H:%M") if moment else ""
+_PAGES.filters["channel_name"] = cases.channel_name
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -210,7 +211,7 @@ def _waiting_minutes(moment: datetime) -> int:
 def _case_row(case: Case) -> Dict[str, Any]:
     return {
         "id": case.id, "reference": case.reference, "reason": case.reason, "status": case.status,
-        "channel": case.channel, "handler": case.handler.name if case.handler else "",
+        "channel": cases.channel_name(case.channel), "handler": case.handler.name if case.handler else "",
         "waiting_minutes": _waiting_minutes(case.opened_at),
     }
 

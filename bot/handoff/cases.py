@@ -27,6 +27,12 @@ DANGER, REQUEST = "danger", "request"
 PRIORITY = {DANGER: 2, REQUEST: 1}
 NEW, CLAIMED, CLOSED = "new", "claimed", "closed"
 USER, STAFF, ASSISTANT = "user", "staff", "assistant"
+# How staff know the channels: Rasa calls the web chat's "rest".
+CHANNEL_NAMES = {"rest": "Web chat", "zalo": "Zalo", "telegram": "Telegram", "messenger": "Messenger"}
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL_NAMES.get(channel, channel)
 
 
 class CaseError(ValueError):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Optional, Sequence
 
-from bot.content.model import HandoffQuestion, HandoffSettings
+from bot.content.model import HandoffQuestion, HandoffSettings, MessageDef
 from bot.handoff import cases
 from bot.store import Case, Database
 from nlu.normalise import normalise_with_origin
@@ -36,6 +36,12 @@ class Step:
 def is_staffed(settings: HandoffSettings, now: datetime) -> bool:
     local = now.astimezone(VIETNAM_TIME)
     return local.weekday() in settings.staffed_days and settings.staffed_from <= local.time() < settings.staffed_to
+
+
+def as_seen(text: str, offer: Optional[MessageDef]) -> str:
+    """The consent as the user gave it: a pressed button by its title, not the payload Rasa got ("/affirm")."""
+    pressed = [button.title for button in (offer.buttons if offer else ()) if button.payload == text]
+    return pressed[0] if pressed else text
 
 
 def start(

@@ -75,7 +75,7 @@ def test_danger_hand_off_from_consent_to_close(assistant, hotline, staff_webhook
 
     inbox = hotline.get("/staff/api/inbox").json()["cases"]
     mine = next(c for c in inbox if c["id"] == number)
-    assert mine["reason"] == "danger" and mine["reference"].startswith("ND-")
+    assert mine["reason"] == "danger" and mine["reference"].startswith("ND-") and mine["channel"] == "Web chat"
     page = hotline.get(f"/staff/cases/{number}").text
     assert "họ giữ hộ chiếu của em" in page and "Sihanoukville" in page
     assert sender not in page  # the console shows a pseudonymous reference, never the platform id
@@ -172,7 +172,8 @@ def test_platform_events_are_answered_but_never_relayed_as_text(assistant):
     say(assistant, sender, "/affirm")
     say(assistant, sender, "/unsupported_message")
     transcript = rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
-    assert [t for (t,) in transcript] == ["/affirm"]
+    # Staff see the consent as the button the user pressed, not Rasa's payload.
+    assert [t for (t,) in transcript] == ["✅ Có, kết nối"]
 
 
 def test_an_open_case_outlives_a_new_session(assistant):
