@@ -31,6 +31,9 @@ from bot.settings import Settings
 from bot.store import Database
 
 logger = logging.getLogger(__name__)
+# httpx logs every request URL at INFO: the calls to Rasa's API carry its token
+# and the conversation id, which holds the platform user id.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 FALLBACK_RESPONSE = "utter_technical_problem"
 # Keys rasa_sdk always sends with a dispatched response; they are not template variables.

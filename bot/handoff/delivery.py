@@ -41,7 +41,9 @@ class Delivery:
         """Ask Rasa to tell the user what is waiting; False when Rasa could not be reached."""
         try:
             response = await self.rasa.post(
-                f"/conversations/{quote(conversation_id, safe='')}/trigger_intent",
+                # Rasa takes the id from the path as it is, undecoded: "zalo%3A123" would be
+                # another conversation. Platform ids are "zalo:<digits>"; web chat ids are checked.
+                f"/conversations/{quote(conversation_id, safe=':')}/trigger_intent",
                 params={"output_channel": "latest", "token": self.api_token},
                 json={"name": HANDOFF_UPDATE_INTENT},
             )
