@@ -361,7 +361,14 @@ class PlatformOutput(OutputChannel):
     async def send_reply(self, recipient_id: str, reply: Reply) -> None:
         chat = self.chat_of(recipient_id)
         attempts = await self.requests(chat, reply)
-        await self.channel.sender.send_in_order(chat, attempts)
+        refusals = await self.channel.sender.send_in_order(chat, attempts)
+        if refusals:
+            # Staff must not believe a reply reached someone in danger when it did not:
+            # the console shows these beside the case.
+            await asyncio.to_thread(
+                self.channel.store.record_undelivered,
+                self.platform, user_key(recipient_id), reply.staff_reply, str(refusals[0]),
+            )
 
     # Rasa's other entry points, for callers that use them directly.
 

@@ -89,21 +89,21 @@ class Sender:
         self.sleep = sleep
         self.order = ChatOrder()
 
-    async def send_in_order(self, chat: str, attempts: Sequence[Attempt]) -> List[object]:
-        """Send each in turn, after everything given earlier for this chat.
+    async def send_in_order(self, chat: str, attempts: Sequence[Attempt]) -> List[Undeliverable]:
+        """Send each in turn, after everything given earlier for this chat; returns the refusals.
 
         A message the platform refuses for good is logged and skipped: the
         ones after it still go, as a person would carry on talking.
         """
-        results: List[object] = []
+        refusals: List[Undeliverable] = []
         async with self.order.hold(chat):
             for attempt in attempts:
                 try:
-                    results.append(await self.with_retries(attempt))
+                    await self.with_retries(attempt)
                 except Undeliverable as refusal:
                     logger.error("%s refused a message: %s", self.platform, refusal)
-                    results.append(None)
-        return results
+                    refusals.append(refusal)
+        return refusals
 
     async def with_retries(self, attempt: Attempt) -> object:
         for number in range(1, self.max_attempts + 1):

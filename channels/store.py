@@ -7,6 +7,10 @@
   admin console.
 - `channel_echoes`: those staff messages: when and to whom (a keyed hash), never
   what was written.
+- `channel_undelivered`: replies a platform refused or never took after every
+  retry (when, to whom as a keyed hash, whether staff wrote it, the platform's
+  reason; never the text). The staff console reads it (bot.handoff.cases), so
+  staff know a reply did not reach the user.
 - `channel_button_payloads`: button payloads too long for a platform's button
   (Telegram's 64-byte callback data) behind a short key.
 
@@ -22,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select, update
+from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from channels.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
@@ -48,6 +52,16 @@ echoes = Table(
     # erasing a user can reach these rows too.
     Column("user_key", String(64), nullable=False, index=True),
     Column("msg_id", String(128), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+undelivered = Table(
+    "channel_undelivered", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("user_key", String(64), nullable=False, index=True),
+    Column("staff_reply", Boolean, nullable=False),
+    Column("reason", String(200), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
@@ -102,6 +116,12 @@ class ChannelStore:
     def record_echo(self, platform: str, user_key: str, msg_id: str) -> None:
         with self.engine.begin() as connection:
             connection.execute(insert(echoes).values(platform=platform, user_key=user_key, msg_id=msg_id, at=_now()))
+
+    def record_undelivered(self, platform: str, user_key: str, staff_reply: bool, reason: str) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(undelivered).values(
+                platform=platform, user_key=user_key, staff_reply=staff_reply, reason=reason[:200], at=_now(),
+            ))
 
     def short_key(self, payload: str) -> str:
         """A short stable key for a payload; the same payload always gets the same key."""

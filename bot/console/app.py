@@ -110,6 +110,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         return page(
             "case.html", request, case=case, answers=cases.answers_for_staff(case, labels),
             messages=[_message_row(m) for m in case.messages], outcomes=handoff.outcomes,
+            undelivered=[_undelivered_row(u) for u in cases.undelivered_since_opened(db, case)],
             error=request.query_params.get("error", ""), max_reply=MAX_REPLY_CHARS,
         )
 
@@ -123,6 +124,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         return JSONResponse({
             "status": case.status, "handler": case.handler.name if case.handler else "",
             "messages": [_message_row(m) for m in cases.messages_after(db, case_id, after)],
+            "undelivered": [_undelivered_row(u) for u in cases.undelivered_since_opened(db, case)],
         })
 
     def staff_action(action: Callable[[Request, int, StaffAccount], Awaitable[None]]) -> Handler:
@@ -213,6 +215,13 @@ def _case_row(case: Case) -> Dict[str, Any]:
         "id": case.id, "reference": case.reference, "reason": case.reason, "status": case.status,
         "channel": cases.channel_name(case.channel), "handler": case.handler.name if case.handler else "",
         "waiting_minutes": _waiting_minutes(case.opened_at),
+    }
+
+
+def _undelivered_row(failure: cases.Undelivered) -> Dict[str, Any]:
+    return {
+        "at": _PAGES.filters["local_time"](failure.at), "channel": cases.channel_name(failure.platform),
+        "staff_reply": failure.staff_reply, "reason": failure.reason,
     }
 
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Optional, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import MetaData, Table, or_, select
+from sqlalchemy.exc import NoSuchTableError
 from sqlalchemy.orm import selectinload
 
 from bot.store import (
@@ -206,6 +207,33 @@ def case_with_transcript(db: Database, case_id: int) -> Optional[Case]:
                 selectinload(Case.handler),
             )
         ).scalars().first()
+
+
+# Written by the channel connectors (channels/store.py), which bot/ may not import.
+UNDELIVERED_TABLE = "channel_undelivered"
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """A reply the user's platform refused or never took after every retry."""
+
+    at: datetime
+    platform: str
+    staff_reply: bool
+    reason: str
+
+
+def undelivered_since_opened(db: Database, case: Case) -> List[Undelivered]:
+    try:
+        table = Table(UNDELIVERED_TABLE, MetaData(), autoload_with=db.engine)
+    except NoSuchTableError:
+        return []  # no connector has run on this database: the web chat alone cannot fail this way
+    query = (
+        select(table.c.at, table.c.platform, table.c.staff_reply, table.c.reason)
+        .where(table.c.user_key == case.user_key, table.c.at >= case.opened_at).order_by(table.c.at)
+    )
+    with db.session() as session:
+        return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in session.execute(query)]
 
 
 def messages_after(db: Database, case_id: int, after_id: int) -> List[CaseMessage]:

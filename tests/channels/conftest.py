@@ -28,7 +28,6 @@ def channel_assistant(trained_model, platforms, tmp_path_factory):
         data_dir=data,
         extra_env={
             "CONTENT_DIR": str(data / "content"),
-            "APP_SECRET_KEY": "channel-tests-secret",
             "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
             "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
             **platform_env(platforms.url, data),
@@ -48,3 +47,11 @@ def webhooks(channel_assistant):
     client = Webhooks(channel_assistant.rasa_url)
     client.assistant = channel_assistant
     return client
+
+
+@pytest.fixture(params=["messenger", "telegram", "zalo"])
+def channel(request, platforms, webhooks):
+    """Each platform in turn, as the tests that every platform passes drive it (webhooks.Channel)."""
+    from webhooks import CHANNELS
+
+    return CHANNELS[request.param](webhooks, getattr(platforms, request.param))

@@ -123,6 +123,8 @@ class Zalo(Platform):
             return JSONResponse({"error": -216, "message": "Access token is invalid"})
         if failure == -32:
             return JSONResponse({"error": -32, "message": "Rate limit"})
+        if failure == -230:
+            return JSONResponse({"error": -230, "message": "User has not interacted with the OA in the last 7 days"})
         problem = self.problem(body.get("message") or {})
         if problem:
             self.refuse(problem)

@@ -3,19 +3,12 @@
 Each test runs once per platform against the real assistant; what differs
 between platforms (formats, secrets, limits) is in `webhooks.Channel`.
 """
-import pytest
-
 from fakes import utf16_length
-from webhooks import CHANNELS, bot_says
+from webhooks import bot_says
 
 LONG_ANSWER = "\n\n".join(
     f"Phần {n}. " + "Không nộp tiền đặt cọc và không đưa hộ chiếu cho người tuyển dụng. " * 40 for n in range(4)
 )
-
-
-@pytest.fixture(params=sorted(CHANNELS))
-def channel(request, platforms, webhooks):
-    return CHANNELS[request.param](webhooks, getattr(platforms, request.param))
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_buttons(channel):

@@ -15,6 +15,8 @@ from fakes import ZALO_APP_ID
 
 # platform_env starts the channel assistant with this token for Rasa's HTTP API.
 RASA_API_TOKEN = "channel-tests-token"
+# and this key for pseudonymous user references (bot.store.user_key_for).
+CHANNEL_APP_SECRET = "channel-tests-secret"
 
 ZALO_OA_SECRET = "zalo-oa-secret"
 TELEGRAM_WEBHOOK_SECRET = "telegram-webhook-secret"
@@ -108,6 +110,7 @@ def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
 
     return {
         "RASA_API_TOKEN": RASA_API_TOKEN,
+        "APP_SECRET_KEY": CHANNEL_APP_SECRET,
         "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET": ZALO_OA_SECRET, "ZALO_APP_SECRET": ZALO_APP_SECRET,
         "ZALO_ACCESS_TOKEN": "zalo-access-1", "ZALO_REFRESH_TOKEN": "zalo-refresh-1",
         "ZALO_API_BASE": f"{fakes_url}/zalo", "ZALO_OAUTH_BASE": f"{fakes_url}/zalo",
