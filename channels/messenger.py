@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional
 
@@ -28,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 GRAPH_API_BASE = "https://graph.facebook.com/v23.0"
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Meta's call button dials only "+<country code><number>"; a Vietnamese short
+# code such as 111 would make Graph refuse the whole message, text included.
+CALLABLE_NUMBER = re.compile(r"^\+\d{6,15}$")
 # Graph error codes that mean "later": unknown, temporary, and the rate limits.
 RETRYABLE_ERRORS = {1, 2, 4, 17, 32, 613}
 
@@ -115,9 +119,10 @@ class MessengerOutput(PlatformOutput):
     channel: MessengerInput
 
     async def requests(self, chat: str, reply: Reply) -> List[Any]:
-        phones = reply.phone_buttons[: MessengerLimit.MAX_TEMPLATE_BUTTONS]
-        # Phone buttons beyond what one template holds become lines of text.
-        text = with_phone_lines(reply.text, reply.phone_buttons[MessengerLimit.MAX_TEMPLATE_BUTTONS:])
+        callable_ = [b for b in reply.phone_buttons if CALLABLE_NUMBER.match(b.phone)]
+        phones = callable_[: MessengerLimit.MAX_TEMPLATE_BUTTONS]
+        # Short codes, and phone buttons beyond what one template holds, become lines of text.
+        text = with_phone_lines(reply.text, [b for b in reply.phone_buttons if b not in phones])
         messages = [{"text": part} for part in split_text(text, MessengerLimit.MAX_TEXT_LENGTH)]
         if phones and messages:
             messages[-1:] = self.button_template(messages[-1]["text"], phones)

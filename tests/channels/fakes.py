@@ -12,6 +12,7 @@ test. Each can be told to fail the next sends (429, 500, Zalo's -216).
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 import uuid
@@ -264,8 +265,8 @@ class Messenger(Platform):
                 return "button template needs 1-3 buttons"
             if len(payload.get("text") or "") > 640:
                 return "button template text over 640 characters"
-            if any(b.get("type") == "phone_number" and b.get("payload", "").startswith("tel:") for b in payload["buttons"]):
-                return "phone_number payload must be the number"
+            if any(b.get("type") == "phone_number" and not re.match(r"^\+\d+$", b.get("payload", "")) for b in payload["buttons"]):
+                return "(#100) phone_number payload must be +<country code><number>"
         if not message.get("text") and not message.get("attachment"):
             return "empty message"
         return None

@@ -17,9 +17,12 @@ def hotline(channel_assistant):
 
 
 def open_case(channel, user):
-    """Danger, the contacts and the offer, then yes: the case number."""
+    """Danger, the contacts (with call buttons) and the offer, then yes: the case number."""
+    refusals = len(channel.fake.refused)
     channel.post(channel.message(user, DANGER))
     offer = channel.fake.wait_for(user)
+    assert channel.fake.refused[refusals:] == []  # the platform took every message, call buttons included
+    assert "+84 981 84 84 84" in offer[0].text
     assert "/affirm" in channel.button_payloads(offer[-1])
     channel.post(channel.message(user, "/affirm"))
     opened = channel.fake.wait_for(user, count=len(offer) + 1)

@@ -47,11 +47,13 @@ def test_staff_reply_goes_with_the_human_agent_tag_and_phone_buttons_in_a_templa
     before = len(platforms.messenger.wait_for(user))
     bot_says(
         webhooks.assistant, f"messenger:{user}", "Cán bộ: bạn gọi cho chị nhé",
-        buttons=[{"title": "📞 Gọi đường dây nóng 111", "payload": "tel:111"}], custom={"message_kind": "staff_reply"},
+        buttons=[{"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"}, {"title": "📞 Gọi 111", "payload": "tel:111"}],
+        custom={"message_kind": "staff_reply"},
     )
     sent = platforms.messenger.wait_for(user, count=before + 1)[before:]
     assert len(sent) == 1
     assert sent[0].body["messaging_type"] == "MESSAGE_TAG" and sent[0].body["tag"] == "HUMAN_AGENT"
     template = sent[0].body["message"]["attachment"]["payload"]
-    assert template["buttons"] == [{"type": "phone_number", "title": "📞 Gọi đường dây nóng"[:20], "payload": "111"}]
+    assert template["buttons"] == [{"type": "phone_number", "title": "📞 Bảo hộ công dân", "payload": "+84981848484"}]
+    assert "📞 Gọi 111: 111" in template["text"]
     assert "message_kind" not in str(sent[0].body)

@@ -81,13 +81,16 @@ def test_zalo_tokens_on_disk_win_over_the_environment_and_are_private(tmp_path):
 
 
 def test_messenger_quick_replies_cut_to_limits_and_phones_in_a_button_template(tmp_path):
-    reply = Reply.from_rasa({"text": "x " * 1500, "buttons": [{"title": "📞 Gọi đường dây nóng 111", "payload": "tel:111"}] + BUTTONS})
+    phones = [{"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"}, {"title": "📞 Gọi 111", "payload": "tel:111"}]
+    reply = Reply.from_rasa({"text": "x " * 1500, "buttons": phones + BUTTONS})
     sent = bodies(messenger(tmp_path).output(), "u1", reply)
     assert all(len(s["message"].get("text", "")) <= MessengerLimit.MAX_TEXT_LENGTH for s in sent)
     last = sent[-1]["message"]
     template = last["attachment"]["payload"]
     assert template["template_type"] == "button" and len(template["text"]) <= MessengerLimit.MAX_TEMPLATE_TEXT_LENGTH
-    assert template["buttons"] == [{"type": "phone_number", "title": "📞 Gọi đường dây nóng"[:20], "payload": "111"}]
+    # Meta's call button takes only +<country code><number>: the short code goes in the text.
+    assert template["buttons"] == [{"type": "phone_number", "title": "📞 Bảo hộ công dân", "payload": "+84981848484"}]
+    assert template["text"].endswith("📞 Gọi 111: 111")
     assert len(last["quick_replies"]) == MessengerLimit.MAX_QUICK_REPLIES
     assert all(len(q["title"]) <= MessengerLimit.MAX_QUICK_REPLY_TITLE for q in last["quick_replies"])
     assert all(s["messaging_type"] == "RESPONSE" for s in sent)
