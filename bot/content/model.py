@@ -235,6 +235,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class HandoffQuestion:
     id: str
     label: str  # what staff see beside the answer
+    # Answers meaning "someone may be reading": the assistant stops asking and keeps it short.
+    unsafe_answers: Optional[PhraseSet] = None
 
     @property
     def response(self) -> str:
@@ -498,6 +500,7 @@ HANDOFF_FIELDS = {
     "end_words": LIST, "skip_words": LIST, "questions": LIST, "outcomes": LIST,
 }
 HOURS_FIELDS = {"days": LIST, "from": TEXT, "to": TEXT}
+HANDOFF_QUESTION_FIELDS = {"id": TEXT, "label": TEXT, "unsafe_answers": OPTIONAL_LIST}
 
 
 def read_handoff(data: Any, path: Path, content: Content, problems: Problems) -> None:
@@ -512,9 +515,9 @@ def read_handoff(data: Any, path: Path, content: Content, problems: Problems) ->
         problems.add(path, hours.line_of("days"), f"ngày không hiểu: {unknown_days}; dùng {', '.join(WEEKDAYS)}")
     staffed_from, staffed_to = (_clock(hours, key, path, problems) for key in ("from", "to"))
     questions = tuple(
-        HandoffQuestion(item["id"], item["label"])
+        HandoffQuestion(item["id"], item["label"], _phrases(item["unsafe_answers"], path, problems) if "unsafe_answers" in item else None)
         for item, item_line in _items(data["questions"])
-        if check_fields(item, {"id": TEXT, "label": TEXT}, path, item_line, problems, "câu hỏi")
+        if check_fields(item, HANDOFF_QUESTION_FIELDS, path, item_line, problems, "câu hỏi")
     )
     outcomes = {
         item["id"]: item["label"]

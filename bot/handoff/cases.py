@@ -91,6 +91,12 @@ def question_asked(db: Database, case_id: int) -> None:
         session.get(Case, case_id).questions_asked += 1
 
 
+def no_more_questions(db: Database, case_id: int, question_count: int) -> None:
+    with db.session() as session:
+        # Past the last question and its closing line: nothing more is asked.
+        session.get(Case, case_id).questions_asked = question_count + 1
+
+
 def end_by_user(db: Database, case_id: int) -> None:
     with db.session() as session:
         case = session.get(Case, case_id)

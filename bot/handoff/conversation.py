@@ -68,6 +68,10 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
     case = cases.record_user_message(db, case.id, text, answer_to=answer_to)
     if question is None:
         return Step()
+    if question.unsafe_answers is not None and _is_short_command(question.unsafe_answers, text):
+        # Someone may be reading over their shoulder: no more questions, one short line.
+        cases.no_more_questions(db, case.id, len(settings.questions))
+        return Step([Say("utter_handoff_unsafe")])
     return Step(_next_question(db, settings, case))
 
 

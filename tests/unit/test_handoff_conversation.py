@@ -57,6 +57,21 @@ def test_questions_in_order_answers_kept_skips_left_out(db, handoff):
     assert [m.text for m in case.messages] == ["có", "Phnom Penh", "bo qua", "zalo 0912xxxxxx", "họ đánh em"]
 
 
+@pytest.mark.parametrize("answer", ["không an toàn", "ko an toan", "k", "có người đang xem"])
+def test_not_safe_to_write_stops_the_questions_with_one_short_line(db, handoff, answer):
+    start(db, handoff)
+    say(db, handoff, "Phnom Penh")
+    assert names(say(db, handoff, answer)) == ["utter_handoff_unsafe"]
+    assert names(say(db, handoff, "họ đang ở ngoài cửa")) == []  # relayed; no more questions
+    assert cases.open_case_of(db, KEY).answers == {"location": "Phnom Penh", "safe_to_talk": answer}
+
+
+def test_safe_to_write_goes_on_to_the_next_question(db, handoff):
+    start(db, handoff)
+    say(db, handoff, "Phnom Penh")
+    assert names(say(db, handoff, "an toàn")) == ["utter_handoff_ask_contact"]
+
+
 def test_ket_thuc_ends_only_as_a_short_command(db, handoff):
     start(db, handoff)
     assert not say(db, handoff, "em muốn kết thúc hợp đồng nhưng công ty không cho về").ends
