@@ -23,7 +23,7 @@ from bot.console.accounts import LoginThrottle, account_by_id, all_accounts, che
 from bot.content import LiveContent
 from bot.handoff import cases
 from bot.handoff.cases import CaseError, as_utc
-from bot.handoff.conversation import VIETNAM_TIME
+from bot.handoff.conversation import VIETNAM_TIME, said_unsafe
 from bot.handoff.delivery import Delivery
 from bot.handoff.notify import unsent_notifications
 from bot.store import Case, CaseMessage, Database, StaffAccount, utcnow
@@ -109,6 +109,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         labels = {q.id: q.label for q in handoff.questions}
         return page(
             "case.html", request, case=case, answers=cases.answers_for_staff(case, labels),
+            unsafe=said_unsafe(handoff, case.answers or {}),
             messages=[_message_row(m) for m in case.messages], outcomes=handoff.outcomes,
             undelivered=[_undelivered_row(u) for u in cases.undelivered_since_opened(db, case)],
             error=request.query_params.get("error", ""), max_reply=MAX_REPLY_CHARS,

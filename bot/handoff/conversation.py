@@ -68,7 +68,7 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
     case = cases.record_user_message(db, case.id, text, answer_to=answer_to)
     if question is None:
         return Step()
-    if question.unsafe_answers is not None and _is_short_command(question.unsafe_answers, text):
+    if _is_unsafe_answer(question, text):
         # Someone may be reading over their shoulder: no more questions, one short line.
         cases.no_more_questions(db, case.id, len(settings.questions))
         return Step([Say("utter_handoff_unsafe")])
@@ -98,6 +98,15 @@ def _next_question(db: Database, settings: HandoffSettings, case: Case) -> List[
 def _awaited_question(settings: HandoffSettings, case: Case) -> Optional[HandoffQuestion]:
     asked = case.questions_asked
     return settings.questions[asked - 1] if 1 <= asked <= len(settings.questions) else None
+
+
+def said_unsafe(settings: HandoffSettings, answers: Dict[str, str]) -> bool:
+    """Did the user answer that someone may be reading their messages? Staff then write briefly."""
+    return any(_is_unsafe_answer(q, answers[q.id]) for q in settings.questions if q.id in answers)
+
+
+def _is_unsafe_answer(question: HandoffQuestion, text: str) -> bool:
+    return question.unsafe_answers is not None and _is_short_command(question.unsafe_answers, text)
 
 
 def _is_short_command(phrases: PhraseSet, text: str) -> bool:

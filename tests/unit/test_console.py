@@ -134,3 +134,13 @@ def cases_staff(console, name):
     from bot.console.accounts import check_password
 
     return check_password(console.db, name, PASSWORD)
+
+
+def test_staff_are_warned_when_the_user_said_it_is_not_safe_to_write(console):
+    log_in(console, "lan")
+    case = cases.open_case(console.db, "u" * 32, "zalo:1", "zalo", "danger", "✅ Có, kết nối", [])
+    cases.question_asked(console.db, case.id)
+    cases.record_user_message(console.db, case.id, "an toàn", answer_to="safe_to_talk")
+    assert 'id="unsafe"' not in console.get(f"/staff/cases/{case.id}").text
+    cases.record_user_message(console.db, case.id, "ko an toan", answer_to="safe_to_talk")
+    assert 'id="unsafe"' in console.get(f"/staff/cases/{case.id}").text
