@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import httpx
 
@@ -29,6 +29,9 @@ class Ports:
     rasa: int = 5005
     actions: int = 5055
     bot: int = 8000
+    # Further Rasa instances sharing the stores, as behind a load balancer (needs
+    # a shared database and LOCK_STORE_URL).
+    more_rasa: Tuple[int, ...] = ()
 
 
 @dataclass
@@ -83,15 +86,17 @@ class LocalAssistant:
                 [rasa, "run", "actions", "--port", str(self.ports.actions), "--actions", "actions"],
                 f"http://127.0.0.1:{self.ports.actions}/health",
             ),
+        ] + [
             Process(
-                "rasa",
+                "rasa" if port == self.ports.rasa else f"rasa {port}",
                 [
-                    rasa, "run", "--model", str(self.model), "--port", str(self.ports.rasa),
+                    rasa, "run", "--model", str(self.model), "--port", str(port),
                     "--interface", "127.0.0.1", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
                     "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 ],
-                f"http://127.0.0.1:{self.ports.rasa}/",
-            ),
+                f"http://127.0.0.1:{port}/",
+            )
+            for port in (self.ports.rasa, *self.ports.more_rasa)
         ]
 
     def start(self) -> "LocalAssistant":

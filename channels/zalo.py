@@ -9,12 +9,14 @@ ZALO_TOKEN_FILE, and for the unverified signature details ZALO_SIGNATURE_KEY
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
 import os
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, AsyncIterator, Dict, Iterable, List, Optional
 
 from sanic.request import Request
 
@@ -81,16 +83,32 @@ class ZaloSettings:
 
 class ZaloTokens:
     """The access/refresh token pair. The refresh token is single-use, so a new
-    pair is on disk before the new access token is ever used."""
+    pair is on disk before the new access token is ever used, and every Rasa
+    instance using the same file refreshes under one lock."""
 
     def __init__(self, path: Path, access_token: str, refresh_token: str) -> None:
         self.path = path
         self.access_token = access_token
         self.refresh_token = refresh_token
-        if path.exists():  # a pair refreshed earlier is newer than the environment's
-            stored = json.loads(path.read_text())
+        self.reload()
+
+    def reload(self) -> None:
+        if self.path.exists():  # a pair refreshed earlier, here or by another instance, is the newer one
+            stored = json.loads(self.path.read_text())
             self.access_token = stored["access_token"]
             self.refresh_token = stored["refresh_token"]
+
+    @asynccontextmanager
+    async def locked(self) -> AsyncIterator["ZaloTokens"]:
+        """The pair as on disk, locked against the other processes using the file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            await asyncio.to_thread(fcntl.flock, lock, fcntl.LOCK_EX)
+            try:
+                self.reload()
+                yield self
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def save(self, access_token: str, refresh_token: str) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -154,19 +172,19 @@ class ZaloInput(WebhookInput):
         return ZaloOutput(self)
 
     async def refresh_tokens(self, failed_access_token: str) -> None:
-        async with self._refreshing:
-            if self.tokens.access_token != failed_access_token:
-                return  # another send refreshed while this one waited
+        async with self._refreshing, self.tokens.locked() as tokens:
+            if tokens.access_token != failed_access_token:
+                return  # another send, or another instance, refreshed while this one waited
             response = await self.client.post(
                 f"{self.settings.oauth_base}/v4/oa/access_token",
                 headers={"secret_key": self.settings.app_secret},
-                data={"refresh_token": self.tokens.refresh_token, "app_id": self.settings.app_id, "grant_type": "refresh_token"},
+                data={"refresh_token": tokens.refresh_token, "app_id": self.settings.app_id, "grant_type": "refresh_token"},
             )
             check_http_status(response)
             answer = response.json()
             if not answer.get("access_token") or not answer.get("refresh_token"):
                 raise Undeliverable(f"Zalo token refresh refused: error {answer.get('error')}")
-            await asyncio.to_thread(self.tokens.save, answer["access_token"], answer["refresh_token"])
+            await asyncio.to_thread(tokens.save, answer["access_token"], answer["refresh_token"])
             logger.info("zalo: access token refreshed")
 
 

@@ -2,7 +2,8 @@
 # Debian packages the assistant needs beside Python: Tesseract with Vietnamese
 # for reading screenshots of job offers, and a font with Vietnamese glyphs for
 # the tests that draw such screenshots; Chromium for the staff console's browser
-# test. Installs only what is missing.
+# test; PostgreSQL and Redis for the test of several Rasa instances sharing one
+# database and one lock store. Installs only what is missing.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,8 @@ command -v tesseract >/dev/null 2>&1 || missing+=(tesseract-ocr)
 { command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx vie; } || missing+=(tesseract-ocr-vie)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
