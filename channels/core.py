@@ -76,7 +76,7 @@ def pseudonym(value: str) -> str:
 
 def user_key(conversation_id: str) -> str:
     """The bot's `user_key` of a conversation (bot.store.user_key_for), without importing `bot`."""
-    secret = os.environ.get("APP_SECRET_KEY", "")
+    secret = os.environ["APP_SECRET_KEY"]  # an enabled channel has it (WebhookInput)
     return hmac.new(secret.encode(), conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -126,6 +126,11 @@ class WebhookInput(InputChannel):
     refusal_status = 403
 
     def __init__(self, enabled: bool, store_url: Optional[str] = None) -> None:
+        if enabled and not os.environ.get("APP_SECRET_KEY"):
+            # Without it the connectors' user references would not match the bot's:
+            # erasing a user would miss their rows, staff would miss refused replies.
+            logger.error("%s channel disabled: APP_SECRET_KEY is not set (README, environment variables)", self.platform)
+            enabled = False
         self.enabled = enabled
         self._store_url = store_url
         self._store: Optional[ChannelStore] = None

@@ -144,3 +144,11 @@ def test_a_channel_without_its_settings_is_disabled(tmp_path, monkeypatch):
     monkeypatch.setenv("ZALO_TOKEN_FILE", str(tmp_path / "none.json"))
     channel = ZaloInput.from_credentials(None)
     assert not channel.enabled and channel.get_output_channel() is None
+
+
+def test_a_channel_without_the_app_secret_key_is_disabled(tmp_path, monkeypatch):
+    """Its user references would not match the bot's, and erasing a user would miss its rows."""
+    monkeypatch.delenv("APP_SECRET_KEY", raising=False)
+    assert not messenger(tmp_path).enabled
+    monkeypatch.setenv("APP_SECRET_KEY", "k")
+    assert messenger(tmp_path).enabled
