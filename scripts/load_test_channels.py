@@ -26,10 +26,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests"), str(ROOT / "tests" / "channels")]
 
-from benchmark import free_port, latency_figures, report  # noqa: E402
-from bot.localrun import LocalAssistant, Ports  # noqa: E402
+from benchmark import latency_figures, report  # noqa: E402
 from fakes import FakePlatforms  # noqa: E402
-from webhooks import ZALO_OA_SECRET, new_user, platform_env, zalo_signature, zalo_text  # noqa: E402
+from webhooks import ZALO_OA_SECRET, assistant_on_fakes, new_user, zalo_signature, zalo_text  # noqa: E402
 
 # One message whose answer is one message (utter_thank), so replies count one to one.
 MESSAGE = "cảm ơn bạn"
@@ -84,18 +83,7 @@ def main() -> int:
 
     platforms = FakePlatforms().start()
     data = Path(tempfile.mkdtemp(prefix="load-channels-"))
-    shutil.copytree(ROOT / "content", data / "content")
-    assistant = LocalAssistant(
-        ROOT / "models" / "current.tar.gz",
-        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
-        data_dir=data,
-        extra_env={
-            "CONTENT_DIR": str(data / "content"), "APP_SECRET_KEY": "load-test",
-            "DATABASE_URL": f"sqlite:///{data / 'app.db'}", "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
-            **platform_env(platforms.url, data),
-        },
-        log_dir=ROOT / "results" / "load-test-logs",
-    )
+    assistant = assistant_on_fakes(ROOT / "models" / "current.tar.gz", platforms.url, data, "load-test-logs")
     try:
         with assistant:
             figures = asyncio.run(load(f"http://127.0.0.1:{assistant.ports.rasa}", platforms, args.messages, args.users, args.redeliver))

@@ -1,9 +1,5 @@
 """One running assistant and one set of fake platforms for every channel test."""
-import shutil
-
 import pytest
-
-from support import ROOT, free_port
 
 
 @pytest.fixture(scope="session")
@@ -17,26 +13,9 @@ def platforms():
 
 @pytest.fixture(scope="session")
 def channel_assistant(trained_model, platforms, tmp_path_factory):
-    from bot.localrun import LocalAssistant, Ports
-    from webhooks import platform_env
+    from webhooks import assistant_on_fakes
 
-    data = tmp_path_factory.mktemp("channels")
-    shutil.copytree(ROOT / "content", data / "content")
-    running = LocalAssistant(
-        trained_model,
-        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
-        data_dir=data,
-        extra_env={
-            "CONTENT_DIR": str(data / "content"),
-            "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
-            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
-            **platform_env(platforms.url, data),
-        },
-        log_dir=ROOT / "results" / "channel-logs",
-    )
-    with running:
-        running.data = data
-        running.rasa_url = f"http://127.0.0.1:{running.ports.rasa}"
+    with assistant_on_fakes(trained_model, platforms.url, tmp_path_factory.mktemp("channels"), "channel-logs") as running:
         yield running
 
 

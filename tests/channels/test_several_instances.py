@@ -4,19 +4,16 @@ They share PostgreSQL (conversations and the application database) and Redis
 (Rasa's lock store), both started here from Debian's packages. Zalo may post a
 webhook to either instance, and redeliver it to the other.
 """
-import shutil
 import threading
 
 import httpx
 import pytest
 
-from bot.localrun import LocalAssistant, Ports
 from bot.store import user_key_for
 from chat import add_staff, staff_client, wait_for
 from fakes import FakePlatforms
 from servers import Postgres, Redis
-from support import ROOT, free_port
-from webhooks import CHANNEL_APP_SECRET, RASA_API_TOKEN, Webhooks, ZaloChannel, new_user, platform_env, zalo_text
+from webhooks import CHANNEL_APP_SECRET, RASA_API_TOKEN, Webhooks, ZaloChannel, assistant_on_fakes, new_user, zalo_text
 
 DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 
@@ -32,25 +29,13 @@ def zalo():
 @pytest.fixture(scope="module")
 def instances(trained_model, zalo, tmp_path_factory):
     data = tmp_path_factory.mktemp("several")
-    shutil.copytree(ROOT / "content", data / "content")
     postgres, redis = Postgres().start(), Redis(data).start()
-    running = LocalAssistant(
-        trained_model,
-        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port(), more_rasa=(free_port(),)),
-        data_dir=data,
-        extra_env={
-            "CONTENT_DIR": str(data / "content"),
-            "DATABASE_URL": postgres.url("app"),
-            "TRACKER_STORE_URL": postgres.url("tracker"),
-            "LOCK_STORE_URL": redis.url,
-            **platform_env(zalo.url, data),
-        },
-        log_dir=ROOT / "results" / "several-instances-logs",
+    running = assistant_on_fakes(
+        trained_model, zalo.url, data, "several-instances-logs", more_rasa_instances=1,
+        DATABASE_URL=postgres.url("app"), TRACKER_STORE_URL=postgres.url("tracker"), LOCK_STORE_URL=redis.url,
     )
     try:
         with running:
-            running.rasa_url = f"http://127.0.0.1:{running.ports.rasa}"
-            running.data = data
             yield [ZaloChannel(webhooks_to(running, port), zalo.zalo) for port in (running.ports.rasa, *running.ports.more_rasa)]
     finally:
         redis.stop()

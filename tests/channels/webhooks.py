@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 import random
+import shutil
 import time
 import uuid
 from typing import Any, Dict, Optional
@@ -120,6 +121,34 @@ def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
         "MESSENGER_APP_SECRET": MESSENGER_APP_SECRET, "MESSENGER_VERIFY_TOKEN": MESSENGER_VERIFY_TOKEN,
         "MESSENGER_PAGE_TOKEN": MESSENGER_PAGE_TOKEN, "MESSENGER_API_BASE": f"{fakes_url}/messenger",
     }
+
+
+def assistant_on_fakes(model, fakes_url: str, data, log_name: str, more_rasa_instances: int = 0, **settings: str):
+    """The three processes (not yet started), the connectors pointed at the fakes.
+
+    Its own copy of content/ and SQLite databases under `data`, unless
+    `settings` (environment variables) say otherwise.
+    """
+    from bot.localrun import LocalAssistant, Ports
+    from support import ROOT, free_port
+
+    shutil.copytree(ROOT / "content", data / "content")
+    assistant = LocalAssistant(
+        model,
+        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port(), more_rasa=tuple(free_port() for _ in range(more_rasa_instances))),
+        data_dir=data,
+        extra_env={
+            "CONTENT_DIR": str(data / "content"),
+            "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+            **platform_env(fakes_url, data),
+            **settings,
+        },
+        log_dir=ROOT / "results" / log_name,
+    )
+    assistant.data = data
+    assistant.rasa_url = f"http://127.0.0.1:{assistant.ports.rasa}"
+    return assistant
 
 
 def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=None) -> None:
