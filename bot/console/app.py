@@ -111,7 +111,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
             "case.html", request, case=case, answers=cases.answers_for_staff(case, labels),
             unsafe=said_unsafe(handoff, case.answers or {}),
             messages=[_message_row(m) for m in case.messages], outcomes=handoff.outcomes,
-            undelivered=[_undelivered_row(u) for u in cases.undelivered_since_opened(db, case)],
+            **_platform_notices(db, case),
             error=request.query_params.get("error", ""), max_reply=MAX_REPLY_CHARS,
         )
 
@@ -125,7 +125,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         return JSONResponse({
             "status": case.status, "handler": case.handler.name if case.handler else "",
             "messages": [_message_row(m) for m in cases.messages_after(db, case_id, after)],
-            "undelivered": [_undelivered_row(u) for u in cases.undelivered_since_opened(db, case)],
+            **_platform_notices(db, case),
         })
 
     def staff_action(action: Callable[[Request, int, StaffAccount], Awaitable[None]]) -> Handler:
@@ -219,11 +219,19 @@ def _case_row(case: Case) -> Dict[str, Any]:
     }
 
 
-def _undelivered_row(failure: cases.Undelivered) -> Dict[str, Any]:
+def _platform_notices(db: Database, case: Case) -> Dict[str, List[Dict[str, Any]]]:
+    """What the platform connectors noticed since the case opened: refused replies, staff writing from the platform."""
     return {
-        "at": _PAGES.filters["local_time"](failure.at), "channel": cases.channel_name(failure.platform),
-        "staff_reply": failure.staff_reply, "reason": failure.reason,
+        "undelivered": [
+            {**_when_and_where(u), "staff_reply": u.staff_reply, "reason": u.reason}
+            for u in cases.undelivered_since_opened(db, case)
+        ],
+        "written_elsewhere": [_when_and_where(w) for w in cases.written_elsewhere_since_opened(db, case)],
     }
+
+
+def _when_and_where(notice: Any) -> Dict[str, str]:
+    return {"at": _PAGES.filters["local_time"](notice.at), "channel": cases.channel_name(notice.platform)}
 
 
 def _message_row(message: CaseMessage) -> Dict[str, Any]:

@@ -217,6 +217,7 @@ def case_with_transcript(db: Database, case_id: int) -> Optional[Case]:
 
 # Written by the channel connectors (channels/store.py), which bot/ may not import.
 UNDELIVERED_TABLE = "channel_undelivered"
+ECHOES_TABLE = "channel_echoes"
 
 
 @dataclass(frozen=True)
@@ -229,17 +230,34 @@ class Undelivered:
     reason: str
 
 
+@dataclass(frozen=True)
+class WrittenElsewhere:
+    """Staff wrote to the user from the platform's own inbox (Zalo's OA admin); the text is not kept."""
+
+    at: datetime
+    platform: str
+
+
 def undelivered_since_opened(db: Database, case: Case) -> List[Undelivered]:
+    rows = _connector_rows(db, UNDELIVERED_TABLE, case, "at", "platform", "staff_reply", "reason")
+    return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in rows]
+
+
+def written_elsewhere_since_opened(db: Database, case: Case) -> List[WrittenElsewhere]:
+    return [WrittenElsewhere(as_utc(at), platform) for at, platform in _connector_rows(db, ECHOES_TABLE, case, "at", "platform")]
+
+
+def _connector_rows(db: Database, table_name: str, case: Case, *columns: str) -> list:
     try:
-        table = Table(UNDELIVERED_TABLE, MetaData(), autoload_with=db.engine)
+        table = Table(table_name, MetaData(), autoload_with=db.engine)
     except NoSuchTableError:
-        return []  # no connector has run on this database: the web chat alone cannot fail this way
+        return []  # no connector has run on this database: the web chat alone
     query = (
-        select(table.c.at, table.c.platform, table.c.staff_reply, table.c.reason)
+        select(*(table.c[name] for name in columns))
         .where(table.c.user_key == case.user_key, table.c.at >= case.opened_at).order_by(table.c.at)
     )
     with db.session() as session:
-        return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in session.execute(query)]
+        return session.execute(query).all()
 
 
 def messages_after(db: Database, case_id: int, after_id: int) -> List[CaseMessage]:

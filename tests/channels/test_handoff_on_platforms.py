@@ -5,7 +5,7 @@ import pytest
 
 from bot.store import user_key_for
 from chat import add_staff, staff_client, wait_for
-from webhooks import CHANNELS, CHANNEL_APP_SECRET
+from webhooks import CHANNELS, CHANNEL_APP_SECRET, zalo_staff_echo
 
 DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 
@@ -57,6 +57,17 @@ def test_a_reply_zalo_refuses_is_flagged_to_staff(platforms, webhooks, hotline):
     assert flagged[0]["staff_reply"] and flagged[0]["channel"] == "Zalo" and "-230" in flagged[0]["reason"]
     page = hotline.get(f"/staff/cases/{number}").text
     assert "chưa tới được người dùng" in page and "Em còn ở đó không?" in page
+
+
+def test_staff_writing_from_zalo_admin_shows_on_the_case_without_the_text(platforms, webhooks, hotline):
+    zalo = CHANNELS["zalo"](webhooks, platforms.zalo)
+    user = zalo.new_user()
+    number, _ = open_case(zalo, user)
+    assert zalo.post(zalo_staff_echo(user, "Chị ở đội hỗ trợ, em gọi lại nhé")).status_code == 200
+    written = wait_for(lambda: hotline.get(f"/staff/api/cases/{number}?after=0").json()["written_elsewhere"])
+    assert [w["channel"] for w in written] == ["Zalo"]
+    page = hotline.get(f"/staff/cases/{number}").text
+    assert "trang quản trị của nền tảng" in page and "em gọi lại nhé" not in page
 
 
 def assert_not_logged(assistant, *secrets):

@@ -3,7 +3,7 @@ import json
 import sqlite3
 import stat
 
-from webhooks import bot_says, new_user, zalo_text
+from webhooks import bot_says, new_user, zalo_staff_echo, zalo_text
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, webhooks):
@@ -53,7 +53,7 @@ def test_expired_token_is_refreshed_and_the_message_delivered(platforms, webhook
 
 def test_staff_writing_from_zalo_admin_console_is_recorded_without_text(platforms, webhooks, channel_assistant):
     user = new_user()
-    echo = staff_echo(user, "Chị là cán bộ đường dây nóng")
+    echo = zalo_staff_echo(user, "Chị là cán bộ đường dây nóng")
     assert webhooks.zalo(echo).status_code == 200
     assert platforms.zalo.wait_for(user, timeout=3) == []
     rows = echo_rows(channel_assistant, echo["message"]["msg_id"])
@@ -63,7 +63,7 @@ def test_staff_writing_from_zalo_admin_console_is_recorded_without_text(platform
 
 def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, channel_assistant):
     user = new_user()
-    echo = staff_echo(user, "Chị gọi lại cho em nhé")
+    echo = zalo_staff_echo(user, "Chị gọi lại cho em nhé")
     webhooks.zalo(echo)
     webhooks.zalo(zalo_text(user, "xoá hết dữ liệu của tôi"))
     asked = platforms.zalo.wait_for(user)
@@ -72,13 +72,6 @@ def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, c
     webhooks.zalo(zalo_text(user, "/affirm"))
     assert "Đã xoá" in platforms.zalo.wait_for(user, count=len(asked) + 1)[-1].text
     assert echo_rows(channel_assistant, echo["message"]["msg_id"]) == []
-
-
-def staff_echo(user, text):
-    """What Zalo posts when staff write to the user from the OA admin console."""
-    echo = zalo_text(user, text, event="oa_send_text")
-    echo["sender"], echo["recipient"] = {"id": "579745863508352884"}, {"id": user}
-    return echo
 
 
 def echo_rows(channel_assistant, msg_id):

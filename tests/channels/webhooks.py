@@ -42,6 +42,13 @@ def zalo_text(user: str, text: str, msg_id: Optional[str] = None, event: str = "
     }
 
 
+def zalo_staff_echo(user: str, text: str) -> Dict[str, Any]:
+    """What Zalo posts when staff write to the user from the OA admin console."""
+    echo = zalo_text(user, text, event="oa_send_text")
+    echo["sender"], echo["recipient"] = {"id": "579745863508352884"}, {"id": user}
+    return echo
+
+
 def zalo_signature(body: bytes, timestamp: str, secret: str = ZALO_OA_SECRET) -> str:
     return "mac=" + hashlib.sha256(ZALO_APP_ID.encode() + body + timestamp.encode() + secret.encode()).hexdigest()
 
