@@ -81,14 +81,11 @@ def main() -> int:
     parser.add_argument("--redeliver", type=float, default=0.05, help="share of webhooks posted twice")
     args = parser.parse_args()
 
-    platforms = FakePlatforms().start()
     data = Path(tempfile.mkdtemp(prefix="load-channels-"))
-    assistant = assistant_on_fakes(ROOT / "models" / "current.tar.gz", platforms.url, data, "load-test-logs")
     try:
-        with assistant:
+        with FakePlatforms() as platforms, assistant_on_fakes(ROOT / "models" / "current.tar.gz", platforms.url, data, "load-test-logs") as assistant:
             figures = asyncio.run(load(f"http://127.0.0.1:{assistant.ports.rasa}", platforms, args.messages, args.users, args.redeliver))
     finally:
-        platforms.stop()
         shutil.rmtree(data, ignore_errors=True)
     report(figures, "load_test_channels.json")
     return 0 if figures["lost"] == 0 and figures["duplicates"] == 0 else 1

@@ -6,10 +6,12 @@ before anyone is told it exists.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from typing import Dict, List, Optional, Sequence
 
 from sqlalchemy import MetaData, Table, or_, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import NoSuchTableError
 from sqlalchemy.orm import selectinload
 
@@ -247,9 +249,16 @@ def written_elsewhere_since_opened(db: Database, case: Case) -> List[WrittenElse
     return [WrittenElsewhere(as_utc(at), platform) for at, platform in _connector_rows(db, ECHOES_TABLE, case, "at", "platform")]
 
 
+@lru_cache(maxsize=None)
+def _connector_table(engine: Engine, table_name: str) -> Table:
+    # Read once per process: the case page asks every 2 s. A table not there
+    # yet raises, which lru_cache does not remember, so it is found once made.
+    return Table(table_name, MetaData(), autoload_with=engine)
+
+
 def _connector_rows(db: Database, table_name: str, case: Case, *columns: str) -> list:
     try:
-        table = Table(table_name, MetaData(), autoload_with=db.engine)
+        table = _connector_table(db.engine, table_name)
     except NoSuchTableError:
         return []  # no connector has run on this database: the web chat alone
     query = (

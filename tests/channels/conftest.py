@@ -6,9 +6,8 @@ import pytest
 def platforms():
     from fakes import FakePlatforms
 
-    fakes = FakePlatforms().start()
-    yield fakes
-    fakes.stop()
+    with FakePlatforms() as fakes:
+        yield fakes
 
 
 @pytest.fixture(scope="session")

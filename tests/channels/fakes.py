@@ -302,6 +302,12 @@ class FakePlatforms:
         self.server.should_exit = True
         self.thread.join(timeout=5)
 
+    def __enter__(self) -> "FakePlatforms":
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
 
 async def _fields(request: Request) -> Dict[str, Any]:
     """PTB posts form fields, nested ones as JSON strings; others post JSON."""

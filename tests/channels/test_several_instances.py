@@ -21,9 +21,8 @@ DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 @pytest.fixture(scope="module")
 def zalo():
     """Fake platforms of their own: the session's fake Zalo has moved on to refreshed tokens."""
-    fakes = FakePlatforms().start()
-    yield fakes
-    fakes.stop()
+    with FakePlatforms() as fakes:
+        yield fakes
 
 
 @pytest.fixture(scope="module")
