@@ -63,6 +63,9 @@ def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any
 
 
 def create_app(settings: Settings) -> Starlette:
+    if not settings.console_session_secret or not settings.service_token:
+        # Settings.from_env() always has them (made locally, required in production).
+        raise ValueError("the bot service needs CONSOLE_SESSION_SECRET and SERVICE_TOKEN")
     content = LiveContent(settings.content_dir)
     rasa = httpx.AsyncClient(base_url=settings.rasa_url, timeout=60)
     db = Database(settings.database_url)
