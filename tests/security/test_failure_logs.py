@@ -52,10 +52,12 @@ def drop_table(assistant, table):
 
 def test_a_database_error_inside_an_action_answers_safely_and_logs_nothing_personal(breakable):
     sender = new_sender()
-    private = "cho minh lam quiz, em ten Hoa o Kandal"
+    private = "em ten Hoa o Kandal, cho minh lam quiz"
+    menu = say(breakable, sender, private)  # her words are now in the tracker every action receives
     drop_table(breakable, "quiz_answers")
     drop_table(breakable, "quiz_attempts")
-    assert TECHNICAL_PROBLEM in texts(say(breakable, sender, private))
+    quiz = menu[-1]["buttons"][0]["payload"]
+    assert TECHNICAL_PROBLEM in texts(say(breakable, sender, quiz))
     time.sleep(1)
     assert logs_mention(breakable, private, sender, "Hoa o Kandal") == set()
     assert "OperationalError" in "".join(p.read_text() for p in breakable.logs.glob("action_server.log"))
@@ -63,12 +65,13 @@ def test_a_database_error_inside_an_action_answers_safely_and_logs_nothing_perso
 
 def test_an_action_that_raises_answers_safely_and_logs_nothing_personal(breakable):
     sender = new_sender()
+    say(breakable, sender, "em la Lan, dang o Myawaddy")
     drop_table(breakable, "cases")
-    say(breakable, sender, "cho em noi chuyen voi can bo, em la Lan o Myawaddy")
+    say(breakable, sender, "mình muốn nói chuyện với cán bộ")
     reply = texts(say(breakable, sender, "/affirm"))
-    assert TECHNICAL_PROBLEM in reply
+    assert "111" in reply and "#" not in reply  # no case number promised; a number to call instead
     time.sleep(1)
-    assert logs_mention(breakable, "Lan o Myawaddy", sender) == set()
+    assert logs_mention(breakable, "dang o Myawaddy", sender) == set()
 
 
 def test_a_turn_whose_caller_gave_up_logs_nothing_personal(breakable):
