@@ -17,7 +17,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.service import create_app
+    from bot.settings import require_secrets
 
+    require_secrets("bot")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # ws="none": Rasa pins websockets 10, which uvicorn's websocket support no
     # longer imports; the bot service speaks plain HTTP (and server-sent events).
