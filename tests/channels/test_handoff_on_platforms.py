@@ -24,7 +24,7 @@ def open_case(channel, user):
     assert channel.fake.refused[refusals:] == []  # the platform took every message, call buttons included
     assert "+84 981 84 84 84" in offer[0].text
     assert "/affirm" in channel.button_payloads(offer[-1])
-    channel.post(channel.message(user, "/affirm"))
+    channel.press(user, offer[-1], "/affirm")
     opened = channel.fake.wait_for(user, count=len(offer) + 1)
     key = user_key_for(channel.conversation(user), CHANNEL_APP_SECRET)
     with sqlite3.connect(channel.webhooks.assistant.data / "app.db") as db:
