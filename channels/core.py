@@ -38,7 +38,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from channels.limits import MAX_WEBHOOK_BODY_BYTES
 from channels.sending import ChatOrder, Sender
 from channels.store import ChannelStore
-from channels.text import cut_to
+from channels.text import cut_to, text_length
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO: Telegram's URLs hold the bot token and
@@ -263,7 +263,7 @@ class WebhookInput(InputChannel):
         payload = unseal(event.text)
         if payload is not None:
             return payload
-        if self.max_inbound_text and len(event.text) > self.max_inbound_text:
+        if self.max_inbound_text and text_length(event.text) > self.max_inbound_text:
             logger.warning("%s: a message longer than the platform allows was cut", self.platform)
             return as_typed(cut_to(event.text, self.max_inbound_text))
         return as_typed(event.text)
