@@ -123,8 +123,8 @@ def as_typed(text: str) -> str:
     """What a user typed, as Rasa must read it: words, never an "/intent".
 
     Rasa reads any text starting with "/" as an intent with entities
-    (rasa.shared.core.training_data.story_reader.yaml_story_reader
-    `unpack_regex_message`), so "/EXTERNAL_handoff_update" or "/affirm" typed
+    (rasa/nlu/classifiers/regex_message_handler.py, through
+    yaml_story_reader `unpack_regex_message`), so "/EXTERNAL_handoff_update" or "/affirm" typed
     by anyone would act as the bot's own events or buttons. The leading slashes
     are dropped (a leading space would not do: `UserMessage` strips the text),
     so the NLU classifies what is left like any other words.
