@@ -202,6 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["hotline", "admin"], required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.set_defaults(handler=cmd_staff_add)
+
+    from bot.telegram_setup import add_arguments as add_telegram_commands
+
+    add_telegram_commands(commands)
     return parser
 
 
