@@ -16,13 +16,17 @@ export TF_INTER_OP_PARALLELISM_THREADS ?= 2
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test validate train lock clean
+.PHONY: run test test-fast validate train lock clean
 
 run: $(INSTALLED) $(SYSTEM) $(MODEL)
 	$(BIN)/python -m bot run-local --model $(MODEL)
 
 test: $(INSTALLED) $(SYSTEM) validate $(MODEL)
 	$(BIN)/python -m pytest tests
+
+# The inner loop: everything that starts no process and loads no model (marked `slow`).
+test-fast: $(INSTALLED)
+	$(BIN)/python -m pytest tests -m "not slow" -q
 
 validate: $(INSTALLED)
 	$(BIN)/pip check

@@ -6,6 +6,15 @@ import pytest
 from support import MODEL, ROOT, free_port
 
 
+def pytest_collection_modifyitems(items):
+    """A test that needs the trained model loads Rasa or starts the real processes: it is `slow`,
+    and `make test-fast` (the inner loop) leaves it out. Found from the fixtures, so no test
+    can forget its marker."""
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     assert MODEL.exists(), "no trained model: run the tests with `make test`, which trains first"
