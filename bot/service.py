@@ -27,6 +27,7 @@ from bot.console.app import console_routes
 from bot.content import LiveContent
 from bot.handoff import worker
 from bot.handoff.delivery import Delivery
+from bot.security_headers import SecurityHeaders
 from bot.settings import Settings
 from bot.store import Database
 
@@ -174,9 +175,10 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/chat-image", chat_image, methods=["POST"]),
             Route("/api/chat/updates", chat_updates),
             Route("/uploads/{token}", uploaded),
-            *console_routes(db, content, delivery),
+            *console_routes(db, content, delivery, settings.console_trusted_proxies),
         ],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 SessionMiddleware, secret_key=settings.secret_key, session_cookie="staff_session",
                 max_age=12 * 3600, same_site="strict", https_only=settings.secure_cookies,

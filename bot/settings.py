@@ -5,10 +5,28 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
+from typing import List, Tuple
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
+
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def _console_on_localhost() -> bool:
+    """Where the console is served: CONSOLE_URL if set, else BOT_SERVICE_URL (the console is under it)."""
+    url = os.environ.get("CONSOLE_URL") or os.environ.get("BOT_SERVICE_URL", "http://127.0.0.1:8000")
+    return urlsplit(url).hostname in LOCAL_HOSTS
+
+
+def _secure_cookies() -> bool:
+    """CONSOLE_SECURE_COOKIES=1/0 decides; unset, HTTPS-only cookies everywhere but localhost."""
+    explicit = os.environ.get("CONSOLE_SECURE_COOKIES", "")
+    if explicit in ("0", "1"):
+        return explicit == "1"
+    return not _console_on_localhost()
 
 
 def _local_secret() -> str:
@@ -39,6 +57,8 @@ class Settings:
     console_url: str = ""
     # Send the console's session cookie over HTTPS only (on wherever it is not localhost).
     secure_cookies: bool = False
+    # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For the console believes; none by default.
+    console_trusted_proxies: Tuple[str, ...] = ()
 
     @property
     def notify_targets(self) -> List[str]:
@@ -64,5 +84,8 @@ class Settings:
             staff_webhook_url=os.environ.get("STAFF_WEBHOOK_URL", ""),
             staff_webhook_secret=os.environ.get("STAFF_WEBHOOK_SECRET", ""),
             console_url=os.environ.get("CONSOLE_URL", ""),
-            secure_cookies=os.environ.get("CONSOLE_SECURE_COOKIES", "") == "1",
+            secure_cookies=_secure_cookies(),
+            console_trusted_proxies=tuple(
+                p.strip() for p in os.environ.get("CONSOLE_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
         )
