@@ -175,7 +175,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/api/chat-image", chat_image, methods=["POST"]),
             Route("/api/chat/updates", chat_updates),
             Route("/uploads/{token}", uploaded),
-            *console_routes(db, content, delivery, settings.console_trusted_proxies),
+            *console_routes(db, content, delivery, settings.console_trusted_proxies, settings.secure_cookies),
         ],
         middleware=[
             Middleware(SecurityHeaders),

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import math
+import secrets
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -134,7 +135,10 @@ class LoginThrottle:
 
     An attempt while a delay runs is refused without checking the password and
     does not lengthen the delay, so an attacker gets one guess per delay and
-    the real user gets in once it is over. One process serves the console.
+    the real user gets in once it is over. `by_name=False` (a browser the name
+    logged in from before, see KnownDevices) leaves the name's delay out: a
+    stranger who times guesses to take every free moment of a name still cannot
+    keep its owner out. One process serves the console.
     """
 
     def __init__(
@@ -146,18 +150,18 @@ class LoginThrottle:
         self._clock = clock
         self._failures: "OrderedDict[Tuple[str, str], _Failures]" = OrderedDict()  # oldest failure first
 
-    def retry_after(self, name: str, address: str) -> int:
+    def retry_after(self, name: str, address: str, by_name: bool = True) -> int:
         """Seconds (rounded up) before this name from this address may try again; 0 when it may now."""
         now = self._clock()
         waits = [
             self._backoffs[kind].wait_after(entry.count) - (now - entry.last)
-            for kind, entry in self._entries(name, address)
+            for kind, entry in self._entries(name, address, by_name)
         ]
         return max([0, *(math.ceil(w) for w in waits)])
 
-    def failed(self, name: str, address: str) -> None:
+    def failed(self, name: str, address: str, by_name: bool = True) -> None:
         now = self._clock()
-        for key in self._keys(name, address):
+        for key in self._keys(name, address, by_name):
             entry = self._live(key, now)
             entry = _Failures(count=(entry.count if entry else 0) + 1, last=now)
             self._failures.pop(key, None)
@@ -175,9 +179,9 @@ class LoginThrottle:
     def __len__(self) -> int:
         return len(self._failures)
 
-    def _entries(self, name: str, address: str) -> Iterable[Tuple[str, _Failures]]:
+    def _entries(self, name: str, address: str, by_name: bool) -> Iterable[Tuple[str, _Failures]]:
         now = self._clock()
-        for key in self._keys(name, address):
+        for key in self._keys(name, address, by_name):
             entry = self._live(key, now)
             if entry:
                 yield key[0], entry
@@ -190,8 +194,71 @@ class LoginThrottle:
         return entry
 
     @staticmethod
-    def _keys(name: str, address: str) -> Sequence[Tuple[str, str]]:
-        return (("name", name), ("addr", _address_block(address)))
+    def _keys(name: str, address: str, by_name: bool) -> Sequence[Tuple[str, str]]:
+        address_key = ("addr", _address_block(address))
+        return (("name", name), address_key) if by_name else (address_key,)
+
+
+DEVICE_DAYS = 30
+DEVICE_FAILURES = 5  # wrong passwords from a known browser before it is a stranger again
+
+
+@dataclass
+class _Device:
+    name: str
+    issued: float
+    failures: int = 0
+
+
+class KnownDevices:
+    """Browsers a name has logged in from: a random token in a cookie, its digest kept here.
+
+    OWASP's "device cookie" against lockout: a login from such a browser skips
+    the name's delay (its address's delay still applies). A token stolen with
+    the browser is worth DEVICE_FAILURES guesses, then it is forgotten. Kept in
+    memory, bounded like the throttle; a restart forgets them (the name's delay
+    applies again until the next good login).
+    """
+
+    def __init__(self, max_devices: int = MAX_KEYS, clock: Callable[[], float] = time.monotonic) -> None:
+        self._max = max_devices
+        self._clock = clock
+        self._devices: "OrderedDict[str, _Device]" = OrderedDict()  # oldest first
+
+    def known(self, token: str, name: str) -> bool:
+        device = self._live(token)
+        return device is not None and device.name == name
+
+    def failed(self, token: str) -> None:
+        device = self._live(token)
+        if device is not None:
+            device.failures += 1
+            if device.failures >= DEVICE_FAILURES:
+                del self._devices[_digest(token)]
+
+    def logged_in(self, token: str, name: str) -> str:
+        """The token the browser keeps: the one it has if it is this name's, else a new one."""
+        if self.known(token, name):
+            self._devices[_digest(token)].failures = 0
+            return token
+        token = secrets.token_urlsafe(32)
+        self._devices[_digest(token)] = _Device(name=name, issued=self._clock())
+        while len(self._devices) > self._max:
+            self._devices.popitem(last=False)
+        return token
+
+    def _live(self, token: str) -> Optional[_Device]:
+        if not token:
+            return None
+        device = self._devices.get(_digest(token))
+        if device is not None and self._clock() - device.issued > DEVICE_DAYS * 86400:
+            del self._devices[_digest(token)]
+            return None
+        return device
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _address_block(address: str) -> str:

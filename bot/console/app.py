@@ -25,6 +25,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.console.accounts import (
+    DEVICE_DAYS,
+    KnownDevices,
     LoginThrottle,
     account_by_id,
     account_named,
@@ -44,6 +46,7 @@ from bot.store import Case, CaseMessage, Database, StaffAccount, utcnow
 
 MAX_REPLY_CHARS = 2000
 MAX_NAME_CHARS = 64  # the name column's width; also bounds the throttle's keys
+DEVICE_COOKIE = "staff_device"  # this browser logged in before: see accounts.KnownDevices
 PREFIX = "/staff"
 STATIC = Path(__file__).parent.parent / "static" / "console"
 _PAGES = jinja2.Environment(
@@ -56,10 +59,17 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def console_routes(
-    db: Database, content: LiveContent, delivery: Delivery, trusted_proxies: Sequence[str] = ()
+    db: Database, content: LiveContent, delivery: Delivery,
+    trusted_proxies: Sequence[str] = (), secure_cookies: bool = False,
 ) -> List[BaseRoute]:
-    """The console's routes. `trusted_proxies` (CONSOLE_TRUSTED_PROXIES): the only peers whose X-Forwarded-For is believed."""
+    """The console's routes.
+
+    `trusted_proxies` (CONSOLE_TRUSTED_PROXIES): the only peers whose
+    X-Forwarded-For is believed; `secure_cookies`: the device cookie, like the
+    session's, goes over HTTPS only.
+    """
     throttle = LoginThrottle()
+    devices = KnownDevices()
     proxies = trusted_networks(trusted_proxies)
 
     def page(
@@ -104,7 +114,9 @@ def console_routes(
             return page("login.html", request, 403, error="Phiên đăng nhập đã hết hạn, hãy thử lại.")
         name, password = str(form.get("name", ""))[:MAX_NAME_CHARS], str(form.get("password", ""))
         address = client_address(request.client.host if request.client else "?", request.headers.get("x-forwarded-for", ""), proxies)
-        wait = throttle.retry_after(name, address)
+        device = request.cookies.get(DEVICE_COOKIE, "")
+        by_name = not devices.known(device, name)
+        wait = throttle.retry_after(name, address, by_name)
         if wait:
             # Refused without checking the password, and the wait is not lengthened: the owner gets in once it is over.
             return page("login.html", request, 429, headers={"Retry-After": str(wait)},
@@ -112,14 +124,20 @@ def console_routes(
         # argon2 takes tens of milliseconds of CPU: in a thread, so other requests are answered meanwhile.
         staff = await run_in_threadpool(check_password, db, name, password)
         if staff is None:
-            throttle.failed(name, address)
+            throttle.failed(name, address, by_name)
+            devices.failed(device)
             audit_failed_login(name, address)
             return page("login.html", request, 401, error="Sai tên hoặc mật khẩu.")
         throttle.succeeded(name)
         request.session.clear()  # a new session on login: no fixation
         request.session.update(staff_id=staff.id, stamp=password_stamp(staff), csrf=secrets.token_urlsafe(32))
         cases.audit(db, staff.name, "login")
-        return RedirectResponse(f"{PREFIX}/", status_code=303)
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        response.set_cookie(
+            DEVICE_COOKIE, devices.logged_in(device, staff.name), max_age=DEVICE_DAYS * 86400, path=f"{PREFIX}/login",
+            httponly=True, samesite="strict", secure=secure_cookies,
+        )
+        return response
 
     def audit_failed_login(name: str, address: str) -> None:
         """Who was tried, from where; never the password.

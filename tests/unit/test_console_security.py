@@ -109,6 +109,39 @@ def test_a_strangers_guesses_do_not_lock_the_owner_out(app, clock):
     assert int(log_in(stranger).headers["retry-after"]) > 60
 
 
+def test_a_browser_the_owner_used_before_skips_the_names_wait(app, clock):
+    owner = browser(app, OWNER)
+    assert log_in(owner).status_code == 303  # this browser now carries the name's device cookie
+    owner.post("/staff/logout", data={"csrf": csrf(owner, "/staff/")})
+    # A stranger with many addresses takes every free moment of the name: it is always waiting.
+    for i in range(40):
+        stranger = browser(app, (f"203.0.113.{i}", 40000))
+        answer = log_in(stranger, password=f"guess {i}")
+        if answer.status_code == 429:
+            clock.now += int(answer.headers["retry-after"])
+            answer = log_in(stranger, password=f"guess {i}")
+        assert answer.status_code == 401
+    assert log_in(browser(app, OWNER)).status_code == 429  # the name waits...
+    assert log_in(browser(app, OWNER, cookies={"staff_device": "made-up-token"})).status_code == 429
+    assert log_in(owner).status_code == 303  # ...but not for the browser its owner logged in from
+
+
+def test_a_stolen_device_cookie_is_worth_a_few_guesses_only(app, clock):
+    owner = browser(app, OWNER)
+    assert log_in(owner).status_code == 303
+    owner.post("/staff/logout", data={"csrf": csrf(owner, "/staff/")})
+    for i in range(3):  # the name starts waiting
+        log_in(browser(app, (f"203.0.113.{i}", 40000)), password=f"guess {i}")
+    thief = browser(app, STRANGER, cookies={"staff_device": owner.cookies["staff_device"]})
+    assert log_in(thief, password="guess with the cookie").status_code == 401  # the name's wait skipped
+    for i in range(4):
+        clock.now += 60  # let the thief's address wait out its own delay
+        log_in(thief, password=f"guess with the cookie {i}")
+    clock.now += 60
+    assert log_in(browser(app, ("203.0.113.99", 40000)), password="one more").status_code == 401
+    assert log_in(thief, password="and another").status_code == 429  # the cookie no longer skips the name's wait
+
+
 def test_a_refused_attempt_checks_no_password_and_does_not_lengthen_the_wait(app, clock, monkeypatch):
     client = browser(app, STRANGER)
     for _ in range(3):
