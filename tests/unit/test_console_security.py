@@ -342,10 +342,10 @@ def test_a_secure_session_cookie_is_marked_secure(tmp_path, clock):
 # --- a slow password check does not stall everyone else ----------------------------------------
 
 class SlowHasher:
-    """argon2 with a memory cost that takes a second: what a busy 2-core machine can see."""
+    """argon2 that takes two seconds: the loop must answer others meanwhile."""
 
     def verify(self, hash_, password):
-        time.sleep(1.0)
+        time.sleep(2.0)
         return accounts.PasswordHasher().verify(hash_, password)
 
 
@@ -360,7 +360,7 @@ def test_a_password_check_does_not_block_other_requests(app, monkeypatch):
                 client.post("/staff/login", data={"csrf": token, "name": "lan", "password": PASSWORD})
             )
             started = time.monotonic()
-            # The login is inside its second-long password check by then; a blocked loop would not even wake us.
+            # The login is inside its password check by then; a blocked loop would not even wake us.
             await asyncio.sleep(0.2)
             health = await client.get("/health")
             answered_after = time.monotonic() - started
@@ -368,4 +368,4 @@ def test_a_password_check_does_not_block_other_requests(app, monkeypatch):
 
     login_status, health_status, answered_after = asyncio.run(scenario())
     assert login_status == 303 and health_status == 200
-    assert answered_after < 0.7, f"another request was answered after {answered_after:.2f} s, behind a password check"
+    assert answered_after < 1.2, f"another request was answered after {answered_after:.2f} s, behind a password check"
