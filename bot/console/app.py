@@ -113,7 +113,7 @@ def console_routes(
         if not _csrf_ok(request, form):
             return page("login.html", request, 403, error="Phiên đăng nhập đã hết hạn, hãy thử lại.")
         name, password = str(form.get("name", ""))[:MAX_NAME_CHARS], str(form.get("password", ""))
-        address = client_address(request.client.host if request.client else "?", request.headers.get("x-forwarded-for", ""), proxies)
+        address = requester(request)
         device = request.cookies.get(DEVICE_COOKIE, "")
         by_name = not devices.known(device, name)
         wait = throttle.retry_after(name, address, by_name)
@@ -138,6 +138,10 @@ def console_routes(
             httponly=True, samesite="strict", secure=secure_cookies,
         )
         return response
+
+    def requester(request: Request) -> str:
+        peer = request.client.host if request.client else "?"
+        return client_address(peer, request.headers.get("x-forwarded-for", ""), proxies)
 
     def audit_failed_login(name: str, address: str) -> None:
         """Who was tried, from where; never the password.
