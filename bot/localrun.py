@@ -7,7 +7,6 @@ under var/), waits until each answers, and stops all three on Ctrl-C.
 from __future__ import annotations
 
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -18,9 +17,10 @@ from typing import Dict, List, Optional, Tuple
 
 import httpx
 
-from bot.settings import ROOT, VAR, Settings
+from bot.settings import PROCESS_SECRETS, ROOT, VAR, secret
 
 VENV_BIN = Path(sys.executable).parent
+SECRET_NAMES = sorted({name for names in PROCESS_SECRETS.values() for name in names})
 STARTUP_TIMEOUT_SECONDS = 300
 
 
@@ -39,6 +39,8 @@ class Process:
     name: str
     command: List[str]
     health_url: str
+    # Which of PROCESS_SECRETS it is handed: each process holds only the secrets it needs.
+    role: str = "bot"
     popen: Optional[subprocess.Popen] = None
     started_at: float = 0.0
     ready_after: Optional[float] = None
@@ -54,13 +56,11 @@ class LocalAssistant:
     processes: List[Process] = field(default_factory=list)
 
     def environment(self) -> Dict[str, str]:
+        """Everything the processes share; secrets are added per process (`process_environment`)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        env = dict(os.environ)
+        env = {k: v for k, v in os.environ.items() if k not in SECRET_NAMES}
         env.setdefault("DATABASE_URL", f"sqlite:///{self.data_dir / 'app.db'}")
         env.setdefault("TRACKER_STORE_URL", f"sqlite:///{self.data_dir / 'tracker.db'}")
-        env.setdefault("APP_SECRET_KEY", Settings.from_env().secret_key)
-        # Rasa's HTTP API (for staff replies) answers only with this token, on loopback only.
-        env.setdefault("RASA_API_TOKEN", secrets.token_urlsafe(32))
         env.update(
             {
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{self.ports.actions}",
@@ -68,45 +68,54 @@ class LocalAssistant:
                 "RASA_URL": f"http://127.0.0.1:{self.ports.rasa}",
                 "TF_CPP_MIN_LOG_LEVEL": "2",
                 "PYTHONPATH": str(ROOT),
+                "RASA_TELEMETRY_ENABLED": "false",
             }
         )
-        env.update(self.extra_env)
+        env.update({k: v for k, v in self.extra_env.items() if k not in SECRET_NAMES})
         return env
 
-    def _plan(self, env: Dict[str, str]) -> List[Process]:
-        rasa = str(VENV_BIN / "rasa")
+    def secrets(self) -> Dict[str, str]:
+        """One value per secret for this run: the caller's (extra_env, environment), else the local one."""
+        return {name: self.extra_env.get(name) or secret(name) for name in SECRET_NAMES}
+
+    def process_environment(self, role: str, env: Dict[str, str]) -> Dict[str, str]:
+        chosen = self.secrets()
+        return {**env, **{name: chosen[name] for name in PROCESS_SECRETS[role]}}
+
+    def _plan(self) -> List[Process]:
         return [
             Process(
                 "bot service",
                 [sys.executable, "-m", "bot", "serve", "--port", str(self.ports.bot)],
-                f"http://127.0.0.1:{self.ports.bot}/health",
+                f"http://127.0.0.1:{self.ports.bot}/health", "bot",
             ),
             Process(
                 "action server",
-                [rasa, "run", "actions", "--port", str(self.ports.actions), "--actions", "actions"],
-                f"http://127.0.0.1:{self.ports.actions}/health",
+                [sys.executable, "-m", "actions.server", "--port", str(self.ports.actions), "--actions", "actions"],
+                f"http://127.0.0.1:{self.ports.actions}/health", "actions",
             ),
         ] + [
             Process(
                 "rasa" if port == self.ports.rasa else f"rasa {port}",
                 [
-                    rasa, "run", "--model", str(self.model), "--port", str(port),
-                    "--interface", "127.0.0.1", "--enable-api", "--auth-token", env["RASA_API_TOKEN"],
-                    "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                    # `rasa run` with its API secret out of the command line (tracker/launch.py).
+                    sys.executable, "-m", "tracker.launch", "--model", str(self.model), "--port", str(port),
+                    "--interface", "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                 ],
-                f"http://127.0.0.1:{port}/",
+                f"http://127.0.0.1:{port}/", "rasa",
             )
             for port in (self.ports.rasa, *self.ports.more_rasa)
         ]
 
     def start(self) -> "LocalAssistant":
         env = self.environment()
-        self.processes = self._plan(env)
+        self.processes = self._plan()
         for process in self.processes:
             output = self._log_file(process)
             process.started_at = time.monotonic()
             process.popen = subprocess.Popen(
-                process.command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                process.command, cwd=ROOT, env=self.process_environment(process.role, env),
+                stdout=output, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         try:

@@ -203,7 +203,8 @@ class Database:
     """One engine per process; one session per unit of work."""
 
     def __init__(self, url: str) -> None:
-        self.engine = create_engine(url, future=True)
+        # hide_parameters: a failed statement is logged without its values (user keys, texts).
+        self.engine = create_engine(url, future=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         Base.metadata.create_all(self.engine)

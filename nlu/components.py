@@ -18,6 +18,7 @@ from nlu.danger import DEFAULT_SIGNALS_FILE, PROJECT_ROOT, DangerNet
 from nlu.normalise import emoji_words, normalise
 
 DANGER_INTENT = "report_danger"
+MAX_TOKENS = 300
 
 
 @DefaultV1Recipe.register(
@@ -34,7 +35,10 @@ class VietnameseTokenizer(WhitespaceTokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute)
         tokens = super().tokenize(message, attribute)
-        tokens = sorted(tokens + self._emoji_tokens(text, tokens), key=lambda t: t.start)
+        # The classifier reads at most MAX_TOKENS: Rasa runs NLU inside its event loop,
+        # and a few thousand tokens would hold every other user up for a second. A
+        # message that long is a pasted offer, which the checker reads whole.
+        tokens = sorted(tokens + self._emoji_tokens(text, tokens), key=lambda t: t.start)[:MAX_TOKENS]
         previous = ""
         for token in tokens:
             token.lemma = normalise(token.text, after_number=previous.isdigit()) or token.text

@@ -43,6 +43,9 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             query=dict(url.query) or None,
             **kwargs,
         )
+        # Rasa makes the engine without it: a failed statement would log the events it
+        # was writing (every message of the conversation) with the error.
+        self.engine.hide_parameters = True
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if erasure_requested(tracker):

@@ -465,7 +465,7 @@ def _read_question(item: Any, path: Path, line: int, problems: Problems) -> Opti
 
 WEBCHAT_FIELDS = {
     "title": TEXT, "subtitle": TEXT, "placeholder": TEXT, "send": TEXT,
-    "unavailable": TEXT, "too_long": TEXT, "attach": TEXT, "image_sent": TEXT,
+    "unavailable": TEXT, "too_long": TEXT, "attach": TEXT, "image_sent": TEXT, "too_fast": TEXT, "image_refused": TEXT,
 }
 
 

@@ -2,6 +2,10 @@
 
 Templates are Jinja2 with StrictUndefined: a name the template does not know is
 a mistake caught by `content check`, never a blank in front of a user.
+They run in Jinja2's immutable sandbox: whoever edits content/ writes text, and
+cannot reach Python objects' insides (`__class__`, `__subclasses__`…) from the
+process that holds every transcript; a template that tries is refused at load
+with its file and line.
 Every channel here sends plain text (no HTML or Markdown parse mode), so there
 is nothing to escape; buttons are mapped to each platform's limits by the
 channel connectors.
@@ -13,14 +17,15 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import jinja2
-from jinja2 import meta
+from jinja2 import meta, nodes
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.content.model import Content, MessageDef, Problems
 
 # Names every template may use, besides the variables a message declares.
 GLOBAL_NAMES = frozenset({"hotlines", "faq", "signs", "quizzes", "channel", "slots"})
 
-_ENV = jinja2.Environment(
+_ENV = ImmutableSandboxedEnvironment(
     undefined=jinja2.StrictUndefined,
     autoescape=False,
     trim_blocks=True,
@@ -78,12 +83,31 @@ class Templates:
         return {"text": text, "buttons": buttons}
 
 
+def private_names(parsed: nodes.Template) -> List[Tuple[int, str]]:
+    """Each reach for an attribute or key starting with "_" (`x.__class__`, `x['_y']`, `x|attr('_z')`)."""
+    found = []
+    for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        if isinstance(node, nodes.Getattr):
+            names = [node.attr]
+        elif isinstance(node, nodes.Getitem):
+            names = [node.arg.value] if isinstance(node.arg, nodes.Const) else []
+        else:
+            names = [a.value for a in node.args if isinstance(a, nodes.Const)] if node.name == "attr" else []
+        found.extend((node.lineno, name) for name in names if isinstance(name, str) and name.startswith("_"))
+    return found
+
+
 def _compile(source: str, declared: frozenset, where: Place, field: str, problems: Problems) -> jinja2.Template:
     try:
         parsed = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as error:
         problems.add(where.path, where.line + (error.lineno or 1), f"mẫu '{field}' của '{where.name}' viết sai: {error.message}")
         return None
+    for lineno, name in private_names(parsed):
+        problems.add(
+            where.path, where.line + lineno,
+            f"mẫu '{field}' của '{where.name}' dùng '{name}': tên bắt đầu bằng '_' không được dùng trong nội dung",
+        )
     unknown = meta.find_undeclared_variables(parsed) - GLOBAL_NAMES - declared
     for name in sorted(unknown):
         problems.add(

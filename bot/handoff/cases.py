@@ -29,6 +29,7 @@ from bot.store import (
 DANGER, REQUEST = "danger", "request"
 PRIORITY = {DANGER: 2, REQUEST: 1}
 NEW, CLAIMED, CLOSED = "new", "claimed", "closed"
+NEW_CASES_PER_DAY = 3
 USER, STAFF, ASSISTANT = "user", "staff", "assistant"
 # How staff know the channels: Rasa calls the web chat's "rest".
 CHANNEL_NAMES = {"rest": "Web chat", "zalo": "Zalo", "telegram": "Telegram", "messenger": "Messenger"}
@@ -55,8 +56,23 @@ def open_case(
     db: Database, user_key: str, conversation_id: str, channel: str, reason: str,
     consent_text: str, notify_targets: Sequence[str],
 ) -> Case:
-    """The user said yes: the case, the first line of its transcript and the staff notifications, together."""
+    """The user said yes: the case, the first line of its transcript and the staff notifications, together.
+
+    Past NEW_CASES_PER_DAY from one user, the latest case is opened again
+    instead, without announcing it anew: one sender (or a script) cannot flood
+    the inbox and the staff group, and staff keep the whole story in one place.
+    """
     with db.session() as session:
+        recent = session.execute(
+            select(Case).where(Case.user_key == user_key, Case.opened_at >= utcnow() - timedelta(days=1))
+            .order_by(Case.id.desc())
+        ).scalars().all()
+        if len(recent) >= NEW_CASES_PER_DAY:
+            case = recent[0]
+            case.status, case.closed_at, case.closed_by, case.channel = NEW, None, None, channel
+            case.conversation_id, case.last_user_message_at = conversation_id, utcnow()
+            session.add(CaseMessage(case_id=case.id, user_key=user_key, author=USER, text=consent_text))
+            return case
         case = Case(
             user_key=user_key, conversation_id=conversation_id, channel=channel,
             reason=reason, priority=PRIORITY[reason], status=NEW, answers={},

@@ -19,6 +19,7 @@ from typing import Dict, List
 from urllib.parse import quote
 
 import httpx
+import jwt
 from sqlalchemy import delete, select
 
 from bot.store import Database, WebchatOutbox, user_key_for
@@ -26,13 +27,20 @@ from bot.store import Database, WebchatOutbox, user_key_for
 logger = logging.getLogger(__name__)
 HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
 LONGEST_RETRY_SECONDS = 300
+JWT_SECONDS = 60
+
+
+def rasa_api_headers(jwt_secret: str) -> Dict[str, str]:
+    """Rasa's HTTP API accepts a JWT signed with RASA_JWT_SECRET (tracker/launch.py); short-lived, in a header."""
+    claims = {"user": {"username": "bot-service", "role": "admin"}, "exp": int(time.time()) + JWT_SECONDS}
+    return {"Authorization": "Bearer " + jwt.encode(claims, jwt_secret, algorithm="HS256")}
 
 
 class Delivery:
-    def __init__(self, db: Database, rasa: httpx.AsyncClient, api_token: str, secret_key: str) -> None:
+    def __init__(self, db: Database, rasa: httpx.AsyncClient, jwt_secret: str, secret_key: str) -> None:
         self.db = db
         self.rasa = rasa
-        self.api_token = api_token
+        self.jwt_secret = jwt_secret
         self.secret_key = secret_key
         # conversation -> (failures so far, monotonic time of the next try)
         self._backoff: Dict[str, tuple] = {}
@@ -44,7 +52,7 @@ class Delivery:
                 # Rasa takes the id from the path as it is, undecoded: "zalo%3A123" would be
                 # another conversation. Platform ids are "zalo:<digits>"; web chat ids are checked.
                 f"/conversations/{quote(conversation_id, safe=':')}/trigger_intent",
-                params={"output_channel": "latest", "token": self.api_token},
+                params={"output_channel": "latest"}, headers=rasa_api_headers(self.jwt_secret),
                 json={"name": HANDOFF_UPDATE_INTENT},
             )
             response.raise_for_status()

@@ -35,10 +35,12 @@ def user_types(chat, text):
 
 def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browser):
     page = browser.new_page(viewport={"width": 1100, "height": 900})
-    # The console's Content-Security-Policy forbids inline script and style: anything it blocks is reported here.
-    blocked = []
-    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
     chat = browser.new_context().new_page()  # the user: another context, so another web chat sender
+    # The Content-Security-Policy forbids inline script (and, on the console, inline style): anything it blocks
+    # is reported here, on either page.
+    blocked = []
+    for either in (page, chat):
+        either.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
     chat.set_viewport_size({"width": 400, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert add_staff(assistant, "hoa", password=PASSWORD).returncode == 0

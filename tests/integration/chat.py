@@ -15,13 +15,26 @@ STAFF_PASSWORD = "a long enough password"
 
 
 def say(assistant, sender, message):
+    """What the bot service does for a web chat message: Rasa's web chat channel, with its secret.
+
+    A message starting with "/" is sent as a pressed button's payload, as the
+    page does for the buttons it was given.
+    """
     response = httpx.post(
         f"http://127.0.0.1:{assistant.ports.rasa}/webhooks/rest/webhook",
-        json={"sender": sender, "message": message},
+        headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
+        json={"sender": sender, "message": message, "payload": message.startswith("/")},
         timeout=60,
     )
     response.raise_for_status()
     return response.json()
+
+
+def browser(assistant) -> httpx.Client:
+    """A web chat user's browser: it opens the page, which gives it its id in a cookie."""
+    client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=60)
+    assert client.get("/").status_code == 200 and client.cookies.get("webchat_id", "").startswith("web-")
+    return client
 
 
 def texts(replies):
@@ -29,7 +42,7 @@ def texts(replies):
 
 
 def new_sender():
-    return f"test-{uuid.uuid4().hex[:12]}"
+    return f"web-{uuid.uuid4().hex[:12]}"
 
 
 def add_staff(assistant, name, role="hotline", password=STAFF_PASSWORD):

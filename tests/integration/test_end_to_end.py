@@ -9,7 +9,7 @@ import time
 import httpx
 
 from bot.store import user_key_for
-from chat import SECRET, new_sender, say, texts
+from chat import browser, SECRET, new_sender, say, texts
 from support import ROOT
 
 def test_danger_message_gets_111_and_113_and_the_hand_off_offer(assistant):
@@ -91,20 +91,22 @@ def test_web_chat_page_and_proxy(assistant):
     base = f"http://127.0.0.1:{assistant.ports.bot}"
     assert httpx.get(f"{base}/health").status_code == 200
     page = httpx.get(f"{base}/")
-    assert page.status_code == 200 and "width=device-width" in page.text and "/api/chat" in page.text
+    assert page.status_code == 200 and "width=device-width" in page.text and "/static/webchat.js" in page.text
+    assert "/api/chat" in httpx.get(f"{base}/static/webchat.js").text
     assert "+84981848484" in page.text  # verified numbers are offered as tap-to-call links
     for message in ("cuu e voi bi giu o cam", "🆘"):
-        reply = texts(httpx.post(f"{base}/api/chat", json={"sender": new_sender(), "message": message}, timeout=60).json())
+        reply = texts(browser(assistant).post("/api/chat", json={"message": message}).json())
         assert "111" in reply and "113" in reply
-    too_long = httpx.post(f"{base}/api/chat", json={"sender": new_sender(), "message": "a" * 6000})
-    assert too_long.status_code == 413
-    forged = httpx.post(f"{base}/api/chat", json={"sender": "<script>", "message": "hi"})
-    assert forged.status_code == 400
+    user = browser(assistant)
+    too_long = user.post("/api/chat", json={"message": "a" * 6000})
+    assert too_long.status_code == 413 and "5.000" in too_long.json()["text"]
+    assert user.post("/api/chat", json={"sender": "<script>"}).status_code == 400
 
 
 def test_huge_and_strange_messages_get_an_answer(assistant):
-    for message in ["💥" * 3000, "\u200b", "x" * 20000, "<script>alert(1)</script>"]:
+    for message in ["💥" * 3000, "\u200b", "<script>alert(1)</script>"]:
         assert say(assistant, new_sender(), message), f"no reply to {message[:20]!r}"
+    assert "5.000" in browser(assistant).post("/api/chat", json={"message": "x" * 20000}).json()["text"]
 
 
 def test_parse_command_writes_one_json_line_per_message(trained_model):
@@ -145,12 +147,9 @@ def test_asking_to_check_without_an_offer_asks_for_it(assistant):
 def test_screenshot_from_the_web_chat_is_read_and_checked(assistant):
     from test_ocr import OFFER_LINES, screenshot
 
-    base = f"http://127.0.0.1:{assistant.ports.bot}"
-    reply = httpx.post(f"{base}/api/chat-image", params={"sender": new_sender()}, content=screenshot(OFFER_LINES),
-                       headers={"Content-Type": "image/png"}, timeout=60)
+    reply = browser(assistant).post("/api/chat-image", content=screenshot(OFFER_LINES), headers={"Content-Type": "image/png"})
     assert "Nguy cơ CAO" in texts(reply.json())
-    blank = httpx.post(f"{base}/api/chat-image", params={"sender": new_sender()}, content=screenshot([]),
-                       headers={"Content-Type": "image/png"}, timeout=60)
+    blank = browser(assistant).post("/api/chat-image", content=screenshot([]), headers={"Content-Type": "image/png"})
     assert "không đọc được chữ" in texts(blank.json())
 
 

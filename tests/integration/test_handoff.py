@@ -22,7 +22,7 @@ def case_of(assistant, sender):
 
 def updates(assistant, sender):
     """What the web chat page fetches every few seconds: staff news for this user."""
-    response = httpx.get(f"http://127.0.0.1:{assistant.ports.bot}/api/chat/updates", params={"sender": sender})
+    response = httpx.get(f"http://127.0.0.1:{assistant.ports.bot}/api/chat/updates", cookies={"webchat_id": sender})
     response.raise_for_status()
     return response.json()
 
@@ -165,12 +165,13 @@ def test_emergency_contacts_come_with_call_buttons(assistant):
     assert "tel:113" in [b["payload"] for r in at_home for b in r.get("buttons", [])]
 
 
-def test_platform_events_are_answered_but_never_relayed_as_text(assistant):
-    assert "chữ và ảnh" in texts(say(assistant, new_sender(), "/unsupported_message"))
+def test_platform_events_come_only_from_the_connectors_and_are_never_relayed(assistant):
+    """A sticker is "/unsupported_message" from a connector (tests/channels); the web chat cannot send it."""
     sender = new_sender()
     say(assistant, sender, "mình muốn nói chuyện với cán bộ")
     say(assistant, sender, "/affirm")
-    say(assistant, sender, "/unsupported_message")
+    with pytest.raises(httpx.HTTPStatusError):
+        say(assistant, sender, "/unsupported_message")
     transcript = rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
     # Staff see the consent as the button the user pressed, not Rasa's payload.
     assert [t for (t,) in transcript] == ["✅ Có, kết nối"]

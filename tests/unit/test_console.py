@@ -21,6 +21,7 @@ def console(tmp_path):
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'app.db'}", content_dir=tmp_path / "content",
         rasa_url="http://127.0.0.1:9", bot_service_url="http://testserver", secret_key="console-test-secret",
+        console_session_secret="console-session-secret", service_token="service-token",
     )
     db = Database(settings.database_url)
     add_account(db, "lan", "hotline", PASSWORD)

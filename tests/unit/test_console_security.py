@@ -47,7 +47,7 @@ def settings_for(tmp_path, **overrides):
     return Settings(
         database_url=f"sqlite:///{tmp_path / 'app.db'}", content_dir=tmp_path / "content",
         rasa_url="http://127.0.0.1:9", bot_service_url="http://testserver", secret_key="console-test-secret",
-        **overrides,
+        console_session_secret="console-session-secret", service_token="service-token", **overrides,
     )
 
 
@@ -311,7 +311,8 @@ def test_the_rest_of_the_bot_service_cannot_be_framed_or_sniffed(app, clock):
     client = browser(app)
     for path in ["/", "/health"]:
         headers = client.get(path).headers
-        assert "frame-ancestors 'none'" in headers["content-security-policy"], path
+        policy = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in policy and "script-src 'self';" in policy, path
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["referrer-policy"] == "no-referrer", path
 

@@ -1,0 +1,120 @@
+"""What every entrance of the bot service needs against a stranger's input.
+
+- `BodyLimit`: an ASGI middleware that refuses a body past its route's limit,
+  whether announced by Content-Length or sent in chunks, without reading on.
+- `read_json`: a JSON body or None, never an exception (malformed, not UTF-8,
+  nested deep enough to exhaust the parser's recursion).
+- `RateLimit`: at most N events per key in a sliding window, in bounded memory.
+"""
+from __future__ import annotations
+
+import json
+import time
+from collections import OrderedDict, deque
+from typing import Any, Callable, Deque, Optional, Sequence, Tuple
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+KIB = 1024
+MIB = 1024 * KIB
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses with 413 a request body longer than the limit of its path prefix (longest prefix wins)."""
+
+    def __init__(self, app: ASGIApp, limits: Sequence[Tuple[str, int]], default: int) -> None:
+        self.app = app
+        self.limits = sorted(limits, key=lambda item: -len(item[0]))
+        self.default = default
+
+    def limit_for(self, path: str) -> int:
+        return next((limit for prefix, limit in self.limits if path.startswith(prefix)), self.default)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        announced = dict(scope.get("headers") or []).get(b"content-length")
+        if announced is not None and (not announced.isdigit() or int(announced) > limit):
+            await too_large()(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise BodyTooLarge
+            return message
+
+        async def noted_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted_receive, noted_send)
+        except BodyTooLarge:
+            if not started:
+                await too_large()(scope, receive, send)
+
+
+def too_large() -> JSONResponse:
+    return JSONResponse({"error": "too_long"}, status_code=413)
+
+
+async def read_json(request: Request) -> Optional[Any]:
+    try:
+        return json.loads(await request.body())
+    except (ValueError, RecursionError):
+        return None
+
+
+class RateLimit:
+    """At most `count` events per key within `seconds`; remembers at most `keys` keys (oldest forgotten)."""
+
+    def __init__(self, count: int, seconds: float, keys: int = 50_000, clock: Callable[[], float] = time.monotonic) -> None:
+        self.count = count
+        self.seconds = seconds
+        self.keys = keys
+        self.clock = clock
+        self._events: "OrderedDict[str, Deque[float]]" = OrderedDict()
+
+    def allow(self, key: str) -> bool:
+        """Counts the event and says whether it is within the limit."""
+        now = self.clock()
+        events = self._events.pop(key, None) or deque()
+        while events and events[0] <= now - self.seconds:
+            events.popleft()
+        allowed = len(events) < self.count
+        if allowed:
+            events.append(now)
+        self._events[key] = events
+        while len(self._events) > self.keys:
+            self._events.popitem(last=False)
+        return allowed
+
+    def retry_after(self, key: str) -> int:
+        events = self._events.get(key)
+        if not events:
+            return 0
+        return max(1, int(events[0] + self.seconds - self.clock()) + 1)
+
+
+def client_address(request: Request, trusted_proxies: Sequence[str] = ()) -> str:
+    """The caller's address; X-Forwarded-For is believed only from a proxy we run."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if peer in trusted_proxies and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return peer
