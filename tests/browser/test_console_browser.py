@@ -65,7 +65,9 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     chat.get_by_role("button", name="✅ Có, kết nối").click()
     expect(chat.locator("#log")).to_contain_text("mã yêu cầu")
     user_types(chat, '<img src=x onerror="document.title=\'pwned\'">')
-    sender = chat.evaluate("localStorage.getItem('sender')")
+    # The page never sees its own id (an HttpOnly cookie); the test reads it from the browser's cookie jar.
+    sender = next(c["value"] for c in chat.context.cookies() if c["name"] == "webchat_id")
+    assert chat.evaluate("document.cookie") == "" and chat.evaluate("localStorage.length") == 0
     number = wait_for(lambda: case_of(assistant, sender))[0]
     row = page.locator(f'tr[data-case="{number}"]')
     expect(row).to_be_visible(timeout=15_000)
