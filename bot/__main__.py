@@ -17,7 +17,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.service import create_app
+    from bot.settings import require_secrets
 
+    require_secrets("bot")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # ws="none": Rasa pins websockets 10, which uvicorn's websocket support no
     # longer imports; the bot service speaks plain HTTP (and server-sent events).
@@ -252,6 +254,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     reset.set_defaults(handler=cmd_staff_reset_password)
+
+    from bot.telegram_setup import add_arguments as add_telegram_commands
+
+    add_telegram_commands(commands)
     return parser
 
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 import httpx
 
 ALLOWED_UPDATES = ["message", "callback_query"]
+# Bot API setWebhook: secret_token is 1-256 characters, only A-Z, a-z, 0-9, _ and -
+# (python-telegram-bot 22.8, telegram/_bot.py `set_webhook`).
+SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class TelegramSetupError(RuntimeError):
@@ -22,6 +26,10 @@ class TelegramSetupError(RuntimeError):
 def set_webhook(url: str, token: str, secret: str, api_base: str = "https://api.telegram.org") -> dict:
     if not url.startswith("https://"):
         raise TelegramSetupError("Telegram only posts to https:// URLs")
+    if not SECRET_TOKEN.fullmatch(secret):
+        raise TelegramSetupError(
+            "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z a-z 0-9 _ - (try `openssl rand -hex 32`)"
+        )
     response = httpx.post(
         f"{api_base.rstrip('/')}/bot{token}/setWebhook",
         json={"url": url, "secret_token": secret, "allowed_updates": ALLOWED_UPDATES},

@@ -7,7 +7,14 @@ platform at once and handling the events in a background task, dropping a
 delivery already handled, keeping one user's messages in order, and turning a
 Rasa response into text parts and buttons.
 
-Nothing here logs what a user wrote or a platform user id in clear.
+Only payloads the connectors themselves produced reach Rasa as "/intent":
+button payloads carry a keyed seal (`seal`), events of the platform (a
+sticker, a new follower, an image) are marked as the connector's own, and
+anything a user typed that starts with "/" is given to Rasa as plain words
+(`as_typed`).
+
+Nothing here logs what a user wrote or a platform user id in clear: a log line
+that must tell users apart names the keyed `user_key` (`log_name`).
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from channels.limits import MAX_WEBHOOK_BODY_BYTES
 from channels.sending import ChatOrder, Sender
 from channels.store import ChannelStore
+from channels.text import cut_to, text_length
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO: Telegram's URLs hold the bot token and
@@ -45,8 +53,12 @@ PLATFORM_FOLLOW = "/platform_follow"
 CHECK_IMAGE = "/check_job_offer"
 PHONE_PREFIX = "tel:"
 STAFF_REPLY_KIND = "staff_reply"
-# Kind under which the ids of messages we sent are remembered (channels.store).
-SENT = "sent"
+INTENT_PREFIX = "/"
+# Between a button payload and its seal. A user never sees it: Zalo's
+# oa.query.hide, Telegram's callback data and Messenger's quick-reply payload
+# are all hidden from the chat.
+SEAL_MARK = " ~"
+SEAL_LENGTH = 16  # hex characters: 64 bits, against guesses sent one webhook at a time
 
 
 # --- signatures and pseudonyms -------------------------------------------------------
@@ -69,15 +81,58 @@ def sha256_hex(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def pseudonym(value: str) -> str:
-    """A short hash of a user id, for log lines that must tell users apart."""
-    return hashlib.sha256(value.encode()).hexdigest()[:12]
+def _secret() -> str:
+    return os.environ["APP_SECRET_KEY"]  # an enabled channel has it (WebhookInput)
 
 
 def user_key(conversation_id: str) -> str:
     """The bot's `user_key` of a conversation (bot.store.user_key_for), without importing `bot`."""
-    secret = os.environ["APP_SECRET_KEY"]  # an enabled channel has it (WebhookInput)
-    return hmac.new(secret.encode(), conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_secret().encode(), conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def log_name(conversation_id: str) -> str:
+    """How a log line names a user: the start of the keyed `user_key`, as the console's
+    "ND-…" reference does. An unkeyed hash would let anyone holding a candidate id confirm it."""
+    return user_key(conversation_id)[:12]
+
+
+# --- what may reach Rasa as an intent ---------------------------------------------------
+
+def _seal_of(payload: str) -> str:
+    return hmac.new(_secret().encode(), b"button:" + payload.encode(), hashlib.sha256).hexdigest()[:SEAL_LENGTH]
+
+
+def seal(payload: str) -> str:
+    """A button payload as the connectors send it: the payload, then a keyed seal."""
+    return f"{payload}{SEAL_MARK}{_seal_of(payload)}"
+
+
+def sealed_length(payload: str) -> int:
+    return len(seal(payload).encode())
+
+
+def unseal(text: str) -> Optional[str]:
+    """The payload of a sealed button, or None when `text` is not one the connectors produced."""
+    payload, mark, given = text.rpartition(SEAL_MARK)
+    if not mark or not same_secret(given, _seal_of(payload)):
+        return None
+    return payload
+
+
+def as_typed(text: str) -> str:
+    """What a user typed, as Rasa must read it: words, never an "/intent".
+
+    Rasa reads any text starting with "/" as an intent with entities
+    (rasa/nlu/classifiers/regex_message_handler.py, through
+    yaml_story_reader `unpack_regex_message`), so "/EXTERNAL_handoff_update" or "/affirm" typed
+    by anyone would act as the bot's own events or buttons. The leading slashes
+    are dropped (a leading space would not do: `UserMessage` strips the text),
+    so the NLU classifies what is left like any other words.
+    """
+    words = text.lstrip()
+    while words.startswith(INTENT_PREFIX):
+        words = words[len(INTENT_PREFIX):].lstrip()
+    return words if words else UNSUPPORTED_MESSAGE
 
 
 # --- what arrives ---------------------------------------------------------------------
@@ -93,6 +148,14 @@ class Inbound:
     # A platform reference to act on before the turn, never given to Rasa
     # (Telegram's callback query id, answered at once).
     platform_ref: Optional[str] = None
+    # True when the connector itself chose `text` ("/unsupported_message", an
+    # image): the only text that reaches Rasa unchanged. What a user sent,
+    # typed or pressed, goes through `WebhookInput.rasa_text`.
+    from_connector: bool = False
+
+
+def connector_event(user: str, delivery_id: str, intent: str, metadata: Optional[Dict[str, Any]] = None) -> Inbound:
+    return Inbound(user, delivery_id, intent, metadata or {}, from_connector=True)
 
 
 @dataclass
@@ -105,7 +168,7 @@ class StaffEcho:
 
 def image_message(user: str, delivery_id: str, image_url: str) -> Inbound:
     # The action server fetches the image and reads the offer in it.
-    return Inbound(user, delivery_id, CHECK_IMAGE, {"image_url": image_url})
+    return connector_event(user, delivery_id, CHECK_IMAGE, {"image_url": image_url})
 
 
 class Refused(Exception):
@@ -124,6 +187,9 @@ class WebhookInput(InputChannel):
 
     platform = ""
     refusal_status = 403
+    # The longest text a user can send on the platform (channels.limits);
+    # anything longer is cut before Rasa parses it.
+    max_inbound_text = 0
 
     def __init__(self, enabled: bool, store_url: Optional[str] = None) -> None:
         if enabled and not os.environ.get("APP_SECRET_KEY"):
@@ -174,16 +240,33 @@ class WebhookInput(InputChannel):
     async def handshake(self, request: Request) -> HTTPResponse:
         return response.text("", status=405)
 
-    async def before_handling(self, event: Inbound) -> Inbound:
-        """A platform's chance to act at once on an event (Telegram answers a button press)."""
+    def is_probe(self, payload: Any) -> bool:
+        """An unsigned request the platform sends to check the URL (Zalo's `{}`): answered 200, not handled."""
+        return False
+
+    async def on_arrival(self, event: Inbound) -> Inbound:
+        """A platform's chance to act on an event at once, before the user's earlier
+        turns are done (Telegram stops a pressed button's spinner)."""
         return event
 
     async def on_staff_echo(self, echo: StaffEcho) -> None:
         """Record that staff wrote from the platform's own inbox: when and to whom, not what."""
-        if await asyncio.to_thread(self.store.seen, self.platform, echo.msg_id, SENT):
-            return  # the echo of our own message
-        await asyncio.to_thread(self.store.record_echo, self.platform, user_key(self.conversation_id(echo.user)), echo.msg_id)
-        logger.info("%s: staff wrote from the platform's inbox to user %s", self.platform, pseudonym(echo.user))
+        conversation = self.conversation_id(echo.user)
+        await asyncio.to_thread(self.store.record_echo, self.platform, user_key(conversation), echo.msg_id)
+        logger.info("%s: staff wrote from the platform's inbox to user %s", self.platform, log_name(conversation))
+
+    def rasa_text(self, event: Inbound) -> str:
+        """The text Rasa is given: the connector's own intents and sealed button
+        payloads as they are; anything else as words, within the platform's length."""
+        if event.from_connector:
+            return event.text
+        payload = unseal(event.text)
+        if payload is not None:
+            return payload
+        if self.max_inbound_text and text_length(event.text) > self.max_inbound_text:
+            logger.warning("%s: a message longer than the platform allows was cut", self.platform)
+            return as_typed(cut_to(event.text, self.max_inbound_text))
+        return as_typed(event.text)
 
     # --- shared machinery ---
 
@@ -225,14 +308,16 @@ class WebhookInput(InputChannel):
             return response.text("", status=413)
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            return response.text("", status=400)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return response.text("", status=400)  # RecursionError: nested deeper than Python parses
+        if self.is_probe(payload):
+            return response.text("ok")
         if not self.verify(request, body, payload):
             logger.warning("%s: refused a webhook whose signature does not match", self.platform)
             return response.text("", status=self.refusal_status)
         try:
             events = [event for event in self.events(payload) if event is not None]
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
             logger.warning("%s: a signed webhook of an unexpected shape was ignored", self.platform)
             return response.text("", status=400)
         # Answer now: platforms redeliver a webhook that is slow to answer.
@@ -250,7 +335,7 @@ class WebhookInput(InputChannel):
                 if isinstance(event, StaffEcho):
                     await self.on_staff_echo(event)
                 else:
-                    await self.handle_message(event, on_new_message)
+                    await self.handle_message(await self.on_arrival(event), on_new_message)
             except Exception:
                 logger.exception("%s: an event could not be handled", self.platform)
 
@@ -263,10 +348,12 @@ class WebhookInput(InputChannel):
             if not await asyncio.to_thread(self.store.first_time, self.platform, event.delivery_id):
                 logger.info("%s: dropped a redelivery", self.platform)
                 return
-            event = await self.before_handling(event)
+            # When the user last wrote decides what a later reply may be (each
+            # platform's window; the console shows it to staff).
+            await asyncio.to_thread(self.store.user_wrote, self.platform, user_key(conversation))
             await on_new_message(
                 UserMessage(
-                    event.text, self.output(), conversation,
+                    self.rasa_text(event), self.output(), conversation,
                     input_channel=self.name(), metadata=event.metadata or None,
                 )
             )

@@ -17,10 +17,24 @@ DELIVERY_MEMORY_DAYS = 7
 BUTTON_PAYLOAD_MEMORY_DAYS = 90
 """How long a long button payload stays behind its short key (a user may tap an old button)."""
 
+MAX_UNDOCUMENTED_INBOUND_TEXT = 5000
+"""Where a platform does not say how long a user's message may be: the web
+chat's cap (issue 10), longer than any job offer in tests/data."""
+
 
 class TelegramLimit:
     MAX_TEXT_LENGTH = 4096
-    """Text of one message (sendMessage `text`)."""
+    """Text of one message (sendMessage `text`); also what a user can send
+    (Bot API, Message.text "0-4096 characters")."""
+
+    MAX_SECRET_TOKEN_LENGTH = 256
+    """setWebhook `secret_token`: 1-256 characters of A-Z a-z 0-9 _ - (Bot API;
+    python-telegram-bot 22.8 telegram/_bot.py `set_webhook`)."""
+
+    CALLBACK_ANSWER_SECONDS = 5
+    """Not documented by Telegram: a late answerCallbackQuery fails with "query is
+    too old and response timeout expired"; the fake refuses after this many seconds,
+    and the connector answers on arrival, before the user's earlier turns are done."""
 
     MAX_CALLBACK_DATA_BYTES = 64
     """`callback_data` of an inline keyboard button, 1-64 bytes of UTF-8."""
@@ -33,16 +47,44 @@ class ZaloLimit:
     MAX_BUTTONS = 5
     """Buttons of one template message (unverified: kept to the smallest figure seen)."""
 
+    MAX_BUTTON_TITLE = 100
+    """Characters of a button title (community typings of the OA API mark "Max length: 100"; unverified)."""
+
+    MAX_QUERY_PAYLOAD = 1000
+    """Characters of an oa.query.* payload (undocumented; kept to Messenger's figure). A
+    longer payload is not cut (a cut payload is garbage): its button is left out."""
+
+    FREE_REPLY_HOURS = 48
+    """A customer-service message is free within 48 hours of the user's last message;
+    from 48 hours to 7 days it is paid through a Zalo Cloud Account (errors -320/-321
+    without one); after 7 days it is refused (-230). docs/channels.md cites the sources."""
+
+    REPLY_DAYS = 7
+
+    MAX_WEBHOOK_AGE_SECONDS = 3600
+    """A signed webhook older than this is refused: a captured one cannot be replayed
+    after the 7-day delivery memory forgets it. Community notes report Zalo retrying a
+    webhook for about an hour (30 s, 5 min, 15 min, 30 min, 1 h), so an hour keeps every
+    retry; five minutes more the other way for clocks that disagree."""
+
+    MAX_WEBHOOK_CLOCK_SKEW_SECONDS = 300
+
 
 class MessengerLimit:
     MAX_TEXT_LENGTH = 2000
     """Text of one message (unverified)."""
 
+    STANDARD_WINDOW_HOURS = 24
+    """Any message within 24 hours of the user's last one (messaging_type RESPONSE)."""
+
+    HUMAN_AGENT_DAYS = 7
+    """With the HUMAN_AGENT tag (App Review grants it), a person's reply up to 7 days after."""
+
     MAX_QUICK_REPLIES = 13
     """Quick replies attached to one message."""
 
     MAX_QUICK_REPLY_TITLE = 20
-    """Characters of a quick reply title shown before Messenger cuts it."""
+    """Characters of a quick reply title shown before Messenger cuts it, counted in UTF-16 units."""
 
     MAX_TEMPLATE_BUTTONS = 3
     """Buttons of one button template."""

@@ -2,14 +2,17 @@
 
 Settings (environment): MESSENGER_APP_SECRET (signs webhooks),
 MESSENGER_VERIFY_TOKEN (the subscription handshake), MESSENGER_PAGE_TOKEN
-(sends), MESSENGER_API_BASE.
+(sends), MESSENGER_API_BASE, MESSENGER_HUMAN_AGENT_TAG (on once App Review has
+granted the Human Agent permission; off by default).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Optional
 
 import httpx
@@ -18,12 +21,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.core import (
-    UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, hmac_sha256_hex,
-    image_message, kept_within, same_secret, with_phone_lines,
+    UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, connector_event, hmac_sha256_hex,
+    image_message, kept_within, same_secret, seal, user_key, with_phone_lines,
 )
-from channels.limits import MessengerLimit
-from channels.sending import TryAgain, check_http_status
-from channels.text import split_text
+from channels.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, MessengerLimit
+from channels.sending import TryAgain, Undeliverable, check_http_status
+from channels.text import cut_to, split_text
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +35,17 @@ SIGNATURE_HEADER = "X-Hub-Signature-256"
 # Meta's call button dials only "+<country code><number>"; a Vietnamese short
 # code such as 111 would make Graph refuse the whole message, text included.
 CALLABLE_NUMBER = re.compile(r"^\+\d{6,15}$")
-# Graph error codes that mean "later": unknown, temporary, and the rate limits.
-RETRYABLE_ERRORS = {1, 2, 4, 17, 32, 613}
+# Graph error codes that mean "later", whatever the HTTP status they come with
+# (https://developers.facebook.com/docs/messenger-platform/error-codes): unknown
+# (1), unexpected (2: "retry later", though it "might" also mean the user blocked
+# the page, so it is given up after the retries like any other), the rate limits
+# (4, 17, 32, 613) and "temporary send message failure" (1200).
+RETRYABLE_ERRORS = {1, 2, 4, 17, 32, 613, 1200}
+# What staff read on the case page for the refusals that are the user's or Meta's rule, not a fault.
+REFUSALS = {
+    10: "outside Messenger's 24-hour window (and no HUMAN_AGENT tag allowed)",
+    551: "the user cannot be reached now (they may have blocked the page)",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,12 @@ class MessengerSettings:
     verify_token: str
     page_token: str
     api_base: str = GRAPH_API_BASE
+    # Meta allows the HUMAN_AGENT tag only once App Review grants the permission;
+    # before that Graph refuses every tagged message. So off unless the operator
+    # says so, and even then only on a person's reply outside the 24-hour window
+    # (https://developers.facebook.com/docs/features-reference/human-agent/;
+    # chatwoot/chatwoot app/services/facebook/human_agent_tag_helpers.rb).
+    human_agent_tag: bool = False
 
     @classmethod
     def from_env(cls) -> "MessengerSettings":
@@ -50,6 +68,7 @@ class MessengerSettings:
             verify_token=os.environ.get("MESSENGER_VERIFY_TOKEN", ""),
             page_token=os.environ.get("MESSENGER_PAGE_TOKEN", ""),
             api_base=os.environ.get("MESSENGER_API_BASE", GRAPH_API_BASE).rstrip("/"),
+            human_agent_tag=os.environ.get("MESSENGER_HUMAN_AGENT_TAG", "off").strip().lower() in ("on", "true", "1", "yes"),
         )
 
     @property
@@ -60,6 +79,7 @@ class MessengerSettings:
 class MessengerInput(WebhookInput):
     platform = "messenger"
     refusal_status = 403
+    max_inbound_text = MAX_UNDOCUMENTED_INBOUND_TEXT
 
     def __init__(self, settings: MessengerSettings, store_url: Optional[str] = None) -> None:
         super().__init__(settings.complete, store_url)
@@ -108,7 +128,7 @@ class MessengerInput(WebhookInput):
         # A sticker arrives as an image with a sticker_id: not a screenshot to read.
         if first.get("type") == "image" and payload.get("url") and "sticker_id" not in payload:
             return image_message(user, delivery, payload["url"])
-        return Inbound(user, delivery, UNSUPPORTED_MESSAGE)
+        return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
     def output(self) -> "MessengerOutput":
         return MessengerOutput(self)
@@ -126,12 +146,29 @@ class MessengerOutput(PlatformOutput):
         messages = [{"text": part} for part in split_text(text, MessengerLimit.MAX_TEXT_LENGTH)]
         if phones and messages:
             messages[-1:] = self.button_template(messages[-1]["text"], phones)
-        answers = kept_within(reply.answer_buttons, MessengerLimit.MAX_QUICK_REPLIES, self.platform)
+        answers = kept_within(
+            [b for b in reply.answer_buttons if len(seal(b.payload)) <= MessengerLimit.MAX_PAYLOAD_LENGTH],
+            MessengerLimit.MAX_QUICK_REPLIES, self.platform,
+        )
         if answers and messages:
             messages[-1]["quick_replies"] = [quick_reply(b) for b in answers]
         if reply.image_url:
             messages.append({"attachment": {"type": "image", "payload": {"url": reply.image_url, "is_reusable": True}}})
-        return [self._send(chat, message, reply.staff_reply) for message in messages]
+        kind = await self.messaging_kind(chat, reply.staff_reply)
+        return [self._send(chat, message, kind) for message in messages]
+
+    async def messaging_kind(self, chat: str, staff_reply: bool) -> Dict[str, str]:
+        """RESPONSE within 24 hours of the user's last message; a person's reply after
+        that carries the HUMAN_AGENT tag, if the app may use it, up to 7 days."""
+        if not (staff_reply and self.channel.settings.human_agent_tag):
+            return {"messaging_type": "RESPONSE"}
+        wrote = await asyncio.to_thread(
+            self.channel.store.last_user_message, self.platform, user_key(f"{self.platform}:{chat}"),
+        )
+        since = datetime.now(timezone.utc) - wrote if wrote else None
+        if since is not None and since <= timedelta(hours=MessengerLimit.STANDARD_WINDOW_HOURS):
+            return {"messaging_type": "RESPONSE"}
+        return {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
 
     @staticmethod
     def button_template(text: str, phones: List[Button]) -> List[Dict[str, Any]]:
@@ -141,20 +178,14 @@ class MessengerOutput(PlatformOutput):
             "template_type": "button",
             "text": parts[-1],
             "buttons": [
-                {"type": "phone_number", "title": b.title[: MessengerLimit.MAX_BUTTON_TITLE], "payload": b.phone}
+                {"type": "phone_number", "title": cut_to(b.title, MessengerLimit.MAX_BUTTON_TITLE), "payload": b.phone}
                 for b in phones
             ],
         }}}
         return [{"text": part} for part in parts[:-1]] + [template]
 
-    def _send(self, chat: str, message: Dict[str, Any], staff_reply: bool):
-        body: Dict[str, Any] = {"recipient": {"id": chat}, "message": message}
-        if staff_reply:
-            # A person's reply may come after Messenger's 24-hour window: the
-            # HUMAN_AGENT tag allows 7 days (the app needs that permission).
-            body.update(messaging_type="MESSAGE_TAG", tag="HUMAN_AGENT")
-        else:
-            body["messaging_type"] = "RESPONSE"
+    def _send(self, chat: str, message: Dict[str, Any], kind: Dict[str, str]):
+        body: Dict[str, Any] = {"recipient": {"id": chat}, "message": message, **kind}
 
         async def attempt() -> Optional[str]:
             answer = await self.channel.client.post(
@@ -162,8 +193,11 @@ class MessengerOutput(PlatformOutput):
                 params={"access_token": self.channel.settings.page_token},
                 json=body,
             )
-            if answer.status_code == 400 and graph_error_code(answer) in RETRYABLE_ERRORS:
-                raise TryAgain(f"Graph error {graph_error_code(answer)}")
+            code = graph_error_code(answer)
+            if code in RETRYABLE_ERRORS:
+                raise TryAgain(f"Graph error {code}")
+            if code in REFUSALS:
+                raise Undeliverable(f"Graph error {code}: {REFUSALS[code]}")
             check_http_status(answer)
             return answer.json().get("message_id")
         return attempt
@@ -179,6 +213,7 @@ def graph_error_code(answer: httpx.Response) -> Optional[int]:
 def quick_reply(button: Button) -> Dict[str, Any]:
     return {
         "content_type": "text",
-        "title": button.title[: MessengerLimit.MAX_QUICK_REPLY_TITLE],
-        "payload": button.payload[: MessengerLimit.MAX_PAYLOAD_LENGTH],
+        # Meta counts characters as JavaScript does, in UTF-16 units: an emoji is two.
+        "title": cut_to(button.title, MessengerLimit.MAX_QUICK_REPLY_TITLE),
+        "payload": seal(button.payload),
     }

@@ -2,11 +2,12 @@
 
 - `channel_deliveries`: platform message ids already handled, so a platform's
   redelivery of the same webhook gets no second reply, also after a restart.
-  Messages we sent ourselves are remembered here too (kind "sent"), so Zalo's
-  echo of our own message can be told from a staff member writing from Zalo's
-  admin console.
-- `channel_echoes`: those staff messages: when and to whom (a keyed hash), never
-  what was written.
+- `channel_echoes`: staff writing to a user from the platform's own inbox
+  (Zalo's OA admin): when and to whom (a keyed hash), never what was written.
+- `channel_last_message`: when each user last wrote, per platform: what a
+  reply may be depends on it (Messenger's 24 hours, Zalo's 48 hours and 7
+  days), and the console shows staff when a reply can no longer go free or at
+  all.
 - `channel_undelivered`: replies a platform refused or never took after every
   retry (when, to whom as a keyed hash, whether staff wrote it, the platform's
   reason; never the text). The staff console reads it (bot.handoff.cases), so
@@ -65,6 +66,13 @@ undelivered = Table(
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
+last_messages = Table(
+    "channel_last_message", metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("user_key", String(64), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
 button_payloads = Table(
     "channel_button_payloads", metadata,
     Column("key", String(32), primary_key=True),
@@ -104,14 +112,27 @@ class ChannelStore:
             return False
         return True
 
-    def seen(self, platform: str, message_id: str, kind: str) -> bool:
+    def user_wrote(self, platform: str, user_key: str, at: Optional[datetime] = None) -> None:
+        """Remember that this user wrote (now, unless told when): the start of the platform's reply window."""
+        at = at or _now()
+        with self.engine.begin() as connection:
+            done = connection.execute(
+                update(last_messages).where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
+                .values(at=at)
+            ).rowcount
+            if not done:
+                try:
+                    with connection.begin_nested():
+                        connection.execute(insert(last_messages).values(platform=platform, user_key=user_key, at=at))
+                except IntegrityError:
+                    pass  # another instance wrote the row at the same moment: its time is as good
+
+    def last_user_message(self, platform: str, user_key: str) -> Optional[datetime]:
         with self.engine.connect() as connection:
-            found = connection.execute(
-                select(deliveries.c.message_id).where(
-                    deliveries.c.platform == platform, deliveries.c.kind == kind, deliveries.c.message_id == message_id
-                )
-            ).first()
-        return found is not None
+            at = connection.execute(
+                select(last_messages.c.at).where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
+            ).scalar()
+        return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
 
     def record_echo(self, platform: str, user_key: str, msg_id: str) -> None:
         with self.engine.begin() as connection:

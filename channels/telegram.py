@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Dict, Iterable, List, Optional
 
+import httpx
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -22,8 +23,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from channels.core import (
-    UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, hmac_sha256_hex,
-    image_message, same_secret, with_phone_lines,
+    PLATFORM_FOLLOW, UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, connector_event,
+    hmac_sha256_hex, image_message, same_secret, seal, sealed_length, with_phone_lines,
 )
 from channels.limits import TelegramLimit
 from channels.sending import TryAgain, Undeliverable
@@ -33,6 +34,11 @@ logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SHORT_KEY_PREFIX = "k:"
+# What Telegram's apps send when someone opens the bot, also from a link (t.me/<bot>?start=…).
+START_COMMAND = "/start"
+# httpx errors raised before a request left this machine: sending it again cannot
+# make a second copy. After a read or write timeout the message may have arrived.
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PHOTO_LINK_SECONDS = 3600
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
@@ -63,6 +69,7 @@ class TelegramSettings:
 class TelegramInput(WebhookInput):
     platform = "telegram"
     refusal_status = 401
+    max_inbound_text = TelegramLimit.MAX_TEXT_LENGTH
 
     def __init__(self, settings: TelegramSettings, store_url: Optional[str] = None) -> None:
         super().__init__(settings.complete, store_url)
@@ -100,6 +107,8 @@ class TelegramInput(WebhookInput):
 
     def message(self, message: Any, delivery: str) -> Inbound:
         chat = str(message.chat.id)
+        if message.text and (message.text == START_COMMAND or message.text.startswith(START_COMMAND + " ")):
+            return connector_event(chat, delivery, PLATFORM_FOLLOW)  # someone opened the bot: greet them
         if message.text:
             return Inbound(chat, delivery, message.text)
         photo = message.photo[-1] if message.photo else None  # the largest size
@@ -107,10 +116,12 @@ class TelegramInput(WebhookInput):
         file = photo or document
         if file:
             return image_message(chat, delivery, self.photo_link(file.file_id))
-        return Inbound(chat, delivery, UNSUPPORTED_MESSAGE)
+        return connector_event(chat, delivery, UNSUPPORTED_MESSAGE)
 
-    async def before_handling(self, event: Inbound) -> Inbound:
-        if event.platform_ref:  # a button press: stop the button's spinner now
+    async def on_arrival(self, event: Inbound) -> Inbound:
+        # Called before the user's earlier turns are done: the button's spinner
+        # stops now, not after them, when Telegram may find the query too old.
+        if event.platform_ref:
             try:
                 await (await self.ready_bot()).answer_callback_query(event.platform_ref)
             except TelegramError as error:
@@ -179,25 +190,57 @@ class TelegramOutput(PlatformOutput):
         return InlineKeyboardMarkup(rows)
 
     async def callback_data(self, payload: str) -> str:
-        if len(payload.encode()) <= TelegramLimit.MAX_CALLBACK_DATA_BYTES:
-            return payload
-        key = await asyncio.to_thread(self.channel.store.short_key, payload)
+        """The sealed payload, or a key to it when longer than Telegram's 64 bytes."""
+        if sealed_length(payload) <= TelegramLimit.MAX_CALLBACK_DATA_BYTES:
+            return seal(payload)
+        key = await asyncio.to_thread(self.channel.store.short_key, seal(payload))
         return SHORT_KEY_PREFIX + key
 
     def _call(self, method: str, **arguments: Any):
         async def attempt() -> Any:
-            bot = await self.channel.ready_bot()
+            bot = await self._ready_bot()
             try:
                 return await getattr(bot, method)(**arguments)
             except RetryAfter as error:
                 raise TryAgain("rate limited", after=_seconds(error.retry_after)) from error
-            except (BadRequest, Forbidden, InvalidToken) as error:
+            except InvalidToken as error:
+                raise _refused_token() from error
+            except (BadRequest, Forbidden) as error:
                 raise Undeliverable(f"{type(error).__name__}: {error}") from error
             except (TimedOut, NetworkError) as error:
+                if may_have_arrived(error):
+                    raise Undeliverable(f"{type(error).__name__} after sending: the message may not have arrived") from error
                 raise TryAgain(type(error).__name__) from error
             except TelegramError as error:
                 raise Undeliverable(type(error).__name__) from error
         return attempt
+
+    async def _ready_bot(self) -> Bot:
+        """The bot, initialised: the first call of a process asks getMe (telegram/_bot.py
+        `initialize`), and its failure is a failure to send, retried like one."""
+        try:
+            return await self.channel.ready_bot()
+        except InvalidToken as error:
+            raise _refused_token() from error
+        except TelegramError as error:
+            raise TryAgain(f"getMe: {type(error).__name__}") from error
+
+
+def may_have_arrived(error: TelegramError) -> bool:
+    """Whether the request reached Telegram before it failed, so that sending it again could show it twice.
+
+    A server error (5xx) comes without an httpx cause, and Telegram did not take
+    the message; an httpx error is raised from (telegram/request/_httpxrequest.py).
+    Of those, only a failure to connect or to get a connection is sure not to
+    have sent anything; a read timeout (TimedOut too) may follow a message taken.
+    """
+    cause = error.__cause__
+    return isinstance(cause, httpx.HTTPError) and not isinstance(cause, NOT_SENT)
+
+
+def _refused_token() -> Undeliverable:
+    # Not the error's own message: it quotes the token (telegram/_bot.py `initialize`).
+    return Undeliverable("InvalidToken: Telegram refused the bot token")
 
 
 def _seconds(value: Any) -> float:

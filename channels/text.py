@@ -23,6 +23,16 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def cut_to(text: str, limit: int) -> str:
+    """The start of `text` within `limit` UTF-16 units, never cutting an emoji in half."""
+    if text_length(text) <= limit:
+        return text
+    kept = text[:limit]  # a code point is at least one unit: never shorter than the answer
+    while text_length(kept) > limit:
+        kept = kept[:-1]
+    return kept
+
+
 def split_text(text: str, limit: int) -> List[str]:
     """The text in messages of at most `limit` (as `text_length` counts), in order."""
     text = text.strip()

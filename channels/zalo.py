@@ -3,8 +3,10 @@
 There is no maintained Python SDK for the OA API, so this calls it with httpx.
 Settings (environment): ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET,
 ZALO_ACCESS_TOKEN, ZALO_REFRESH_TOKEN, ZALO_API_BASE, ZALO_OAUTH_BASE,
-ZALO_TOKEN_FILE, and for the unverified signature details ZALO_SIGNATURE_KEY
-(oa_secret|app_secret) and ZALO_SIGNATURE_ID (app_id|oa_id, with ZALO_OA_ID).
+ZALO_TOKEN_FILE, ZALO_SITE_VERIFICATION (the domain-verification code),
+ZALO_PHONE_BUTTONS (vn|off), and for the unverified signature details
+ZALO_SIGNATURE_KEY (oa_secret|app_secret) and ZALO_SIGNATURE_ID (app_id|oa_id,
+with ZALO_OA_ID).
 """
 from __future__ import annotations
 
@@ -13,20 +15,24 @@ import fcntl
 import json
 import logging
 import os
+import re
+import time
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AsyncIterator, Dict, Iterable, List, Optional
 
+from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from channels.core import (
-    SENT, UNSUPPORTED_MESSAGE, PLATFORM_FOLLOW, Button, Inbound, PlatformOutput, Reply, StaffEcho,
-    WebhookInput, image_message, kept_within, same_secret, sha256_hex,
+    UNSUPPORTED_MESSAGE, PLATFORM_FOLLOW, Button, Inbound, PlatformOutput, Reply, StaffEcho,
+    WebhookInput, connector_event, image_message, kept_within, same_secret, seal, sha256_hex, with_phone_lines,
 )
-from channels.limits import ZaloLimit
+from channels.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, ZaloLimit
 from channels.sending import TryAgain, Undeliverable, check_http_status
-from channels.text import split_text
+from channels.text import cut_to, split_text
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +40,22 @@ ROOT = Path(__file__).resolve().parent.parent
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TOKEN_ERRORS = {-216, -220}  # invalid, expired: refresh once, retry once
 RATE_LIMITED = -32
+# What staff read on the case page when Zalo refuses a reply (Zalo answers in its own words too).
+REFUSALS = {
+    -230: "the user has not written for 7 days: Zalo accepts no reply",
+    -320: "more than 48 hours since the user wrote: the reply needs a Zalo Cloud Account (paid)",
+    -321: "more than 48 hours since the user wrote: the Zalo Cloud Account cannot pay for the reply",
+}
+# The only phone_code form seen in examples: digits, no "+", a Vietnamese number
+# ("84123456789", "0901888484": the examples gathered in issue 14; Zalo's .NET SDK,
+# ZaloDotNetSDK entities/oa/OpenPhoneButton.cs, takes any string). Short codes
+# (111, 113) and foreign numbers are not known to work, and a refused phone_code
+# fails the whole message, hotline text included: those numbers are in the text only.
+KNOWN_GOOD_PHONE = re.compile(r"^\+84(\d{9,10})$")
+# The file Zalo asks for to verify the domain (developers.zalo.me, Domain verification):
+# community projects serve it at the domain root (tuongduycuc/zalo-bot-206 index.js).
+VERIFICATION_FILE = "zalo_verifier{code}.html"
+VERIFICATION_META = '<meta name="zalo-platform-site-verification" content="{code}" />'
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,8 @@ class ZaloSettings:
     signature_key: str = "oa_secret"
     signature_id: str = "app_id"
     oa_id: str = ""
+    site_verification: str = ""
+    phone_buttons: str = "vn"
 
     @classmethod
     def from_env(cls) -> "ZaloSettings":
@@ -65,6 +89,8 @@ class ZaloSettings:
             signature_key=env("ZALO_SIGNATURE_KEY", "oa_secret"),
             signature_id=env("ZALO_SIGNATURE_ID", "app_id"),
             oa_id=env("ZALO_OA_ID", ""),
+            site_verification=env("ZALO_SITE_VERIFICATION", "").strip(),
+            phone_buttons=env("ZALO_PHONE_BUTTONS", "vn").strip().lower(),
         )
 
     @property
@@ -125,6 +151,7 @@ class ZaloTokens:
 class ZaloInput(WebhookInput):
     platform = "zalo"
     refusal_status = 401
+    max_inbound_text = MAX_UNDOCUMENTED_INBOUND_TEXT
 
     def __init__(self, settings: ZaloSettings, store_url: Optional[str] = None) -> None:
         super().__init__(settings.complete, store_url)
@@ -137,11 +164,34 @@ class ZaloInput(WebhookInput):
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
         return cls(ZaloSettings.from_env())
 
+    def is_probe(self, payload: Any) -> bool:
+        # Saving the webhook URL, Zalo posts an unsigned `{}` and keeps the URL only
+        # if it is answered 200 (reported by integrators; docs/channels.md).
+        return payload == {}
+
     def verify(self, request: Request, body: bytes, payload: Any) -> bool:
         given = (request.headers.get(SIGNATURE_HEADER) or "").strip()
         timestamp = str(payload.get("timestamp", "")) if isinstance(payload, dict) else ""
         expected = sha256_hex(self.settings.signing_id.encode(), body, timestamp.encode(), self.settings.signing_secret.encode())
-        return same_secret(given.removeprefix("mac="), expected)
+        if not same_secret(given.removeprefix("mac="), expected):
+            return False
+        if not fresh(timestamp, time.time()):
+            logger.warning("zalo: refused a signed webhook whose timestamp is not recent (a replay?)")
+            return False
+        return True
+
+    def add_routes(self, webhook: Blueprint) -> None:
+        @webhook.route("/site-verification/<name>", methods=["GET"])
+        async def site_verification(_request: Request, name: str) -> HTTPResponse:
+            return self.site_verification(name)
+
+    def site_verification(self, name: str) -> HTTPResponse:
+        """The domain-verification file: the proxy maps /zalo_verifier<code>.html here (docs/channels.md)."""
+        code = self.settings.site_verification
+        if not code or name != VERIFICATION_FILE.format(code=code):
+            return response.text("", status=404)
+        meta = VERIFICATION_META.format(code=code)
+        return response.html(f"<!DOCTYPE html><html><head>{meta}</head><body></body></html>")
 
     def events(self, payload: Dict[str, Any]) -> Iterable[Any]:
         # One event per webhook; a list is accepted too, should Zalo ever batch.
@@ -153,20 +203,28 @@ class ZaloInput(WebhookInput):
         message = event.get("message") or {}
         if name == "follow":
             user = event["follower"]["id"]
-            return Inbound(user, f"follow:{user}:{event.get('timestamp')}", PLATFORM_FOLLOW)
+            return connector_event(user, f"follow:{user}:{event.get('timestamp')}", PLATFORM_FOLLOW)
         if name.startswith("oa_send_"):
+            # Every message the OA sends comes back: ours (sent through the API)
+            # too, and possibly before our send has its answer. Only a person in
+            # the OA admin is named by `sender.admin_id` (as a community CRM
+            # webhook reads it, EC_Zalo; Chatwoot tells its own sends by the ids
+            # it recorded, app/services/zalo_oa/incoming_message_service.rb).
+            if not (event.get("sender") or {}).get("admin_id"):
+                return None
             return StaffEcho(event["recipient"]["id"], str(message.get("msg_id", "")))
         if not name.startswith("user_send_"):
             return None  # seen, received, unfollow, submitted info: nothing to answer
         user, delivery = event["sender"]["id"], str(message["msg_id"])
         if name in ("user_send_text", "user_send_link") and message.get("text"):
-            # A query button's payload arrives this way too, as if the user typed it.
+            # A query button's payload arrives this way too, as if the user typed it:
+            # its seal tells it apart (WebhookInput.rasa_text).
             return Inbound(user, delivery, message["text"])
         if name == "user_send_image":
             urls = [a.get("payload", {}).get("url") for a in message.get("attachments") or []]
             if urls and urls[0]:
                 return image_message(user, delivery, urls[0])
-        return Inbound(user, delivery, UNSUPPORTED_MESSAGE)
+        return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
     def output(self) -> "ZaloOutput":
         return ZaloOutput(self)
@@ -193,14 +251,21 @@ class ZaloOutput(PlatformOutput):
     channel: ZaloInput
 
     async def requests(self, chat: str, reply: Reply) -> List[Any]:
-        messages: List[Dict[str, Any]] = [{"text": part} for part in split_text(reply.text, ZaloLimit.MAX_TEXT_LENGTH)]
-        buttons = kept_within(reply.buttons, ZaloLimit.MAX_BUTTONS, self.platform)
+        # Every number is in the text, whether or not it also gets a call button.
+        text = with_phone_lines(reply.text, reply.phone_buttons)
+        messages: List[Dict[str, Any]] = [{"text": part} for part in split_text(text, ZaloLimit.MAX_TEXT_LENGTH)]
+        phones = [b for b in reply.phone_buttons if self.callable(b.phone)]
+        answers = [b for b in reply.answer_buttons if fits_a_query_button(b.payload)]
+        buttons = kept_within(phones + answers, ZaloLimit.MAX_BUTTONS, self.platform)
         if buttons and messages:
             messages[-1]["attachment"] = {"type": "template", "payload": {"buttons": [zalo_button(b) for b in buttons]}}
         if reply.image_url:
             messages.append({"attachment": {"type": "template", "payload": {
                 "template_type": "media", "elements": [{"media_type": "image", "url": reply.image_url}]}}})
         return [self._send(chat, message) for message in messages]
+
+    def callable(self, phone: str) -> bool:
+        return self.channel.settings.phone_buttons != "off" and KNOWN_GOOD_PHONE.match(phone) is not None
 
     def _send(self, chat: str, message: Dict[str, Any]):
         async def attempt() -> str:
@@ -227,14 +292,29 @@ class ZaloOutput(PlatformOutput):
         if error == RATE_LIMITED:
             raise TryAgain("rate limited")
         if error:
-            raise Undeliverable(f"Zalo error {error}")
-        msg_id = str((answer.get("data") or {}).get("message_id", ""))
-        if msg_id:  # so its echo is known for ours (channels.core.WebhookInput.on_staff_echo)
-            await asyncio.to_thread(self.channel.store.first_time, self.platform, msg_id, SENT)
-        return msg_id
+            raise Undeliverable(f"Zalo error {error}: {REFUSALS.get(error, 'refused')}")
+        return str((answer.get("data") or {}).get("message_id", ""))
+
+
+def fresh(timestamp: str, now: float) -> bool:
+    """A webhook's signed timestamp (milliseconds) is recent enough to be Zalo's, not a replay."""
+    try:
+        sent = int(timestamp) / 1000
+    except ValueError:
+        return False
+    return -ZaloLimit.MAX_WEBHOOK_CLOCK_SKEW_SECONDS <= now - sent <= ZaloLimit.MAX_WEBHOOK_AGE_SECONDS
+
+
+def fits_a_query_button(payload: str) -> bool:
+    if len(seal(payload)) <= ZaloLimit.MAX_QUERY_PAYLOAD:
+        return True
+    logger.warning("zalo: a button payload too long for Zalo was left out")
+    return False
 
 
 def zalo_button(button: Button) -> Dict[str, Any]:
+    title = cut_to(button.title, ZaloLimit.MAX_BUTTON_TITLE)
     if button.phone:
-        return {"title": button.title, "type": "oa.open.phone", "payload": {"phone_code": button.phone}}
-    return {"title": button.title, "type": "oa.query.hide", "payload": button.payload}
+        digits = KNOWN_GOOD_PHONE.match(button.phone).group(0)[1:]  # "+84…" → "84…"
+        return {"title": title, "type": "oa.open.phone", "payload": {"phone_code": digits}}
+    return {"title": title, "type": "oa.query.hide", "payload": seal(button.payload)}

@@ -48,10 +48,20 @@ def load_signals(path: Path) -> Tuple[DangerSignal, ...]:
     )
 
 
+def signals_path(configured: Path) -> Path:
+    """Where the signals are read from: a file of content/ is read from CONTENT_DIR when that is set,
+    like every other reader of content/; any other relative path is the project's."""
+    absolute = PROJECT_ROOT / configured
+    content_dir = os.environ.get("CONTENT_DIR")
+    default_content = PROJECT_ROOT / "content"
+    if content_dir and absolute.is_relative_to(default_content):
+        return Path(content_dir) / absolute.relative_to(default_content)
+    return absolute
+
+
 class DangerNet:
     def __init__(self, path: Path = DEFAULT_SIGNALS_FILE) -> None:
-        # A relative path is the project's, wherever the process was started.
-        self.path = PROJECT_ROOT / path
+        self.path = signals_path(path)
         self._signals: Tuple[DangerSignal, ...] = load_signals(self.path)
         self._mtime = self._current_mtime()
         self._checked_at = time.monotonic()

@@ -182,7 +182,7 @@ def console_routes(
             "case.html", request, case=case, answers=cases.answers_for_staff(case, labels),
             unsafe=said_unsafe(handoff, case.answers or {}),
             messages=[_message_row(m) for m in case.messages], outcomes=handoff.outcomes,
-            **_platform_notices(db, case),
+            **_platform_notices(db, case), window=cases.reply_window(case),
             error=request.query_params.get("error", ""), max_reply=MAX_REPLY_CHARS,
         )
 

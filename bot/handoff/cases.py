@@ -256,6 +256,38 @@ class WrittenElsewhere:
     platform: str
 
 
+# How long after the user's last message a reply can still reach them, per
+# platform: free, then only at a cost or with Meta's permission, then not at all
+# (the same figures as channels/limits.py, which bot/ may not import; docs/channels.md).
+REPLY_WINDOWS = {
+    "zalo": (timedelta(hours=48), timedelta(days=7)),  # then paid through a Zalo Cloud Account
+    "messenger": (timedelta(hours=24), timedelta(days=7)),  # then only with the HUMAN_AGENT tag
+}
+FREE, LIMITED, CLOSED_WINDOW = "free", "limited", "closed"
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """Whether a staff reply can still be delivered free, only in a limited way, or not at all."""
+
+    platform: str
+    state: str
+    free_until: datetime
+    last_until: datetime
+
+
+def reply_window(case: Case, now: Optional[datetime] = None) -> Optional[ReplyWindow]:
+    """The case's reply window, or None on a platform without one (Telegram, the web chat)."""
+    window = REPLY_WINDOWS.get(case.channel)
+    wrote = as_utc(case.last_user_message_at or case.opened_at)
+    if window is None or wrote is None:
+        return None
+    now = now or utcnow()
+    free_until, last_until = wrote + window[0], wrote + window[1]
+    state = FREE if now < free_until else LIMITED if now < last_until else CLOSED_WINDOW
+    return ReplyWindow(case.channel, state, free_until, last_until)
+
+
 def undelivered_since_opened(db: Database, case: Case) -> List[Undelivered]:
     rows = _connector_rows(db, UNDELIVERED_TABLE, case, "at", "platform", "staff_reply", "reason")
     return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in rows]

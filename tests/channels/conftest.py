@@ -15,14 +15,16 @@ def channel_assistant(trained_model, platforms, tmp_path_factory):
     from webhooks import assistant_on_fakes
 
     with assistant_on_fakes(trained_model, platforms.url, tmp_path_factory.mktemp("channels"), "channel-logs") as running:
+        # Registered as an operator registers it: Zalo's unsigned probe must be answered 200.
+        assert platforms.zalo.register_webhook(f"{running.rasa_url}/webhooks/zalo/webhook")
         yield running
 
 
 @pytest.fixture(scope="session")
-def webhooks(channel_assistant):
+def webhooks(channel_assistant, platforms):
     from webhooks import Webhooks
 
-    client = Webhooks(channel_assistant.rasa_url)
+    client = Webhooks(channel_assistant.rasa_url, platforms)
     client.assistant = channel_assistant
     return client
 

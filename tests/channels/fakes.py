@@ -2,8 +2,14 @@
 
 They speak the platforms' request and response formats and refuse what the
 real platforms refuse (text over the limit, too many buttons, callback data
-over 64 bytes, a wrong token), so a connector that breaks a limit fails a
-test. Each can be told to fail the next sends (429, 500, Zalo's -216).
+over 64 bytes, a wrong token, a reply outside the platform's window), so a
+connector that breaks a rule fails a test. Where the real rule is not known
+for sure, the fake takes the strictest reading (each rule names its source;
+docs/channels.md lists what is unverified). Each can be told to fail the next
+sends (429, 500, Zalo's -216).
+
+The fakes learn when a user wrote from `webhooks.Webhooks`, which tells them
+of every user event it posts (`user_wrote`), as the real platforms know it.
 
     Zalo:      {url}/zalo      (API and OAuth base)
     Telegram:  {url}/telegram  (Bot API base: /telegram/bot<TOKEN>/<method>)
@@ -11,6 +17,8 @@ test. Each can be told to fail the next sends (429, 500, Zalo's -216).
 """
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import re
 import threading
@@ -19,8 +27,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+import httpx
 import uvicorn
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -30,13 +40,21 @@ from support import free_port
 
 ZALO_APP_ID = "1234567890"
 ZALO_APP_SECRET = "zalo-app-secret"
+ZALO_OA_SECRET = "zalo-oa-secret"
+ZALO_OA_ID = "579745863508352884"
 TELEGRAM_TOKEN = "123456:TEST-token"
 MESSENGER_PAGE_TOKEN = "messenger-page-token"
 PHOTO_BYTES = b"\x89PNG fake photo"
+HOUR = 3600.0
+DAY = 24 * HOUR
 
 
 def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
+
+
+def zalo_signature(body: bytes, timestamp: str, secret: str = ZALO_OA_SECRET) -> str:
+    return "mac=" + hashlib.sha256(ZALO_APP_ID.encode() + body + timestamp.encode() + secret.encode()).hexdigest()
 
 
 @dataclass
@@ -65,6 +83,22 @@ class Platform:
     failures: List[Any] = field(default_factory=list)
     calls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # When each user last wrote (seconds since the epoch): the platform's window.
+    last_wrote: Dict[str, float] = field(default_factory=dict)
+
+    def user_wrote(self, user: str, at: Optional[float] = None) -> None:
+        with self.lock:
+            self.last_wrote[str(user)] = time.time() if at is None else at
+
+    def age(self, user: str, hours: float) -> None:
+        """The user's last message moves `hours` into the past."""
+        with self.lock:
+            self.last_wrote[str(user)] -= hours * HOUR
+
+    def since_user_wrote(self, user: str) -> Optional[float]:
+        with self.lock:
+            at = self.last_wrote.get(str(user))
+        return None if at is None else time.time() - at
 
     def fail_next(self, *failures: Any) -> None:
         with self.lock:
@@ -102,11 +136,24 @@ class Platform:
 
 
 class Zalo(Platform):
+    # Zalo's button types; a phone_code of digits only, a Vietnamese number: the
+    # only form seen working (issue 14; "+84…" or a short code is not known to work).
+    PHONE_CODE = re.compile(r"^(84|0)\d{9,10}$")
+
     def __init__(self) -> None:
         super().__init__()
         self.access_token = "zalo-access-1"
         self.refresh_token = "zalo-refresh-1"
         self.refreshes = 0
+        # Replies from 48 hours to 7 days after the user's last message are paid
+        # through a Zalo Cloud Account linked to the app: -320 without one, -321
+        # when it cannot pay; after 7 days -230 (docs/channels.md, Zalo section).
+        self.cloud_account = False
+        self.cloud_account_can_pay = True
+        # Where the OA's webhook points: every message the OA sends is echoed
+        # there (`oa_send_*`), ours too, every other one before the send's answer.
+        self.webhook_url: Optional[str] = None
+        self.echoes_sent = 0
 
     def expire_token(self) -> None:
         """The access token stops working, as after its 25 hours."""
@@ -124,14 +171,60 @@ class Zalo(Platform):
             return JSONResponse({"error": -216, "message": "Access token is invalid"})
         if failure == -32:
             return JSONResponse({"error": -32, "message": "Rate limit"})
-        if failure == -230:
-            return JSONResponse({"error": -230, "message": "User has not interacted with the OA in the last 7 days"})
+        recipient = body["recipient"]["user_id"]
+        window = self.window_refusal(recipient) if failure != -230 else (-230, "User has not interacted with the OA in the last 7 days")
+        if window:
+            self.refuse(f"error {window[0]}")
+            return JSONResponse({"error": window[0], "message": window[1]})
         problem = self.problem(body.get("message") or {})
         if problem:
             self.refuse(problem)
             return JSONResponse({"error": -201, "message": problem})
-        self.accept(body["recipient"]["user_id"], body)
-        return JSONResponse({"error": 0, "message": "Success", "data": {"message_id": uuid.uuid4().hex, "user_id": body["recipient"]["user_id"]}})
+        self.accept(recipient, body)
+        message_id = uuid.uuid4().hex
+        answer = {"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": recipient}}
+        if not self.webhook_url:
+            return JSONResponse(answer)
+        self.echoes_sent += 1
+        echo = self.echo(recipient, body.get("message") or {}, message_id)
+        if self.echoes_sent % 2:
+            await echo()  # the echo arrives before the send has its answer
+            return JSONResponse(answer)
+        return JSONResponse(answer, background=BackgroundTask(echo))
+
+    def window_refusal(self, user: str) -> Optional[tuple]:
+        since = self.since_user_wrote(user)
+        if since is None or since > 7 * DAY:
+            return -230, "User has not interacted with the OA in the last 7 days"
+        if since > 48 * HOUR and not self.cloud_account:
+            return -320, "Your app needs to connect with a Zalo Cloud Account to use this feature"
+        if since > 48 * HOUR and not self.cloud_account_can_pay:
+            return -321, "The Zalo Cloud Account linked to the app has run out of money"
+        return None
+
+    def echo(self, user: str, message: Dict[str, Any], message_id: str):
+        """Zalo's `oa_send_text` for a message the OA sent through the API: no `admin_id`."""
+        event = {
+            "app_id": ZALO_APP_ID, "event_name": "oa_send_text", "timestamp": str(int(time.time() * 1000)),
+            "sender": {"id": ZALO_OA_ID}, "recipient": {"id": user},
+            "message": {"text": message.get("text", ""), "msg_id": message_id},
+        }
+
+        async def post() -> None:
+            body = json.dumps(event).encode()
+            headers = {"Content-Type": "application/json", "X-ZEvent-Signature": zalo_signature(body, event["timestamp"])}
+            async with httpx.AsyncClient(timeout=10) as client:
+                await client.post(self.webhook_url, content=body, headers=headers)
+        return post
+
+    def register_webhook(self, url: str) -> bool:
+        """Saving the webhook URL in the developer console: Zalo posts an unsigned `{}`
+        and keeps the URL only if it is answered 200 (issue 14, as integrators report it)."""
+        answered = httpx.post(url, json={}, timeout=10)
+        if answered.status_code != 200:
+            return False
+        self.webhook_url = url
+        return True
 
     @staticmethod
     def problem(message: Dict[str, Any]) -> Optional[str]:
@@ -144,10 +237,14 @@ class Zalo(Platform):
         if len(buttons) > 5:
             return "more than 5 buttons"
         for button in buttons:
+            if len(button.get("title") or "") > 100:
+                return "button title over 100 characters"
             if button.get("type") == "oa.query.hide" and not isinstance(button.get("payload"), str):
                 return "query button without a text payload"
-            if button.get("type") == "oa.open.phone" and not (button.get("payload") or {}).get("phone_code"):
-                return "phone button without phone_code"
+            if button.get("type") == "oa.query.hide" and len(button["payload"]) > 1000:
+                return "query payload over 1000 characters"
+            if button.get("type") == "oa.open.phone" and not Zalo.PHONE_CODE.match(str((button.get("payload") or {}).get("phone_code", ""))):
+                return "phone_code is not a number in digits (84… or 0…)"
             if button.get("type") not in ("oa.query.hide", "oa.query.show", "oa.open.phone", "oa.open.url"):
                 return f"unknown button type {button.get('type')}"
             if str(button.get("payload", "")).startswith("tel:"):
@@ -170,10 +267,24 @@ class Zalo(Platform):
 
 
 class Telegram(Platform):
+    # Telegram does not document how long a button press may wait for its
+    # answerCallbackQuery; late ones fail with this (channels.limits.TelegramLimit).
+    CALLBACK_ANSWER_SECONDS = 5
+    TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+    # Longer than python-telegram-bot's default read timeout (5 s): the message
+    # is taken, but the client gives up waiting for the answer.
+    SLOW_SECONDS = 7
+
     def __init__(self) -> None:
         super().__init__()
         self.answered_callbacks: List[str] = []
+        self.pressed_at: Dict[str, float] = {}
         self.webhooks: List[Dict[str, Any]] = []
+        self.get_me_failures = 0
+
+    def pressed(self, query_id: str) -> None:
+        with self.lock:
+            self.pressed_at[query_id] = time.time()
 
     async def call(self, request: Request) -> Response:
         if request.path_params["token"] != TELEGRAM_TOKEN:
@@ -181,8 +292,15 @@ class Telegram(Platform):
         fields = await _fields(request)
         method = request.path_params["method"]
         if method == "getMe":
+            if self.get_me_failures:
+                self.get_me_failures -= 1
+                return JSONResponse({"ok": False, "error_code": 502, "description": "Bad Gateway"}, status_code=502)
             return _ok({"id": 123456, "is_bot": True, "first_name": "Trợ lý", "username": "campaign_bot"})
         if method == "answerCallbackQuery":
+            pressed = self.pressed_at.get(fields["callback_query_id"])
+            if pressed is None or time.time() - pressed > self.CALLBACK_ANSWER_SECONDS:
+                self.refuse(self.TOO_OLD)
+                return _bad(self.TOO_OLD)
             self.answered_callbacks.append(fields["callback_query_id"])
             return _ok(True)
         if method == "getFile":
@@ -193,6 +311,8 @@ class Telegram(Platform):
         if method not in ("sendMessage", "sendPhoto"):
             return _bad(f"method {method} not faked")
         failure = self.next_failure()
+        if failure == "slow":
+            await asyncio.sleep(self.SLOW_SECONDS)  # taken below, answered too late for the client
         if failure == 429:
             return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}, status_code=429)
         if isinstance(failure, int):
@@ -227,6 +347,18 @@ class Telegram(Platform):
 
 
 class Messenger(Platform):
+    """Graph's Send API. Messages go only within 24 hours of the user's last one
+    (RESPONSE); HUMAN_AGENT lets a person answer up to 7 days after, and only an
+    app that App Review granted the Human Agent permission may use it
+    (https://developers.facebook.com/docs/features-reference/human-agent/)."""
+
+    OUTSIDE_WINDOW = {"message": "(#10) This message is sent outside of allowed window.", "type": "OAuthException", "code": 10, "error_subcode": 2018278}
+    NO_PERMISSION = {"message": "(#10) Application does not have permission for this action", "type": "OAuthException", "code": 10}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.human_agent_permission = False
+
     async def send(self, request: Request) -> Response:
         if request.query_params.get("access_token") != MESSENGER_PAGE_TOKEN:
             self.refuse("wrong access token")
@@ -235,30 +367,49 @@ class Messenger(Platform):
         failure = self.next_failure()
         if failure == 613:
             return JSONResponse({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, status_code=400)
+        if isinstance(failure, tuple):  # (HTTP status, Graph code): 1200 "temporary", 4 the app's rate limit...
+            status, code = failure
+            return JSONResponse({"error": {"message": f"(#{code}) failure on request", "code": code}}, status_code=status)
         if isinstance(failure, int):
             return JSONResponse({"error": {"message": "An unexpected error has occurred.", "code": 2}}, status_code=failure)
         problem = self.problem(body)
         if problem:
             self.refuse(problem)
             return JSONResponse({"error": {"message": problem, "type": "OAuthException", "code": 100}}, status_code=400)
+        refusal = self.window_refusal(body)
+        if refusal:
+            self.refuse(refusal["message"])
+            return JSONResponse({"error": refusal}, status_code=400)
         self.accept(body["recipient"]["id"], body)
         return JSONResponse({"recipient_id": body["recipient"]["id"], "message_id": f"m_{uuid.uuid4().hex}"})
+
+    def window_refusal(self, body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+        since = self.since_user_wrote(body["recipient"]["id"])
+        if body.get("tag") == "HUMAN_AGENT":
+            if not self.human_agent_permission:
+                return self.NO_PERMISSION
+            return None if since is not None and since <= 7 * DAY else self.OUTSIDE_WINDOW
+        return None if since is not None and since <= DAY else self.OUTSIDE_WINDOW
 
     @staticmethod
     def problem(body: Dict[str, Any]) -> Optional[str]:
         kind = body.get("messaging_type")
         if kind not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
             return "messaging_type missing"
-        if kind == "MESSAGE_TAG" and not body.get("tag"):
-            return "MESSAGE_TAG without a tag"
+        if kind == "MESSAGE_TAG" and body.get("tag") not in ("HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE"):
+            return "MESSAGE_TAG without a known tag"
+        if kind != "MESSAGE_TAG" and body.get("tag"):
+            return "a tag without messaging_type MESSAGE_TAG"
         message = body.get("message") or {}
         if len(message.get("text") or "") > 2000:
             return "text over 2000 characters"
         replies = message.get("quick_replies") or []
         if len(replies) > 13:
             return "more than 13 quick replies"
-        if any(len(r.get("title", "")) > 20 for r in replies):
-            return "quick reply title over 20 characters"
+        if any(utf16_length(r.get("title", "")) > 20 for r in replies):
+            return "quick reply title over 20 characters (UTF-16 units, as JavaScript counts)"
+        if any(len(r.get("payload", "")) > 1000 for r in replies):
+            return "quick reply payload over 1000 characters"
         payload = (message.get("attachment") or {}).get("payload") or {}
         if payload.get("template_type") == "button":
             if not 1 <= len(payload.get("buttons") or []) <= 3:

@@ -24,7 +24,7 @@ def open_case(channel, user):
     assert channel.fake.refused[refusals:] == []  # the platform took every message, call buttons included
     assert "+84 981 84 84 84" in offer[0].text
     assert "/affirm" in channel.button_payloads(offer[-1])
-    channel.post(channel.message(user, "/affirm"))
+    channel.press(user, offer[-1], "/affirm")
     opened = channel.fake.wait_for(user, count=len(offer) + 1)
     key = user_key_for(channel.conversation(user), CHANNEL_APP_SECRET)
     with sqlite3.connect(channel.webhooks.assistant.data / "app.db") as db:
@@ -75,3 +75,20 @@ def assert_not_logged(assistant, *secrets):
     for log in assistant.log_dir.glob("*.log"):
         text = log.read_text(encoding="utf-8", errors="replace")
         assert not [secret for secret in secrets if secret in text], log.name
+
+
+def test_the_case_page_says_when_a_zalo_reply_can_no_longer_go_free(platforms, webhooks, hotline):
+    """60 hours after the user's last message: staff are told before replying, and the reply Zalo
+    refuses (-320, no Cloud Account) is flagged with that reason."""
+    zalo = CHANNELS["zalo"](webhooks, platforms.zalo)
+    user = zalo.new_user()
+    number, _ = open_case(zalo, user)
+    assert 'data-state="free"' in hotline.get(f"/staff/cases/{number}").text
+    with sqlite3.connect(webhooks.assistant.data / "app.db") as db:
+        db.execute("update cases set last_user_message_at = datetime(last_user_message_at, '-60 hours') where id = ?", (number,))
+    platforms.zalo.age(user, 60)
+    page = hotline.get(f"/staff/cases/{number}").text
+    assert 'data-state="limited"' in page and "Zalo Cloud Account" in page
+    hotline.post(f"/staff/cases/{number}/reply", data={"csrf": hotline.csrf, "text": "Em còn ở đó không?"})
+    flagged = wait_for(lambda: hotline.get(f"/staff/api/cases/{number}?after=0").json()["undelivered"])
+    assert "-320" in flagged[0]["reason"] and "Cloud Account" in flagged[0]["reason"]

@@ -35,14 +35,14 @@ def instances(trained_model, zalo, tmp_path_factory):
     )
     try:
         with running:
-            yield [ZaloChannel(webhooks_to(running, port), zalo.zalo) for port in (running.ports.rasa, *running.ports.more_rasa)]
+            yield [ZaloChannel(webhooks_to(running, port, zalo), zalo.zalo) for port in (running.ports.rasa, *running.ports.more_rasa)]
     finally:
         redis.stop()
         postgres.stop()
 
 
-def webhooks_to(assistant, port):
-    webhooks = Webhooks(f"http://127.0.0.1:{port}")
+def webhooks_to(assistant, port, platforms):
+    webhooks = Webhooks(f"http://127.0.0.1:{port}", platforms)
     webhooks.assistant = assistant
     return webhooks
 
@@ -88,7 +88,7 @@ def test_a_hand_off_carries_on_whichever_instance_takes_each_message(instances):
     user = new_user()
     first.post(zalo_text(user, DANGER))
     offer = first.fake.wait_for(user)
-    second.post(zalo_text(user, "/affirm"))  # the consent reaches the other instance
+    second.press(user, offer[-1], "/affirm")  # the consent reaches the other instance
     opened = first.fake.wait_for(user, count=len(offer) + 1)
     assert any("mã yêu cầu" in sent.text for sent in opened)
     first.post(zalo_text(user, "họ giữ hộ chiếu của em"))  # the hand-off loop is in the shared tracker

@@ -2,7 +2,7 @@
 import httpx
 
 from fakes import PHOTO_BYTES
-from webhooks import RASA_API_TOKEN, bot_says, latest_user_text, new_user, telegram_button_press, telegram_text
+from webhooks import RASA_API_TOKEN, bot_says, latest_user_text, new_user, telegram_button_press, telegram_text, unsealed
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platforms, webhooks):
@@ -11,7 +11,7 @@ def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platform
     sent = platforms.telegram.wait_for(chat)
     assert sent and "Chào bạn" in sent[0].text
     keyboard = sent[-1].body["reply_markup"]["inline_keyboard"]
-    assert {"text": "🎯 Làm quiz", "callback_data": "/start_quiz"} in [row[0] for row in keyboard]
+    assert ("🎯 Làm quiz", "/start_quiz") in [(row[0]["text"], unsealed(row[0]["callback_data"])) for row in keyboard]
 
 
 
@@ -82,3 +82,36 @@ def test_set_webhook_registers_the_secret_and_update_kinds(platforms):
     assert registered["secret_token"] == "s3cret" and registered["allowed_updates"] == ["message", "callback_query"]
     with pytest.raises(TelegramSetupError, match="Unauthorized"):
         set_webhook("https://assistant.example.org/webhooks/telegram/webhook", "999:wrong", "s3cret", base)
+
+
+def test_a_button_press_is_answered_at_once_while_the_users_last_turn_is_still_sending(platforms, webhooks):
+    """Telegram refuses a late answerCallbackQuery (the fake after 5 s); the turn before is slowed by
+    rate limits (four 429s, about 8 s of waiting), and the press must not wait behind it."""
+    chat = new_user()[:10]
+    webhooks.telegram(telegram_text(chat, "xin chào"))
+    greeting = platforms.telegram.wait_for(chat)
+    platforms.telegram.fail_next(429, 429, 429, 429)
+    webhooks.telegram(telegram_text(chat, "dấu hiệu lừa đảo là gì"))
+    press = telegram_button_press(chat, greeting[-1].body["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    webhooks.telegram(press)
+    platforms.telegram.wait_for(chat, count=len(greeting) + 2, settle=3)
+    assert press["callback_query"]["id"] in platforms.telegram.answered_callbacks
+
+
+def test_start_greets_whoever_opens_the_bot(platforms, webhooks):
+    chat = new_user()[:10]
+    webhooks.telegram(telegram_text(chat, "/start"))
+    assert "Chào bạn" in platforms.telegram.wait_for(chat)[0].text
+    assert latest_user_text(webhooks.assistant, f"telegram:{chat}") == "/platform_follow"
+
+
+def test_set_webhook_refuses_a_secret_telegram_would_refuse(platforms):
+    import pytest
+
+    from bot.telegram_setup import TelegramSetupError, set_webhook
+    from fakes import TELEGRAM_TOKEN
+
+    calls = len(platforms.telegram.webhooks)
+    with pytest.raises(TelegramSetupError, match="A-Z a-z 0-9"):
+        set_webhook("https://assistant.example.org/webhooks/telegram/webhook", TELEGRAM_TOKEN, "s3cret!with spaces", f"{platforms.url}/telegram")
+    assert len(platforms.telegram.webhooks) == calls

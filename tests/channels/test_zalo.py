@@ -2,8 +2,9 @@
 import json
 import sqlite3
 import stat
+import time
 
-from webhooks import bot_says, new_user, zalo_staff_echo, zalo_text
+from webhooks import ZaloChannel, bot_says, new_user, unsealed, zalo_staff_echo, zalo_text
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, webhooks):
@@ -13,7 +14,7 @@ def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, we
     assert sent and "Chào bạn" in sent[0].text
     buttons = sent[-1].body["message"]["attachment"]["payload"]["buttons"]
     assert 1 <= len(buttons) <= 5
-    assert {"title": "🎯 Làm quiz", "type": "oa.query.hide", "payload": "/start_quiz"} in buttons
+    assert ("🎯 Làm quiz", "oa.query.hide", "/start_quiz") in [(b["title"], b["type"], unsealed(b["payload"])) for b in buttons]
 
 
 
@@ -22,15 +23,22 @@ def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, we
 
 
 
-def test_a_phone_button_opens_the_phone(platforms, webhooks):
+def test_a_phone_button_only_for_a_number_zalo_is_known_to_take_and_every_number_in_the_text(platforms, webhooks):
+    """The fake refuses a phone_code that is not digits (84… or 0…), as issue 14 found every working example;
+    a refusal would fail the whole message, hotline text included."""
     user = new_user()
     webhooks.zalo(zalo_text(user, "xin chào"))
     platforms.zalo.wait_for(user)
-    bot_says(webhooks.assistant, f"zalo:{user}", "Gọi ngay", buttons=[{"title": "📞 Gọi 111", "payload": "tel:111"}])
-    sent = platforms.zalo.wait_for(user, count=2)
-    assert sent[-1].body["message"]["attachment"]["payload"]["buttons"] == [
-        {"title": "📞 Gọi 111", "type": "oa.open.phone", "payload": {"phone_code": "111"}}
+    refusals = len(platforms.zalo.refused)
+    bot_says(webhooks.assistant, f"zalo:{user}", "Gọi ngay", buttons=[
+        {"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"}, {"title": "📞 Gọi 111", "payload": "tel:111"},
+    ])
+    sent = platforms.zalo.wait_for(user, count=2)[-1]
+    assert platforms.zalo.refused[refusals:] == []
+    assert sent.body["message"]["attachment"]["payload"]["buttons"] == [
+        {"title": "📞 Bảo hộ công dân", "type": "oa.open.phone", "payload": {"phone_code": "84981848484"}}
     ]
+    assert "📞 Gọi 111: 111" in sent.text and "📞 Bảo hộ công dân: +84981848484" in sent.text
 
 
 
@@ -68,8 +76,9 @@ def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, c
     webhooks.zalo(zalo_text(user, "xoá hết dữ liệu của tôi"))
     asked = platforms.zalo.wait_for(user)
     assert echo_rows(channel_assistant, echo["message"]["msg_id"])
-    assert {"type": "oa.query.hide", "payload": "/affirm"}.items() <= asked[-1].body["message"]["attachment"]["payload"]["buttons"][0].items()
-    webhooks.zalo(zalo_text(user, "/affirm"))
+    zalo = ZaloChannel(webhooks, platforms.zalo)
+    assert zalo.button_payloads(asked[-1])[0] == "/affirm"
+    zalo.press(user, asked[-1], "/affirm")
     assert "Đã xoá" in platforms.zalo.wait_for(user, count=len(asked) + 1)[-1].text
     assert echo_rows(channel_assistant, echo["message"]["msg_id"]) == []
 
@@ -77,3 +86,40 @@ def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, c
 def echo_rows(channel_assistant, msg_id):
     with sqlite3.connect(channel_assistant.data / "app.db") as db:
         return db.execute("select * from channel_echoes where msg_id = ?", (msg_id,)).fetchall()
+
+
+def test_the_unsigned_probe_zalo_sends_when_the_url_is_saved_is_answered_200_and_not_handled(platforms, webhooks):
+    assert webhooks.client.post("/zalo/webhook", json={}).status_code == 200
+    assert platforms.zalo.register_webhook(f"{webhooks.assistant.rasa_url}/webhooks/zalo/webhook")
+    assert webhooks.client.post("/zalo/webhook", json={"event_name": "user_send_text"}).status_code == 401  # anything else is signed
+
+
+def test_a_captured_webhook_replayed_later_is_refused(platforms, webhooks):
+    user = new_user()
+    captured = zalo_text(user, "xin chào")
+    captured["timestamp"] = str(int((time.time() - 8 * 24 * 3600) * 1000))  # signed a week ago, forgotten since
+    assert webhooks.zalo(captured).status_code == 401
+    assert platforms.zalo.wait_for(user, timeout=4) == []
+
+
+def test_the_domain_verification_file_is_served_from_configuration(webhooks):
+    from webhooks import ZALO_SITE_CODE
+
+    page = webhooks.client.get(f"/zalo/site-verification/zalo_verifier{ZALO_SITE_CODE}.html")
+    assert page.status_code == 200 and f'<meta name="zalo-platform-site-verification" content="{ZALO_SITE_CODE}" />' in page.text
+    assert webhooks.client.get("/zalo/site-verification/zalo_verifierSOMETHINGELSE.html").status_code == 404
+
+
+def test_echoes_of_the_bots_own_messages_are_not_taken_for_staff(platforms, webhooks, channel_assistant):
+    """The fake echoes every send, every other one before the send's answer; only staff echoes name an admin_id."""
+    user = new_user()
+    webhooks.zalo(zalo_text(user, "xin chào"))
+    webhooks.zalo(zalo_text(user, "dấu hiệu lừa đảo là gì"))
+    sent = platforms.zalo.wait_for(user, count=2, settle=3)
+    assert len(sent) >= 2 and platforms.zalo.echoes_sent >= 2
+    with sqlite3.connect(channel_assistant.data / "app.db") as db:
+        from bot.store import user_key_for
+        from webhooks import CHANNEL_APP_SECRET
+
+        rows = db.execute("select * from channel_echoes where user_key = ?", (user_key_for(f"zalo:{user}", CHANNEL_APP_SECRET),)).fetchall()
+    assert rows == []

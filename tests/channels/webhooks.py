@@ -12,14 +12,15 @@ from typing import Any, Dict, Optional
 
 import httpx
 
-from fakes import ZALO_APP_ID
+from fakes import ZALO_APP_ID, ZALO_OA_ID, ZALO_OA_SECRET, zalo_signature  # noqa: F401 (zalo_signature: for scripts)
 
 # platform_env starts the channel assistant with this token for Rasa's HTTP API.
 RASA_API_TOKEN = "channel-tests-token"
-# and this key for pseudonymous user references (bot.store.user_key_for).
+# and this key for pseudonymous user references (bot.store.user_key_for) and button seals.
 CHANNEL_APP_SECRET = "channel-tests-secret"
+# The domain-verification code the assistant is started with (ZALO_SITE_VERIFICATION).
+ZALO_SITE_CODE = "Ab3dE-f9_zTestCode"
 
-ZALO_OA_SECRET = "zalo-oa-secret"
 TELEGRAM_WEBHOOK_SECRET = "telegram-webhook-secret"
 MESSENGER_APP_SECRET = "messenger-app-secret"
 MESSENGER_VERIFY_TOKEN = "messenger-verify-token"
@@ -37,20 +38,29 @@ def zalo_text(user: str, text: str, msg_id: Optional[str] = None, event: str = "
     return {
         "app_id": ZALO_APP_ID, "user_id_by_app": user, "event_name": event,
         "timestamp": str(int(time.time() * 1000)),
-        "sender": {"id": user}, "recipient": {"id": "579745863508352884"},
+        "sender": {"id": user}, "recipient": {"id": ZALO_OA_ID},
         "message": {"text": text, "msg_id": msg_id or new_message_id()},
     }
 
 
 def zalo_staff_echo(user: str, text: str) -> Dict[str, Any]:
-    """What Zalo posts when staff write to the user from the OA admin console."""
+    """What Zalo posts when staff write to the user from the OA admin console: `admin_id` names them."""
     echo = zalo_text(user, text, event="oa_send_text")
-    echo["sender"], echo["recipient"] = {"id": "579745863508352884"}, {"id": user}
+    echo["sender"], echo["recipient"] = {"id": ZALO_OA_ID, "admin_id": "8877665544332211"}, {"id": user}
     return echo
 
 
-def zalo_signature(body: bytes, timestamp: str, secret: str = ZALO_OA_SECRET) -> str:
-    return "mac=" + hashlib.sha256(ZALO_APP_ID.encode() + body + timestamp.encode() + secret.encode()).hexdigest()
+def seal_of(payload: str) -> str:
+    """A button payload sealed as the connectors seal it (channels.core.seal)."""
+    mac = hmac.new(CHANNEL_APP_SECRET.encode(), b"button:" + payload.encode(), hashlib.sha256).hexdigest()[:16]
+    return f"{payload} ~{mac}"
+
+
+def unsealed(sent_payload: str) -> str:
+    """The payload behind a seal, checked; a payload without a valid seal fails the test."""
+    payload, _, _ = sent_payload.rpartition(" ~")
+    assert seal_of(payload) == sent_payload, f"not sealed by the connector: {sent_payload!r}"
+    return payload
 
 
 def telegram_text(chat: str, text: str, update_id: Optional[int] = None) -> Dict[str, Any]:
@@ -88,12 +98,16 @@ def messenger_batch(*events: Dict[str, Any]) -> Dict[str, Any]:
 
 
 class Webhooks:
-    """Posts signed (or forged) webhooks to one Rasa."""
+    """Posts signed (or forged) webhooks to one Rasa, and tells the fake platforms
+    when each user wrote, as the real platforms know it (their reply windows)."""
 
-    def __init__(self, rasa_url: str) -> None:
+    def __init__(self, rasa_url: str, platforms=None) -> None:
         self.client = httpx.Client(base_url=f"{rasa_url}/webhooks", timeout=30)
+        self.platforms = platforms
 
     def zalo(self, event: Dict[str, Any], secret: str = ZALO_OA_SECRET, signed: bool = True) -> httpx.Response:
+        if self.platforms and str(event.get("event_name", "")).startswith("user_send_"):
+            self.platforms.zalo.user_wrote(event["sender"]["id"])
         body = json.dumps(event).encode()
         headers = {"Content-Type": "application/json"}
         if signed:
@@ -101,10 +115,16 @@ class Webhooks:
         return self.client.post("/zalo/webhook", content=body, headers=headers)
 
     def telegram(self, update: Dict[str, Any], secret: Optional[str] = TELEGRAM_WEBHOOK_SECRET) -> httpx.Response:
+        if self.platforms and "callback_query" in update:
+            self.platforms.telegram.pressed(update["callback_query"]["id"])
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         return self.client.post("/telegram/webhook", json=update, headers=headers)
 
     def messenger(self, batch: Dict[str, Any], secret: Optional[str] = MESSENGER_APP_SECRET) -> httpx.Response:
+        for entry in batch.get("entry") or [] if self.platforms else []:
+            for event in entry.get("messaging") or []:
+                if "postback" in event or ("message" in event and not event["message"].get("is_echo")):
+                    self.platforms.messenger.user_wrote(event["sender"]["id"])
         body = json.dumps(batch).encode()
         headers = {"Content-Type": "application/json"}
         if secret:
@@ -127,6 +147,7 @@ def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
         "TELEGRAM_API_BASE": f"{fakes_url}/telegram",
         "MESSENGER_APP_SECRET": MESSENGER_APP_SECRET, "MESSENGER_VERIFY_TOKEN": MESSENGER_VERIFY_TOKEN,
         "MESSENGER_PAGE_TOKEN": MESSENGER_PAGE_TOKEN, "MESSENGER_API_BASE": f"{fakes_url}/messenger",
+        "ZALO_SITE_VERIFICATION": ZALO_SITE_CODE,
     }
 
 
@@ -170,6 +191,24 @@ def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=No
     response.raise_for_status()
 
 
+def age_last_message(assistant, conversation_id: str, hours: float) -> None:
+    """The connectors' record of when this user last wrote moves `hours` into the past."""
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+
+    from channels.store import ChannelStore, last_messages
+    from bot.store import user_key_for
+
+    store = ChannelStore(f"sqlite:///{assistant.data / 'app.db'}")
+    platform, key = conversation_id.split(":", 1)[0], user_key_for(conversation_id, CHANNEL_APP_SECRET)
+    where = (last_messages.c.platform == platform, last_messages.c.user_key == key)
+    with store.engine.begin() as connection:
+        (at,) = connection.execute(select(last_messages.c.at).where(*where)).one()
+        connection.execute(update(last_messages).where(*where).values(at=at - timedelta(hours=hours)))
+    store.engine.dispose()
+
+
 def latest_user_text(assistant, conversation_id: str) -> str:
     tracker = httpx.get(
         f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30
@@ -186,6 +225,9 @@ class Channel:
 
     name = ""
     text_limit = 0
+    # The longest message a user can send: Telegram's documented 4096; where the
+    # platform does not say, the connectors' 5000 (channels.limits).
+    inbound_limit = 5000
     refusal_status = 0
     # What this platform answers when we send too fast, then a server error.
     slow_down: tuple = ()
@@ -211,6 +253,18 @@ class Channel:
         raise NotImplementedError
 
     def button_payloads(self, sent) -> list:
+        """The payloads of the buttons of one sent message, seals checked and removed."""
+        return [unsealed(payload) for payload in self.sent_payloads(sent)]
+
+    def sent_payloads(self, sent) -> list:
+        raise NotImplementedError
+
+    def press(self, user: str, sent, payload: str) -> httpx.Response:
+        """The user presses the button of `sent` whose payload is `payload`."""
+        [pressed] = [p for p in self.sent_payloads(sent) if p.rpartition(" ~")[0] == payload]
+        return self.post(self.pressing(user, unsealed(pressed) and pressed))
+
+    def pressing(self, user: str, sent_payload: str) -> Dict[str, Any]:
         raise NotImplementedError
 
 
@@ -226,13 +280,17 @@ class ZaloChannel(Channel):
     def forgeries(self, delivery):
         return [self.webhooks.zalo(delivery, secret="not-the-secret"), self.webhooks.zalo(delivery, signed=False)]
 
-    def button_payloads(self, sent):
+    def sent_payloads(self, sent):
         attachment = sent.body["message"].get("attachment") or {}
-        return [b["payload"] for b in attachment.get("payload", {}).get("buttons", [])]
+        return [b["payload"] for b in attachment.get("payload", {}).get("buttons", []) if b["type"] == "oa.query.hide"]
+
+    def pressing(self, user, sent_payload):
+        return zalo_text(user, sent_payload)  # an oa.query.hide button sends its payload as the user's text
 
 
 class TelegramChannel(Channel):
     name, text_limit, refusal_status, slow_down = "telegram", 4096, 401, (429, 500)
+    inbound_limit = 4096
 
     def new_user(self):
         return new_user()[:10]  # a chat id is a 64-bit integer; keep it well inside
@@ -246,9 +304,15 @@ class TelegramChannel(Channel):
     def forgeries(self, delivery):
         return [self.webhooks.telegram(delivery, secret="guessed"), self.webhooks.telegram(delivery, secret=None)]
 
-    def button_payloads(self, sent):
+    def sent_payloads(self, sent):
         rows = (sent.body.get("reply_markup") or {}).get("inline_keyboard", [])
         return [button["callback_data"] for row in rows for button in row]
+
+    def button_payloads(self, sent):
+        return [unsealed(data) for data in self.sent_payloads(sent) if not data.startswith("k:")]
+
+    def pressing(self, user, sent_payload):
+        return telegram_button_press(user, sent_payload)
 
 
 class MessengerChannel(Channel):
@@ -263,8 +327,11 @@ class MessengerChannel(Channel):
     def forgeries(self, delivery):
         return [self.webhooks.messenger(delivery, secret="forged"), self.webhooks.messenger(delivery, secret=None)]
 
-    def button_payloads(self, sent):
+    def sent_payloads(self, sent):
         return [reply["payload"] for reply in sent.body["message"].get("quick_replies", [])]
+
+    def pressing(self, user, sent_payload):
+        return messenger_text(user, "…", quick_reply=sent_payload)
 
 
 CHANNELS = {channel.name: channel for channel in (ZaloChannel, TelegramChannel, MessengerChannel)}

@@ -2,14 +2,15 @@
 import asyncio
 import hashlib
 import hmac
+import time
 
 import httpx
 import pytest
 
-from channels.core import Reply, same_secret, with_phone_lines
+from channels.core import UNSUPPORTED_MESSAGE, Reply, as_typed, log_name, same_secret, seal, unseal, with_phone_lines
 from channels.sending import Sender, TryAgain, Undeliverable, check_http_status
 from channels.store import ChannelStore
-from channels.text import split_text, text_length
+from channels.text import cut_to, split_text, text_length
 
 
 # --- splitting ---
@@ -43,6 +44,41 @@ def test_splitting_keeps_every_word_in_order():
     assert " ".join(parts).split() == text.split()
 
 
+def test_cut_counts_utf16_units_and_never_halves_an_emoji():
+    assert cut_to("🎯 Làm quiz ngay bây giờ", 10) == "🎯 Làm qui"  # the emoji counts two
+    assert text_length(cut_to("💥" * 30, 19)) == 18
+    assert cut_to("ngắn", 20) == "ngắn"
+
+
+# --- what may reach Rasa as an intent ---
+
+def test_only_a_sealed_payload_is_an_intent(monkeypatch):
+    monkeypatch.setenv("APP_SECRET_KEY", "k1")
+    sealed = seal("/affirm")
+    assert unseal(sealed) == "/affirm"
+    assert unseal("/affirm") is None
+    assert unseal(sealed[:-1] + ("0" if sealed[-1] != "0" else "1")) is None
+    assert unseal(seal("/EXTERNAL_handoff_update").replace("EXTERNAL_handoff_update", "affirm")) is None
+    monkeypatch.setenv("APP_SECRET_KEY", "another key")
+    assert unseal(sealed) is None  # a seal is keyed: nobody without the key can make one
+
+
+def test_typed_slash_commands_reach_rasa_as_words():
+    assert as_typed("/EXTERNAL_handoff_update") == "EXTERNAL_handoff_update"
+    assert as_typed("  //delete_my_data ") == "delete_my_data "
+    assert as_typed("/ affirm") == "affirm"
+    assert as_typed("xin chào /affirm") == "xin chào /affirm"
+    assert as_typed("/") == UNSUPPORTED_MESSAGE
+
+
+def test_log_names_are_keyed(monkeypatch):
+    monkeypatch.setenv("APP_SECRET_KEY", "k1")
+    first = log_name("zalo:123")
+    assert first != hashlib.sha256(b"zalo:123").hexdigest()[:12] and len(first) == 12
+    monkeypatch.setenv("APP_SECRET_KEY", "k2")
+    assert log_name("zalo:123") != first
+
+
 # --- signatures ---
 
 def test_secrets_compare_in_constant_time_and_never_match_empty():
@@ -69,12 +105,29 @@ def test_zalo_signature_is_sha256_of_app_id_body_timestamp_secret(tmp_path, key,
 
     settings = ZaloSettings("123", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json", signature_key=key)
     channel = ZaloInput(settings, store_url="sqlite://")
-    body = b'{"timestamp":"1700000000000","event_name":"user_send_text"}'
-    mac = hashlib.sha256(b"123" + body + b"1700000000000" + secret.encode()).hexdigest()
-    payload = {"timestamp": "1700000000000"}
+    now = str(int(time.time() * 1000))
+    body = f'{{"timestamp":"{now}","event_name":"user_send_text"}}'.encode()
+    mac = hashlib.sha256(b"123" + body + now.encode() + secret.encode()).hexdigest()
+    payload = {"timestamp": now}
     assert channel.verify(_Request({"X-ZEvent-Signature": f"mac={mac}"}), body, payload)
-    assert not channel.verify(_Request({"X-ZEvent-Signature": f"mac={mac}"}), body, {"timestamp": "1700000000001"})
+    assert not channel.verify(_Request({"X-ZEvent-Signature": f"mac={mac}"}), body, {"timestamp": str(int(now) + 1)})
     assert not channel.verify(_Request({"X-ZEvent-Signature": "mac=" + "0" * 64}), body, payload)
+
+
+def test_a_captured_zalo_webhook_signed_long_ago_is_refused(tmp_path):
+    """The 7-day delivery memory forgets a message id; the signed timestamp does not let it be replayed after."""
+    from channels.zalo import ZaloInput, ZaloSettings, fresh
+
+    channel = ZaloInput(ZaloSettings("123", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json"), store_url="sqlite://")
+    old = str(int((time.time() - 8 * 24 * 3600) * 1000))
+    body = f'{{"timestamp":"{old}"}}'.encode()
+    mac = hashlib.sha256(b"123" + body + old.encode() + b"oa").hexdigest()
+    assert not channel.verify(_Request({"X-ZEvent-Signature": f"mac={mac}"}), body, {"timestamp": old})
+    now = time.time()
+    assert fresh(str(int((now - 50 * 60) * 1000)), now)  # Zalo's last retry, an hour on, still taken
+    assert not fresh(str(int((now - 2 * 3600) * 1000)), now)
+    assert not fresh(str(int((now + 3600) * 1000)), now)  # from the future
+    assert not fresh("not a number", now)
 
 
 class _Request:

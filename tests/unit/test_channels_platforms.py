@@ -2,11 +2,20 @@
 import asyncio
 import json
 
-from channels.core import PLATFORM_FOLLOW, UNSUPPORTED_MESSAGE, Inbound, Reply, StaffEcho
+from channels.core import PLATFORM_FOLLOW, UNSUPPORTED_MESSAGE, Inbound, Reply, StaffEcho, unseal
+from channels.text import text_length
 from channels.limits import MessengerLimit, ZaloLimit
 from channels.messenger import MessengerInput, MessengerSettings
 from channels.telegram import TelegramInput, TelegramSettings
 from channels.zalo import ZaloInput, ZaloSettings, ZaloTokens
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def app_secret_key(monkeypatch):
+    """The key of button seals and user keys, as every enabled channel has it."""
+    monkeypatch.setenv("APP_SECRET_KEY", "unit-secret")
 
 BUTTONS = [{"title": f"Lựa chọn thật là dài số {n}", "payload": f"/quiz_answer{{\"quiz_choice\": \"{n}\"}}"} for n in range(16)]
 
@@ -51,24 +60,43 @@ def test_zalo_events(tmp_path):
     image = {"event_name": "user_send_image", "sender": {"id": "u1"}, "message": {"msg_id": "m2", "attachments": [{"type": "image", "payload": {"url": "https://img/1.jpg"}}]}}
     sticker = {"event_name": "user_send_sticker", "sender": {"id": "u1"}, "message": {"msg_id": "m3"}}
     follow = {"event_name": "follow", "follower": {"id": "u2"}, "timestamp": "1"}
-    echo = {"event_name": "oa_send_text", "sender": {"id": "oa"}, "recipient": {"id": "u1"}, "message": {"msg_id": "m4", "text": "staff"}}
+    echo = {"event_name": "oa_send_text", "sender": {"id": "oa", "admin_id": "a1"}, "recipient": {"id": "u1"}, "message": {"msg_id": "m4", "text": "staff"}}
     seen = {"event_name": "user_seen_message", "sender": {"id": "u1"}}
-    events = [channel.event(e) for e in (text, image, sticker, follow, echo, seen)]
+    ours = {"event_name": "oa_send_text", "sender": {"id": "oa"}, "recipient": {"id": "u1"}, "message": {"msg_id": "m5", "text": "bot"}}
+    events = [channel.event(e) for e in (text, image, sticker, follow, echo, seen, ours)]
     assert events[0] == Inbound("u1", "m1", "xin chào")
     assert events[1].text == "/check_job_offer" and events[1].metadata == {"image_url": "https://img/1.jpg"}
     assert events[2].text == UNSUPPORTED_MESSAGE
     assert events[3].text == PLATFORM_FOLLOW and events[3].user == "u2"
-    assert events[4] == StaffEcho("u1", "m4")
+    assert events[4] == StaffEcho("u1", "m4")  # a person in the OA admin: sender.admin_id
     assert events[5] is None
+    assert events[6] is None  # the echo of a message the connector sent: no admin_id
 
 
-def test_zalo_buttons_within_five_and_phone_buttons_open_the_phone(tmp_path):
-    reply = Reply.from_rasa({"text": "Chọn", "buttons": [{"title": "📞 111", "payload": "tel:111"}] + BUTTONS})
+def test_zalo_buttons_within_five_and_phone_buttons_only_for_known_good_numbers(tmp_path):
+    phones = [{"title": "📞 111", "payload": "tel:111"}, {"title": "📞 BHCD", "payload": "tel:+84981848484"}]
+    reply = Reply.from_rasa({"text": "Chọn", "buttons": phones + BUTTONS})
     sent = bodies(zalo(tmp_path).output(), "u1", reply)
     buttons = sent[-1]["message"]["attachment"]["payload"]["buttons"]
     assert len(buttons) == ZaloLimit.MAX_BUTTONS
-    assert buttons[0] == {"title": "📞 111", "type": "oa.open.phone", "payload": {"phone_code": "111"}}
-    assert buttons[1]["type"] == "oa.query.hide" and buttons[1]["payload"] == BUTTONS[0]["payload"]
+    assert buttons[0] == {"title": "📞 BHCD", "type": "oa.open.phone", "payload": {"phone_code": "84981848484"}}
+    assert buttons[1]["type"] == "oa.query.hide" and unseal(buttons[1]["payload"]) == BUTTONS[0]["payload"]
+    assert sent[-1]["message"]["text"].endswith("📞 111: 111\n📞 BHCD: +84981848484")
+
+
+def test_zalo_phone_buttons_can_be_switched_off(tmp_path):
+    channel = ZaloInput(ZaloSettings("1", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json", phone_buttons="off"), store_url="sqlite://")
+    reply = Reply.from_rasa({"text": "Gọi", "buttons": [{"title": "📞 BHCD", "payload": "tel:+84981848484"}]})
+    [sent] = bodies(channel.output(), "u1", reply)
+    assert "attachment" not in sent["message"] and sent["message"]["text"] == "Gọi\n\n📞 BHCD: +84981848484"
+
+
+def test_zalo_titles_and_payloads_within_their_limits(tmp_path):
+    long_title = {"title": "Một lựa chọn " * 12, "payload": "/affirm"}
+    long_payload = {"title": "Dài", "payload": "/start_quiz" + "x" * 1200}
+    sent = bodies(zalo(tmp_path).output(), "u1", Reply.from_rasa({"text": "Chọn", "buttons": [long_title, long_payload]}))
+    buttons = sent[-1]["message"]["attachment"]["payload"]["buttons"]
+    assert [len(b["title"]) for b in buttons] == [ZaloLimit.MAX_BUTTON_TITLE]  # the long payload's button is left out
 
 
 def test_zalo_tokens_on_disk_win_over_the_environment_and_are_private(tmp_path):
@@ -92,7 +120,8 @@ def test_messenger_quick_replies_cut_to_limits_and_phones_in_a_button_template(t
     assert template["buttons"] == [{"type": "phone_number", "title": "📞 Bảo hộ công dân", "payload": "+84981848484"}]
     assert template["text"].endswith("📞 Gọi 111: 111")
     assert len(last["quick_replies"]) == MessengerLimit.MAX_QUICK_REPLIES
-    assert all(len(q["title"]) <= MessengerLimit.MAX_QUICK_REPLY_TITLE for q in last["quick_replies"])
+    assert all(text_length(q["title"]) <= MessengerLimit.MAX_QUICK_REPLY_TITLE for q in last["quick_replies"])
+    assert unseal(last["quick_replies"][0]["payload"]) == BUTTONS[0]["payload"]
     assert all(s["messaging_type"] == "RESPONSE" for s in sent)
 
 
@@ -127,9 +156,9 @@ def test_telegram_long_callback_data_goes_through_a_short_key(tmp_path):
         return Bot()
 
     channel.ready_bot = ready_bot
-    pressed = asyncio.run(channel.before_handling(Inbound("1", "d", data, platform_ref="query-1")))
-    assert pressed.text == long_payload and answered == ["query-1"]
-    assert asyncio.run(output.callback_data("/affirm")) == "/affirm"
+    pressed = asyncio.run(channel.on_arrival(Inbound("1", "d", data, platform_ref="query-1")))
+    assert unseal(pressed.text) == long_payload and answered == ["query-1"]
+    assert unseal(asyncio.run(output.callback_data("/affirm"))) == "/affirm"
 
 
 def test_telegram_ignores_group_chats(tmp_path):

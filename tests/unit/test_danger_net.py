@@ -61,3 +61,20 @@ def test_a_broken_edit_keeps_the_last_good_signals(tmp_path, monkeypatch):
 )
 def test_questions_about_victims_are_not_a_person_in_danger(net, question):
     assert net.find(question) == []
+
+
+def test_the_signals_are_read_from_content_dir_when_it_is_set(tmp_path, monkeypatch):
+    """Campaign staff's copy of content/ (CONTENT_DIR) holds the danger phrases too."""
+    import shutil
+
+    from nlu.danger import DEFAULT_SIGNALS_FILE, DangerNet
+
+    shutil.copytree(DEFAULT_SIGNALS_FILE.parent, tmp_path / "content")
+    signals = tmp_path / "content" / "danger_signals.yml"
+    signals.write_text(signals.read_text(encoding="utf-8").replace("phrases:", "phrases:\n      - mật mã cứu hộ xyz", 1),
+                       encoding="utf-8")
+    monkeypatch.setenv("CONTENT_DIR", str(tmp_path / "content"))
+    net = DangerNet()
+    assert net.path == signals and net.find("mật mã cứu hộ xyz")
+    monkeypatch.delenv("CONTENT_DIR")
+    assert not DangerNet().find("mật mã cứu hộ xyz")

@@ -1,0 +1,174 @@
+"""Each platform's reply rules, the connectors run in this process against the fakes (no Rasa).
+
+What a reply may be depends on when the user last wrote (Messenger's 24 hours
+and HUMAN_AGENT tag, Zalo's 48 hours and 7 days), on how the platform answers a
+failure (Graph's error codes, Telegram's first getMe and timeouts), and each is
+set up here directly: a connector, a user who wrote N hours ago, one reply.
+"""
+import asyncio
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from channels.core import Reply, user_key
+from channels.messenger import MessengerInput, MessengerSettings
+from channels.store import undelivered
+from channels.telegram import TelegramInput, TelegramSettings
+from channels.zalo import ZaloInput, ZaloSettings
+from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET
+from webhooks import CHANNEL_APP_SECRET, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, TELEGRAM_WEBHOOK_SECRET, new_user
+
+STAFF_REPLY = Reply("Chị là cán bộ đường dây nóng. Em còn ở đó không?", staff_reply=True)
+
+
+@pytest.fixture(autouse=True)
+def app_secret_key(monkeypatch):
+    monkeypatch.setenv("APP_SECRET_KEY", CHANNEL_APP_SECRET)
+
+
+def messenger(platforms, tmp_path, human_agent_tag=False):
+    settings = MessengerSettings(MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, MESSENGER_PAGE_TOKEN, f"{platforms.url}/messenger", human_agent_tag)
+    return MessengerInput(settings, store_url=f"sqlite:///{tmp_path / 'app.db'}")
+
+
+def zalo(platforms, tmp_path):
+    settings = ZaloSettings(
+        ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET, platforms.zalo.access_token, platforms.zalo.refresh_token,
+        api_base=f"{platforms.url}/zalo", oauth_base=f"{platforms.url}/zalo", token_file=tmp_path / "tokens.json",
+    )
+    return ZaloInput(settings, store_url=f"sqlite:///{tmp_path / 'app.db'}")
+
+
+def telegram(platforms, tmp_path):
+    settings = TelegramSettings(TELEGRAM_TOKEN, TELEGRAM_WEBHOOK_SECRET, f"{platforms.url}/telegram")
+    return TelegramInput(settings, store_url=f"sqlite:///{tmp_path / 'app.db'}")
+
+
+def wrote_hours_ago(channel, fake, user, hours):
+    """The user's last message, `hours` ago, as both the platform and the connector know it."""
+    fake.user_wrote(user, time.time() - hours * 3600)
+    at = datetime.now(timezone.utc) - timedelta(hours=hours)
+    channel.store.user_wrote(channel.platform, user_key(f"{channel.platform}:{user}"), at)
+
+
+def send(channel, user, reply=STAFF_REPLY):
+    async def sending():
+        channel.sender.first_delay = 0.05
+        await channel.output().send_reply(f"{channel.platform}:{user}", reply)
+    asyncio.run(sending())
+
+
+def refusals(channel):
+    with channel.store.engine.connect() as connection:
+        return [row.reason for row in connection.execute(select(undelivered.c.reason, undelivered.c.staff_reply))]
+
+
+# --- Messenger: the 24-hour window and the HUMAN_AGENT tag -------------------------------
+
+def test_messenger_staff_reply_within_24_hours_goes_untagged_and_arrives(platforms, tmp_path):
+    """Graph refuses HUMAN_AGENT to an app without the permission: a tag on every staff reply lost them all."""
+    for tag_setting in (False, True):
+        channel, user = messenger(platforms, tmp_path / str(tag_setting), human_agent_tag=tag_setting), new_user()
+        wrote_hours_ago(channel, platforms.messenger, user, 2)
+        send(channel, user)
+        [sent] = platforms.messenger.to(user)
+        assert sent.body["messaging_type"] == "RESPONSE" and "tag" not in sent.body
+        assert refusals(channel) == []
+
+
+def test_messenger_staff_reply_after_24_hours_without_the_tag_is_flagged_to_staff(platforms, tmp_path):
+    channel, user = messenger(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.messenger, user, 30)
+    send(channel, user)
+    assert platforms.messenger.to(user) == []
+    assert refusals(channel) == ["Graph error 10: outside Messenger's 24-hour window (and no HUMAN_AGENT tag allowed)"]
+
+
+def test_messenger_human_agent_tag_only_outside_the_window_and_only_with_the_permission(platforms, tmp_path):
+    channel, user = messenger(platforms, tmp_path, human_agent_tag=True), new_user()
+    wrote_hours_ago(channel, platforms.messenger, user, 30)
+    platforms.messenger.human_agent_permission = False
+    send(channel, user)
+    assert platforms.messenger.to(user) == [] and "Graph error 10" in refusals(channel)[0]
+    platforms.messenger.human_agent_permission = True
+    try:
+        send(channel, user)
+    finally:
+        platforms.messenger.human_agent_permission = False
+    [sent] = platforms.messenger.to(user)
+    assert sent.body["messaging_type"] == "MESSAGE_TAG" and sent.body["tag"] == "HUMAN_AGENT"
+
+
+def test_messenger_bot_messages_never_carry_the_tag(platforms, tmp_path):
+    channel, user = messenger(platforms, tmp_path, human_agent_tag=True), new_user()
+    wrote_hours_ago(channel, platforms.messenger, user, 30)
+    send(channel, user, Reply("Tin của trợ lý"))
+    # Sent as RESPONSE and refused as outside the window (with the tag it would be "no permission").
+    assert platforms.messenger.refused[-1] == platforms.messenger.OUTSIDE_WINDOW["message"]
+    assert refusals(channel) == ["Graph error 10: outside Messenger's 24-hour window (and no HUMAN_AGENT tag allowed)"]
+
+
+@pytest.mark.parametrize("failure", [(400, 1200), (500, 1200), (403, 4), (500, 613), (400, 2)])
+def test_messenger_temporary_errors_and_rate_limits_are_retried_whatever_the_http_status(platforms, tmp_path, failure):
+    channel, user = messenger(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.messenger, user, 1)
+    platforms.messenger.fail_next(failure)
+    send(channel, user, Reply("Xin chào"))
+    assert platforms.messenger.failures == [] and len(platforms.messenger.to(user)) == 1
+
+
+def test_messenger_quick_reply_titles_fit_as_meta_counts_them(platforms, tmp_path):
+    channel, user = messenger(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.messenger, user, 1)
+    refused = len(platforms.messenger.refused)
+    send(channel, user, Reply.from_rasa({"text": "Chọn", "buttons": [{"title": "🎯🎯🎯 Làm quiz ngay nhé", "payload": "/start_quiz"}]}))
+    assert platforms.messenger.refused[refused:] == [] and len(platforms.messenger.to(user)) == 1
+
+
+# --- Zalo: 48 hours free, 7 days paid -------------------------------------------------
+
+@pytest.mark.parametrize("hours,cloud_account,delivered,reason", [
+    (30, False, True, None),
+    (60, False, False, "Zalo error -320: more than 48 hours since the user wrote: the reply needs a Zalo Cloud Account (paid)"),
+    (60, True, True, None),
+    (24 * 8, True, False, "Zalo error -230: the user has not written for 7 days: Zalo accepts no reply"),
+])
+def test_zalo_replies_after_48_hours_need_a_cloud_account_and_none_go_after_7_days(platforms, tmp_path, hours, cloud_account, delivered, reason):
+    channel, user = zalo(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.zalo, user, hours)
+    platforms.zalo.cloud_account = cloud_account
+    try:
+        send(channel, user)
+    finally:
+        platforms.zalo.cloud_account = False
+    assert bool(platforms.zalo.to(user)) == delivered
+    assert refusals(channel) == ([] if delivered else [reason])
+
+
+# --- Telegram: the first getMe, timeouts, the token ------------------------------------
+
+def test_telegram_a_failed_getme_on_the_first_send_is_retried(platforms, tmp_path):
+    channel, chat = telegram(platforms, tmp_path), new_user()[:10]
+    platforms.telegram.get_me_failures = 1
+    send(channel, chat, Reply("Xin chào"))
+    assert platforms.telegram.get_me_failures == 0 and len(platforms.telegram.to(chat)) == 1
+    assert refusals(channel) == []
+
+
+def test_telegram_a_timeout_after_sending_is_not_sent_twice_and_is_flagged(platforms, tmp_path):
+    channel, chat = telegram(platforms, tmp_path), new_user()[:10]
+    platforms.telegram.fail_next("slow")  # Telegram takes it, and answers after the client stopped waiting
+    send(channel, chat, Reply("Chị là cán bộ", staff_reply=True))
+    time.sleep(platforms.telegram.SLOW_SECONDS - 4)
+    assert len(platforms.telegram.to(chat)) == 1
+    assert refusals(channel) == ["TimedOut after sending: the message may not have arrived"]
+
+
+def test_telegram_a_refused_token_is_never_written_down(platforms, tmp_path, caplog):
+    settings = TelegramSettings("999:not-the-token", TELEGRAM_WEBHOOK_SECRET, f"{platforms.url}/telegram")
+    channel = TelegramInput(settings, store_url=f"sqlite:///{tmp_path / 'app.db'}")
+    send(channel, new_user()[:10], Reply("Xin chào"))
+    assert refusals(channel) == ["InvalidToken: Telegram refused the bot token"]
+    assert "not-the-token" not in caplog.text
