@@ -94,7 +94,8 @@ class ChannelStore:
         url = url or database_url()
         if url.startswith("sqlite:///"):
             Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url, future=True)
+        # hide_parameters: a failed statement is logged without its values (user keys).
+        self.engine = create_engine(url, future=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)

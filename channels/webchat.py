@@ -27,6 +27,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.core import as_typed
+
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Webchat-Secret"
@@ -37,11 +39,6 @@ INTENT_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]*)(?:\{.*\})?$",
 # Intents only the assistant's own processes may produce (bot service, connectors).
 INTERNAL_INTENT = re.compile(r"^(?:EXTERNAL_\w*|unsupported_message|platform_follow)$")
 KEPT_METADATA = ("image_url",)
-
-
-def as_typed_text(text: str) -> str:
-    """Typed words stay words: a leading "/" would make Rasa read them as an intent."""
-    return text.lstrip().lstrip("/") if text.lstrip().startswith("/") else text
 
 
 def allowed_payload(text: str) -> bool:
@@ -62,7 +59,7 @@ def message_from(body: Any) -> Optional[Dict[str, Any]]:
         if not allowed_payload(text):
             return None
     else:
-        text = as_typed_text(text)
+        text = as_typed(text)
     metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     return {"sender": sender, "text": text, "metadata": {k: str(metadata[k]) for k in KEPT_METADATA if k in metadata}}
 

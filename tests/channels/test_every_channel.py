@@ -3,6 +3,7 @@
 Each test runs once per platform against the real assistant; what differs
 between platforms (formats, secrets, limits) is in `webhooks.Channel`.
 """
+from bot.handoff.delivery import rasa_api_headers
 from fakes import utf16_length
 from webhooks import bot_says
 
@@ -91,9 +92,9 @@ def latest_message(assistant, conversation_id):
     """The last user event as Rasa parsed it (the tracker's `latest_message` is emptied by a fallback)."""
     import httpx
 
-    from webhooks import RASA_API_TOKEN
+    from webhooks import RASA_JWT_SECRET
 
-    tracker = httpx.get(f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30)
+    tracker = httpx.get(f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", headers=rasa_api_headers(RASA_JWT_SECRET), timeout=30)
     user_events = [event for event in tracker.json()["events"] if event["event"] == "user"]
     return {"text": user_events[-1]["text"], "intent": user_events[-1]["parse_data"]["intent"]}
 

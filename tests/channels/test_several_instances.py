@@ -9,11 +9,12 @@ import threading
 import httpx
 import pytest
 
+from bot.handoff.delivery import rasa_api_headers
 from bot.store import user_key_for
 from chat import add_staff, staff_client, wait_for
 from fakes import FakePlatforms
 from servers import Postgres, Redis
-from webhooks import CHANNEL_APP_SECRET, RASA_API_TOKEN, Webhooks, ZaloChannel, assistant_on_fakes, new_user, zalo_text
+from webhooks import CHANNEL_APP_SECRET, RASA_JWT_SECRET, Webhooks, ZaloChannel, assistant_on_fakes, new_user, zalo_text
 
 DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 
@@ -50,7 +51,7 @@ def webhooks_to(assistant, port, platforms):
 def user_texts(instance, user):
     tracker = httpx.get(
         f"http://127.0.0.1:{instance.webhooks.assistant.ports.rasa}/conversations/zalo:{user}/tracker",
-        params={"token": RASA_API_TOKEN}, timeout=30,
+        headers=rasa_api_headers(RASA_JWT_SECRET), timeout=30,
     ).json()
     return [event["text"] for event in tracker["events"] if event["event"] == "user"]
 

@@ -1,8 +1,9 @@
 """Telegram updates into the real assistant; Bot API calls at the fake."""
 import httpx
 
+from bot.handoff.delivery import rasa_api_headers
 from fakes import PHOTO_BYTES
-from webhooks import RASA_API_TOKEN, bot_says, latest_user_text, new_user, telegram_button_press, telegram_text, unsealed
+from webhooks import RASA_JWT_SECRET, bot_says, latest_user_text, new_user, telegram_button_press, telegram_text, unsealed
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platforms, webhooks):
@@ -53,7 +54,7 @@ def test_photo_reaches_the_checker_without_the_bot_token(platforms, webhooks):
     update["message"]["photo"] = [{"file_id": "PHOTO1", "file_unique_id": "u1", "width": 90, "height": 90}]
     webhooks.telegram(update)
     platforms.telegram.wait_for(chat)
-    tracker = httpx.get(f"{webhooks.assistant.rasa_url}/conversations/telegram:{chat}/tracker", params={"token": RASA_API_TOKEN}).json()
+    tracker = httpx.get(f"{webhooks.assistant.rasa_url}/conversations/telegram:{chat}/tracker", headers=rasa_api_headers(RASA_JWT_SECRET)).json()
     url = tracker["latest_message"]["metadata"]["image_url"]
     assert "TEST-token" not in str(tracker)
     assert httpx.get(url).content == PHOTO_BYTES

@@ -12,10 +12,11 @@ from typing import Any, Dict, Optional
 
 import httpx
 
+from bot.handoff.delivery import rasa_api_headers
 from fakes import ZALO_APP_ID, ZALO_OA_ID, ZALO_OA_SECRET, zalo_signature  # noqa: F401 (zalo_signature: for scripts)
 
 # platform_env starts the channel assistant with this token for Rasa's HTTP API.
-RASA_API_TOKEN = "channel-tests-token"
+RASA_JWT_SECRET = "channel-tests-jwt-secret"
 # and this key for pseudonymous user references (bot.store.user_key_for) and button seals.
 CHANNEL_APP_SECRET = "channel-tests-secret"
 # The domain-verification code the assistant is started with (ZALO_SITE_VERIFICATION).
@@ -137,7 +138,7 @@ def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
     from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_SECRET
 
     return {
-        "RASA_API_TOKEN": RASA_API_TOKEN,
+        "RASA_JWT_SECRET": RASA_JWT_SECRET,
         "APP_SECRET_KEY": CHANNEL_APP_SECRET,
         "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET": ZALO_OA_SECRET, "ZALO_APP_SECRET": ZALO_APP_SECRET,
         "ZALO_ACCESS_TOKEN": "zalo-access-1", "ZALO_REFRESH_TOKEN": "zalo-refresh-1",
@@ -185,7 +186,7 @@ def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=No
     data: Dict[str, Any] = {"elements": None, "quick_replies": None, "buttons": buttons, "attachment": None, "image": None, "custom": custom}
     response = httpx.post(
         f"{assistant.rasa_url}/conversations/{conversation_id}/tracker/events",
-        params={"token": RASA_API_TOKEN, "output_channel": "latest", "execute_side_effects": "true"},
+        params={"output_channel": "latest", "execute_side_effects": "true"}, headers=rasa_api_headers(RASA_JWT_SECRET),
         json=[{"event": "bot", "text": text, "data": data}], timeout=60,
     )
     response.raise_for_status()
@@ -211,7 +212,7 @@ def age_last_message(assistant, conversation_id: str, hours: float) -> None:
 
 def latest_user_text(assistant, conversation_id: str) -> str:
     tracker = httpx.get(
-        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", params={"token": RASA_API_TOKEN}, timeout=30
+        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", headers=rasa_api_headers(RASA_JWT_SECRET), timeout=30
     ).json()
     return tracker["latest_message"]["text"]
 
