@@ -128,25 +128,70 @@ def cmd_quiz_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_staff_add(args: argparse.Namespace) -> int:
+def _new_password(args: argparse.Namespace):
+    """From stdin's first line (--password-stdin), or asked twice; None when the two differ."""
     import getpass
 
-    from bot.console.accounts import AccountError, add_account
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("Again: ") != password:
+        print("The two passwords differ; nothing was changed.", file=sys.stderr)
+        return None
+    return password
+
+
+def _staff_database():
     from bot.store import Database
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass(f"Password for {args.name}: ")
-        if getpass.getpass("Again: ") != password:
-            print("The two passwords differ; nothing was created.", file=sys.stderr)
-            return 1
+    return Database(Settings.from_env().database_url)
+
+
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError, add_account
+
+    password = _new_password(args)
+    if password is None:
+        return 1
     try:
-        add_account(Database(Settings.from_env().database_url), args.name, args.role, password)
+        add_account(_staff_database(), args.name, args.role, password)
     except AccountError as error:
         print(f"Not created: {error}", file=sys.stderr)
         return 1
     print(f"Created {args.role} account {args.name!r}.")
+    return 0
+
+
+def cmd_staff_deactivate(args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError, deactivate
+    from bot.handoff.cases import audit
+
+    db = _staff_database()
+    try:
+        deactivate(db, args.name)
+    except AccountError as error:
+        print(f"Not deactivated: {error}", file=sys.stderr)
+        return 1
+    audit(db, args.name, "deactivated", detail="command line")
+    print(f"Deactivated {args.name!r}: it cannot log in, and its open sessions end at their next request.")
+    return 0
+
+
+def cmd_staff_reset_password(args: argparse.Namespace) -> int:
+    from bot.console.accounts import AccountError, reset_password
+    from bot.handoff.cases import audit
+
+    password = _new_password(args)
+    if password is None:
+        return 1
+    db = _staff_database()
+    try:
+        reset_password(db, args.name, password)
+    except AccountError as error:
+        print(f"Not changed: {error}", file=sys.stderr)
+        return 1
+    audit(db, args.name, "password_reset", detail="command line")
+    print(f"New password for {args.name!r}: sessions opened with the old one end at their next request.")
     return 0
 
 
@@ -202,6 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=["hotline", "admin"], required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.set_defaults(handler=cmd_staff_add)
+    off = staff.add_parser("deactivate", help="stop an account logging in and end its open sessions")
+    off.add_argument("name")
+    off.set_defaults(handler=cmd_staff_deactivate)
+    reset = staff.add_parser("reset-password", help="give an account a new password (asks for it) and end its sessions")
+    reset.add_argument("name")
+    reset.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    reset.set_defaults(handler=cmd_staff_reset_password)
 
     from bot.telegram_setup import add_arguments as add_telegram_commands
 

@@ -25,6 +25,7 @@ from bot.content import LiveContent
 from bot.guards import KIB, MIB, BodyLimit, read_json
 from bot.handoff import worker
 from bot.handoff.delivery import Delivery
+from bot.security_headers import SecurityHeaders
 from bot.settings import Settings
 from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
 from bot.store import Database
@@ -90,9 +91,10 @@ def create_app(settings: Settings) -> Starlette:
             Route("/health", health),
             Route("/nlg", nlg, methods=["POST"]),
             *webchat_routes(settings, content, delivery, rasa),
-            *console_routes(db, content, delivery),
+            *console_routes(db, content, delivery, settings.console_trusted_proxies, settings.secure_cookies),
         ],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(BodyLimit, limits=BODY_LIMITS, default=64 * KIB),
             Middleware(
                 SessionMiddleware, secret_key=settings.console_session_secret, session_cookie="staff_session",

@@ -4,6 +4,9 @@ Served by the bot service under /staff. Sessions are Starlette's signed
 cookies; every form carries the session's CSRF token; Jinja2 autoescapes
 everything, and the pages' scripts insert user text with textContent only.
 Staff see a case's pseudonymous reference, never the platform user id.
+The pages carry no inline script (their scripts are static files), so the
+Content-Security-Policy the bot service sends (bot/security_headers.py) can
+forbid inline script. Every read of a transcript is in the audit log.
 """
 from __future__ import annotations
 
@@ -12,14 +15,27 @@ import secrets
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
 
 import jinja2
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from bot.console.accounts import LoginThrottle, account_by_id, all_accounts, check_password
+from bot.console.accounts import (
+    DEVICE_DAYS,
+    KnownDevices,
+    LoginThrottle,
+    account_by_id,
+    account_named,
+    all_accounts,
+    check_password,
+    client_address,
+    password_stamp,
+    trusted_networks,
+)
 from bot.content import LiveContent
 from bot.handoff import cases
 from bot.handoff.cases import CaseError, as_utc
@@ -29,7 +45,10 @@ from bot.handoff.notify import unsent_notifications
 from bot.store import Case, CaseMessage, Database, StaffAccount, utcnow
 
 MAX_REPLY_CHARS = 2000
+MAX_NAME_CHARS = 64  # the name column's width; also bounds the throttle's keys
+DEVICE_COOKIE = "staff_device"  # this browser logged in before: see accounts.KnownDevices
 PREFIX = "/staff"
+STATIC = Path(__file__).parent.parent / "static" / "console"
 _PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "console"), autoescape=True
 )
@@ -39,19 +58,41 @@ _PAGES.filters["channel_name"] = cases.channel_name
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> List[Route]:
-    throttle = LoginThrottle()
+def console_routes(
+    db: Database, content: LiveContent, delivery: Delivery,
+    trusted_proxies: Sequence[str] = (), secure_cookies: bool = False,
+) -> List[BaseRoute]:
+    """The console's routes.
 
-    def page(template: str, request: Request, status_code: int = 200, **values: Any) -> HTMLResponse:
+    `trusted_proxies` (CONSOLE_TRUSTED_PROXIES): the only peers whose
+    X-Forwarded-For is believed; `secure_cookies`: the device cookie, like the
+    session's, goes over HTTPS only.
+    """
+    throttle = LoginThrottle()
+    devices = KnownDevices()
+    proxies = trusted_networks(trusted_proxies)
+
+    def page(
+        template: str, request: Request, status_code: int = 200, headers: Optional[Mapping[str, str]] = None,
+        **values: Any,
+    ) -> HTMLResponse:
         values.update(csrf=_csrf_token(request), staff=getattr(request.state, "staff", None), prefix=PREFIX)
-        return HTMLResponse(_PAGES.get_template(template).render(**values), status_code=status_code)
+        return HTMLResponse(_PAGES.get_template(template).render(**values), status_code=status_code, headers=headers)
+
+    def signed_in(request: Request) -> Optional[StaffAccount]:
+        """The session's account while it is active and its password unchanged since the session began."""
+        staff = account_by_id(db, request.session.get("staff_id", 0))
+        if staff is None or not hmac.compare_digest(str(request.session.get("stamp", "")), password_stamp(staff)):
+            return None
+        return staff
 
     def staff_only(admin: bool = False) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
             @wraps(handler)
             async def endpoint(request: Request) -> Response:
-                staff = account_by_id(db, request.session.get("staff_id", 0))
+                staff = signed_in(request)
                 if staff is None:
+                    request.session.clear()
                     return RedirectResponse(f"{PREFIX}/login", status_code=303)
                 if admin and staff.role != "admin":
                     return page("error.html", request, 403, message="Trang này chỉ dành cho quản trị viên.")
@@ -71,18 +112,48 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         form = await request.form()
         if not _csrf_ok(request, form):
             return page("login.html", request, 403, error="Phiên đăng nhập đã hết hạn, hãy thử lại.")
-        name, password = str(form.get("name", "")), str(form.get("password", ""))
-        address = request.client.host if request.client else "?"
-        if throttle.blocked(name, address):
-            return page("login.html", request, 429, error="Sai quá nhiều lần. Hãy chờ 15 phút rồi thử lại.")
-        staff = check_password(db, name, password)
+        name, password = str(form.get("name", ""))[:MAX_NAME_CHARS], str(form.get("password", ""))
+        address = requester(request)
+        device = request.cookies.get(DEVICE_COOKIE, "")
+        by_name = not devices.known(device, name)
+        wait = throttle.retry_after(name, address, by_name)
+        if wait:
+            # Refused without checking the password, and the wait is not lengthened: the owner gets in once it is over.
+            return page("login.html", request, 429, headers={"Retry-After": str(wait)},
+                        error=f"Đăng nhập sai nhiều lần. Hãy chờ {wait} giây rồi thử lại.")
+        # argon2 takes tens of milliseconds of CPU: in a thread, so other requests are answered meanwhile.
+        staff = await run_in_threadpool(check_password, db, name, password)
         if staff is None:
-            throttle.failed(name, address)
+            throttle.failed(name, address, by_name)
+            devices.failed(device)
+            audit_failed_login(name, address)
             return page("login.html", request, 401, error="Sai tên hoặc mật khẩu.")
+        throttle.succeeded(name)
         request.session.clear()  # a new session on login: no fixation
-        request.session.update(staff_id=staff.id, csrf=secrets.token_urlsafe(32))
+        request.session.update(staff_id=staff.id, stamp=password_stamp(staff), csrf=secrets.token_urlsafe(32))
         cases.audit(db, staff.name, "login")
-        return RedirectResponse(f"{PREFIX}/", status_code=303)
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        response.set_cookie(
+            DEVICE_COOKIE, devices.logged_in(device, staff.name), max_age=DEVICE_DAYS * 86400, path=f"{PREFIX}/login",
+            httponly=True, samesite="strict", secure=secure_cookies,
+        )
+        return response
+
+    def requester(request: Request) -> str:
+        peer = request.client.host if request.client else "?"
+        return client_address(peer, request.headers.get("x-forwarded-for", ""), proxies)
+
+    def audit_failed_login(name: str, address: str) -> None:
+        """Who was tried, from where; never the password.
+
+        The name is kept only when it is an account's: staff names are known to
+        the admins reading this log, and which account is being guessed is the
+        point. Any other text may be a password typed into the name field.
+        """
+        if account_named(db, name) is not None:
+            cases.audit(db, name, "login_failed", detail=f"from {address}")
+        else:
+            cases.audit(db, "?", "login_failed", detail=f"unknown name, from {address}")
 
     @staff_only()
     async def logout(request: Request) -> Response:
@@ -104,7 +175,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         case = cases.case_with_transcript(db, request.path_params["case_id"])
         if case is None:
             return page("error.html", request, 404, message="Không có yêu cầu này.")
-        cases.audit(db, request.state.staff.name, "view", case.id)
+        cases.audit(db, request.state.staff.name, "view", case.id, f"{len(case.messages)} messages")
         handoff = content.templates.content.handoff
         labels = {q.id: q.label for q in handoff.questions}
         return page(
@@ -122,9 +193,12 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         if case is None:
             return JSONResponse({"error": "not_found"}, status_code=404)
         after = int(request.query_params.get("after", "0") or 0)
+        messages = cases.messages_after(db, case_id, after)
+        if messages:  # transcript text leaves the server: who read which case, never the text
+            cases.audit(db, request.state.staff.name, "fetch_messages", case_id, f"{len(messages)} messages")
         return JSONResponse({
             "status": case.status, "handler": case.handler.name if case.handler else "",
-            "messages": [_message_row(m) for m in cases.messages_after(db, case_id, after)],
+            "messages": [_message_row(m) for m in messages],
             **_platform_notices(db, case),
         })
 
@@ -189,6 +263,7 @@ def console_routes(db: Database, content: LiveContent, delivery: Delivery) -> Li
         Route(f"{PREFIX}/closed", closed),
         Route(f"{PREFIX}/admin/audit", audit_page),
         Route(f"{PREFIX}/admin/accounts", accounts_page),
+        Mount(f"{PREFIX}/static", app=StaticFiles(directory=STATIC), name="console_static"),
     ]
 
 

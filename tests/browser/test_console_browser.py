@@ -36,6 +36,11 @@ def user_types(chat, text):
 def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browser):
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     chat = browser.new_context().new_page()  # the user: another context, so another web chat sender
+    # The Content-Security-Policy forbids inline script (and, on the console, inline style): anything it blocks
+    # is reported here, on either page.
+    blocked = []
+    for either in (page, chat):
+        either.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
     chat.set_viewport_size({"width": 400, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert add_staff(assistant, "hoa", password=PASSWORD).returncode == 0
@@ -50,6 +55,8 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     page.fill("input[name=password]", PASSWORD)
     page.click("#login")
     expect(page).to_have_url(f"{console}/")
+    # The style sheet (a file, allowed by the policy) applied.
+    assert page.eval_on_selector("header", "h => getComputedStyle(h).backgroundColor") == "rgb(29, 53, 87)"
 
     # The user asks for help in the web chat after the inbox is open: the case must appear without a reload.
     chat.goto(f"http://127.0.0.1:{assistant.ports.bot}/")
@@ -92,3 +99,4 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     assert case_of(assistant, sender)[1] == "closed"
     expect(chat.locator("#log")).to_contain_text("Cán bộ đã kết thúc", timeout=10_000)
     chat.screenshot(path=str(SCREENSHOTS / "webchat-handoff.png"), full_page=True)
+    assert blocked == []
