@@ -5,13 +5,15 @@
 - `read_json`: a JSON body or None, never an exception (malformed, not UTF-8,
   nested deep enough to exhaust the parser's recursion).
 - `RateLimit`: at most N events per key in a sliding window, in bounded memory.
+- `client_address`: who is calling, believing X-Forwarded-For only from our proxies.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import time
 from collections import OrderedDict, deque
-from typing import Any, Callable, Deque, Optional, Sequence, Tuple
+from typing import Any, Callable, Deque, Iterable, Optional, Sequence, Tuple
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -111,10 +113,35 @@ class RateLimit:
         return max(1, int(events[0] + self.seconds - self.clock()) + 1)
 
 
-def client_address(request: Request, trusted_proxies: Sequence[str] = ()) -> str:
-    """The caller's address; X-Forwarded-For is believed only from a proxy we run."""
-    peer = request.client.host if request.client else ""
-    forwarded = request.headers.get("x-forwarded-for", "")
-    if peer in trusted_proxies and forwarded:
-        return forwarded.split(",")[-1].strip()
+def trusted_networks(spec: Iterable[str]) -> Tuple[ipaddress._BaseNetwork, ...]:
+    """TRUSTED_PROXIES: addresses or networks (CIDR) of the reverse proxies in front of the bot service."""
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in spec if item.strip())
+
+
+def client_address(peer: str, forwarded_for: str, proxies: Sequence[ipaddress._BaseNetwork]) -> str:
+    """The address a request comes from.
+
+    X-Forwarded-For is believed only when the peer is one of our proxies, and
+    only as far as our proxies wrote it: read from the right, the first address
+    that is not a trusted proxy is the client (anything left of it the client
+    could have typed).
+    """
+    if not _is_trusted(peer, proxies):
+        return peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if not _is_trusted(hop, proxies):
+            return hop
     return peer
+
+
+def _is_trusted(address: str, proxies: Sequence[ipaddress._BaseNetwork]) -> bool:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(parsed in network for network in proxies)
+
+
+def request_address(request: Request, proxies: Sequence[ipaddress._BaseNetwork]) -> str:
+    peer = request.client.host if request.client else ""
+    return client_address(peer, request.headers.get("x-forwarded-for", ""), proxies)

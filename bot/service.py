@@ -90,8 +90,8 @@ def create_app(settings: Settings) -> Starlette:
         routes=[
             Route("/health", health),
             Route("/nlg", nlg, methods=["POST"]),
-            *webchat_routes(settings, content, delivery, rasa),
-            *console_routes(db, content, delivery, settings.console_trusted_proxies, settings.secure_cookies),
+            *webchat_routes(settings, content, delivery, rasa, settings.trusted_proxies),
+            *console_routes(db, content, delivery, settings.trusted_proxies, settings.secure_cookies),
         ],
         middleware=[
             Middleware(SecurityHeaders),

@@ -104,7 +104,7 @@ class Settings:
     # Send the console's session cookie over HTTPS only: on unless the console is on this machine.
     secure_cookies: bool = False
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For the console believes; none by default.
-    console_trusted_proxies: Tuple[str, ...] = ()
+    trusted_proxies: Tuple[str, ...] = ()
 
     @property
     def notify_targets(self) -> List[str]:
@@ -138,7 +138,7 @@ class Settings:
             staff_webhook_secret=os.environ.get("STAFF_WEBHOOK_SECRET", ""),
             console_url=console_url,
             secure_cookies=os.environ.get("CONSOLE_SECURE_COOKIES", secure_default) == "1",
-            console_trusted_proxies=tuple(
-                p.strip() for p in os.environ.get("CONSOLE_TRUSTED_PROXIES", "").split(",") if p.strip()
+            trusted_proxies=tuple(
+                p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
         )

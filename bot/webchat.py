@@ -26,7 +26,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from bot.content import LiveContent
-from bot.guards import RateLimit, client_address, read_json
+from bot.guards import RateLimit, read_json, request_address, trusted_networks
 from bot.handoff.delivery import Delivery
 from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
 from bot.settings import Settings
@@ -118,6 +118,7 @@ def new_webchat_id() -> str:
 def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery, rasa: httpx.AsyncClient,
                    trusted_proxies: Sequence[str] = ()) -> List[Route]:
     limits, uploads, buttons = Limits(), Uploads(), ButtonMemory()
+    proxies = trusted_networks(trusted_proxies)
 
     def labels() -> Dict[str, str]:
         current = content.templates.content
@@ -135,7 +136,7 @@ def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery,
     def sender_or_new(request: Request) -> Optional[str]:
         """This browser's id, or a new one unless its address has made too many lately."""
         known = sender_of(request)
-        if known or not limits.new_ids_per_address.allow(client_address(request, trusted_proxies)):
+        if known or not limits.new_ids_per_address.allow(request_address(request, proxies)):
             return known
         return new_webchat_id()
 
@@ -145,7 +146,7 @@ def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery,
         return reply
 
     def over_limit(request: Request, sender: str, per_sender: RateLimit, per_address: RateLimit) -> bool:
-        return not per_sender.allow(sender) or not per_address.allow(client_address(request, trusted_proxies))
+        return not per_sender.allow(sender) or not per_address.allow(request_address(request, proxies))
 
     async def to_rasa(sender: str, message: str, payload: bool = False, metadata: Optional[Dict[str, str]] = None) -> Response:
         try:

@@ -52,6 +52,9 @@ def assistant(trained_model, tmp_path_factory, staff_webhook):
             "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
             "STAFF_WEBHOOK_URL": staff_webhook.url,
             "STAFF_WEBHOOK_SECRET": STAFF_WEBHOOK_SECRET,
+            # As behind a reverse proxy: each test browser sends its own address (chat.browser),
+            # so the per-address limits count each like a separate person.
+            "TRUSTED_PROXIES": "127.0.0.1",
         },
         log_dir=ROOT / "results" / "e2e-logs",
     )

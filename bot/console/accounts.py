@@ -272,35 +272,3 @@ def _address_block(address: str) -> str:
     if parsed.ipv4_mapped:
         return str(parsed.ipv4_mapped)
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-
-
-# --- where a login comes from -------------------------------------------------------
-
-
-def trusted_networks(spec: Iterable[str]) -> Tuple[ipaddress._BaseNetwork, ...]:
-    """CONSOLE_TRUSTED_PROXIES: addresses or networks (CIDR) of the reverse proxies in front of the console."""
-    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in spec if item.strip())
-
-
-def client_address(peer: str, forwarded_for: str, proxies: Sequence[ipaddress._BaseNetwork]) -> str:
-    """The address a request comes from.
-
-    X-Forwarded-For is believed only when the peer is one of our proxies, and
-    only as far as our proxies wrote it: read from the right, the first address
-    that is not a trusted proxy is the client (anything left of it the client
-    could have typed).
-    """
-    if not _is_trusted(peer, proxies):
-        return peer
-    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
-        if not _is_trusted(hop, proxies):
-            return hop
-    return peer
-
-
-def _is_trusted(address: str, proxies: Sequence[ipaddress._BaseNetwork]) -> bool:
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(parsed in network for network in proxies)

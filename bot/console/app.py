@@ -32,11 +32,10 @@ from bot.console.accounts import (
     account_named,
     all_accounts,
     check_password,
-    client_address,
     password_stamp,
-    trusted_networks,
 )
 from bot.content import LiveContent
+from bot.guards import request_address, trusted_networks
 from bot.handoff import cases
 from bot.handoff.cases import CaseError, as_utc
 from bot.handoff.conversation import VIETNAM_TIME, said_unsafe
@@ -64,7 +63,7 @@ def console_routes(
 ) -> List[BaseRoute]:
     """The console's routes.
 
-    `trusted_proxies` (CONSOLE_TRUSTED_PROXIES): the only peers whose
+    `trusted_proxies` (TRUSTED_PROXIES): the only peers whose
     X-Forwarded-For is believed; `secure_cookies`: the device cookie, like the
     session's, goes over HTTPS only.
     """
@@ -140,8 +139,7 @@ def console_routes(
         return response
 
     def requester(request: Request) -> str:
-        peer = request.client.host if request.client else "?"
-        return client_address(peer, request.headers.get("x-forwarded-for", ""), proxies)
+        return request_address(request, proxies) or "?"
 
     def audit_failed_login(name: str, address: str) -> None:
         """Who was tried, from where; never the password.

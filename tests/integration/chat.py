@@ -1,5 +1,6 @@
 """Talking to the running assistant as a user (Rasa's REST channel) and as hotline staff (the console)."""
 import os
+import random
 import re
 import subprocess
 import sys
@@ -31,8 +32,13 @@ def say(assistant, sender, message):
 
 
 def browser(assistant) -> httpx.Client:
-    """A web chat user's browser: it opens the page, which gives it its id in a cookie."""
-    client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=60)
+    """A web chat user's browser: it opens the page, which gives it its id in a cookie.
+
+    Each has its own address, as the reverse proxy in front of the bot service reports it.
+    """
+    address = f"198.51.{random.randrange(256)}.{random.randrange(1, 255)}"
+    client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=60,
+                          headers={"X-Forwarded-For": address})
     assert client.get("/").status_code == 200 and client.cookies.get("webchat_id", "").startswith("web-")
     return client
 

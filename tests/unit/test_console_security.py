@@ -15,7 +15,8 @@ from starlette.testclient import TestClient
 
 import bot.console.accounts as accounts
 from bot.__main__ import main as command_line
-from bot.console.accounts import Backoff, LoginThrottle, add_account, check_password, client_address, trusted_networks
+from bot.console.accounts import Backoff, LoginThrottle, add_account, check_password
+from bot.guards import client_address, trusted_networks
 from bot.handoff import cases
 from bot.service import create_app
 from bot.settings import Settings
@@ -198,7 +199,7 @@ def test_without_a_trusted_proxy_a_forged_header_does_not_dodge_the_address_brak
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_brake(tmp_path, clock):
-    app = create_app(settings_for(tmp_path, console_trusted_proxies=("10.0.0.0/8",)))
+    app = create_app(settings_for(tmp_path, trusted_proxies=("10.0.0.0/8",)))
     add_account(Database(settings_for(tmp_path).database_url), "lan", "hotline", PASSWORD)
     proxy = browser(app, ("10.0.0.2", 40000))
     for i in range(8):  # one client behind the proxy guesses many names
