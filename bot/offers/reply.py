@@ -4,7 +4,17 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from bot.content import Templates
-from bot.offers.checker import Verdict
+from bot.offers.checker import RISKY_DESTINATION, Verdict
+
+# A phone screen: the strongest signs with one line each; the rest behind "xem thêm".
+SIGNS_SHOWN = 3
+
+
+def sign_arguments(verdict: Verdict) -> List[Dict[str, Any]]:
+    return [
+        {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": list(s.evidence)}
+        for s in verdict.signs
+    ]
 
 
 def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
@@ -12,10 +22,10 @@ def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
     return {
         "risk": verdict.risk,
         "score": round(verdict.score, 1),
-        "signs": [
-            {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": list(s.evidence)}
-            for s in verdict.signs
-        ],
+        "signs": sign_arguments(verdict)[:SIGNS_SHOWN],
+        "more_signs": max(0, len(verdict.signs) - SIGNS_SHOWN),
+        # The checks that matter differ for a job abroad and one at home.
+        "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
     }
 
 
