@@ -5,23 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import live_content
-
-# Room in one bubble for explanations, under the 1,000 characters a phone shows comfortably.
-BUBBLE_CHARS = 850
-
-
-def in_bubbles(signs: Dict[str, Any]) -> List[List[str]]:
-    """Sign ids grouped so that each group's titles and explanations fit one bubble."""
-    bubbles: List[List[str]] = [[]]
-    used = 0
-    for sign_id, sign in signs.items():
-        size = len(sign.title) + len(sign.explanation) + 6
-        if bubbles[-1] and used + size > BUBBLE_CHARS:
-            bubbles.append([])
-            used = 0
-        bubbles[-1].append(sign_id)
-        used += size
-    return bubbles
+from bot.offers.reply import signs_in_bubbles
 
 
 class ActionWarningSigns(Action):
@@ -32,6 +16,6 @@ class ActionWarningSigns(Action):
         if next(tracker.get_latest_entity_values("sign_detail"), None) != "all":
             dispatcher.utter_message(response="utter_warning_signs")
             return []
-        for chunk in in_bubbles(live_content().templates.content.signs):
+        for chunk in signs_in_bubbles(live_content().templates.content.signs):
             dispatcher.utter_message(response="utter_warning_signs_detail", chunk=chunk)
         return []

@@ -8,6 +8,22 @@ from bot.offers.checker import RISKY_DESTINATION, Verdict
 
 # A phone screen: the strongest signs with one line each; the rest behind "xem thêm".
 SIGNS_SHOWN = 3
+# Room in one bubble for sign explanations, under the 1,000 characters a phone shows comfortably.
+BUBBLE_CHARS = 850
+
+
+def signs_in_bubbles(signs: Dict[str, Any]) -> List[List[str]]:
+    """Sign ids (of content.signs) grouped so that each group's titles and explanations fit one bubble."""
+    bubbles: List[List[str]] = [[]]
+    used = 0
+    for sign_id, sign in signs.items():
+        size = len(sign.title) + len(sign.explanation) + 6
+        if bubbles[-1] and used + size > BUBBLE_CHARS:
+            bubbles.append([])
+            used = 0
+        bubbles[-1].append(sign_id)
+        used += size
+    return bubbles
 
 
 def sign_arguments(verdict: Verdict) -> List[Dict[str, Any]]:
