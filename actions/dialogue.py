@@ -57,7 +57,7 @@ def on_consent(dispatcher, tracker, question, text, intent) -> List[Dict]:
 def on_delete(dispatcher, tracker, question, text, intent) -> List[Dict]:
     if text == "xoá hết" or answers.is_delete_confirmation(text):
         return CLOSE + [FollowupAction(ACTION_DELETE_MY_DATA)]
-    if intent == "deny" or answers.is_clear_no(text):
+    if intent == "deny" or answers.is_clear_no(text) or answers.mentions_delete(text):  # "thôi không xoá"
         dispatcher.utter_message(response="utter_delete_cancelled")
         return CLOSE
     # "có", "ok": erasing cannot be undone, so only the word for it erases.

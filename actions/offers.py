@@ -15,7 +15,7 @@ from bot.offers import UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
 from bot.offers.reply import sign_arguments, verdict_arguments
-from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT
+from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, is_more_request
 from nlu.phrases import PhraseSet
 
 OFFER_CHECK = "offer_check"
@@ -25,7 +25,6 @@ ANSWERS = ("yes", "no", "unknown")
 NEW_AD_WORDS = 25
 # What a follow-up asks about, first match wins; the reply template says it per topic.
 FOLLOWUP_TOPICS = (
-    ("more", PhraseSet(["xem thêm", "xem them", "chi tiết", "xem hết", "tất cả dấu hiệu"], negatable=False)),
     ("fee", PhraseSet(["phí", "cọc", "đặt cọc", "nộp tiền", "đóng tiền", "chuyển tiền", "tiền vé"], negatable=False)),
     ("company", PhraseSet(["công ty", "cty", "có thật", "uy tín", "thật không", "lừa đảo không", "lừa không"], negatable=False)),
     ("pay", PhraseSet(["lương", "thu nhập", "tiền công", "cao không", "cao ha", "cao thế"], negatable=False)),
@@ -106,7 +105,7 @@ def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str
             dispatcher.utter_message(response="utter_offer_next_steps", risk=updated.risk)
         new_state = {**state, "text": state["text"] + "\n" + text, "risk": updated.risk, "score": updated.score}
         return [SlotSet(OFFER_CHECK, new_state)] + keep
-    topic = next((name for name, phrases in FOLLOWUP_TOPICS if phrases.find(text)), "general")
+    topic = "more" if is_more_request(text) else next((name for name, phrases in FOLLOWUP_TOPICS if phrases.find(text)), "general")
     if topic == "more":
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     else:

@@ -96,6 +96,17 @@ def is_delete_confirmation(text: str) -> bool:
     )
 
 
+def mentions_delete(text: str) -> bool:
+    """A short message with the word for erasing, negated or not ("thôi không xoá")."""
+    words = words_of(text)
+    return 0 < len(words) <= MAX_SHORT_ANSWER_WORDS and any(w in vocabulary()["delete"] for w in words)
+
+
+def is_more_request(text: str) -> bool:
+    """"xem thêm", "chi tiết", "xem hết dấu hiệu": the rest of the verdict."""
+    return _only(words_of(text), "more_core", "more", "filler")
+
+
 def is_quiz_stop(text: str) -> bool:
     return _only(words_of(text), "stop", "stop_extra", "filler")
 
@@ -158,17 +169,22 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
         return intent not in ANSWERED_AS_USUAL_DURING_CONSENT or is_clear_yes(text) or is_clear_no(text)
     if kind == DELETE:
         return not is_button and (
-            intent in ("affirm", "deny") or is_delete_confirmation(text) or is_clear_yes(text) or is_clear_no(text)
+            intent in ("affirm", "deny") or mentions_delete(text) or is_clear_yes(text) or is_clear_no(text)
         )
     if kind == QUIZ:
-        if is_button or intent == DANGER_INTENT:
+        if is_button:
             return False
-        return is_quiz_stop(text) or chosen_option(text, question.get("options") or []) is not None
+        if is_quiz_stop(text):
+            # "thoát" alone in a quiz leaves the quiz; the danger net reads it as "escape".
+            return True
+        return intent != DANGER_INTENT and chosen_option(text, question.get("options") or []) is not None
     if kind in (OFFER_TEXT, VERDICT):
         if intent == DANGER_INTENT:
             return False
         if is_button:
             return text.startswith("/offer_answer") or text.startswith("/affirm") or text.startswith("/deny")
+        if kind == VERDICT and is_more_request(text):
+            return True
         if kind == OFFER_TEXT and len(text.split()) > SHORT_REQUEST_WORDS:
             # Asked for an offer, a line of one is an offer, whatever the classifier thinks.
             return True
