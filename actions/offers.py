@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.referrals import money_already_paid
 from actions.runtime import latest_text, live_content
 from bot.offers import UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
@@ -47,6 +48,8 @@ def awaiting_offer() -> List[Dict]:
 
 def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False) -> List[Dict]:
     """The verdict on a pasted offer, or a request for the offer itself."""
+    if money_already_paid(offer):
+        dispatcher.utter_message(response="utter_referral_lost_money")
     verdict = checker().check(offer)
     if verdict.risk == UNCLEAR and not verdict.signs:
         dispatcher.utter_message(response="utter_offer_need_more" if asked_for_it else "utter_ask_offer")

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import latest_text, live_content
 from actions.session import bot_said_before, earlier_user_texts
-from bot.referrals import Referral, referral_for
+from bot.referrals import LOST_MONEY, Referral, referral_for
 
 REFER_DANGER = "action_refer_danger"
 DANGER_BLOCKS = ("utter_referral_danger_abroad", "utter_referral_danger_home", "utter_referral_danger_again")
@@ -17,6 +17,12 @@ def referral(tracker: Tracker, in_danger: bool) -> Referral:
     return referral_for(latest_text(tracker), settings, in_danger=in_danger, earlier=earlier_user_texts(tracker))
 
 
+def money_already_paid(text: str) -> bool:
+    """"I paid a 3m deposit and they blocked me": what to do now comes with whatever else is said."""
+    settings = live_content().templates.content.referrals
+    return referral_for(text, settings, in_danger=False).situation == LOST_MONEY
+
+
 def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -> List[Dict]:
     found = referral(tracker, in_danger)
     repeated = in_danger and bot_said_before(tracker, DANGER_BLOCKS)
@@ -25,6 +31,8 @@ def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -
     dispatcher.utter_message(
         response=response, embassy=found.embassy, abroad=found.abroad, facts=list(found.advice),
     )
+    if in_danger and money_already_paid(latest_text(tracker)):
+        dispatcher.utter_message(response="utter_referral_lost_money")
     return []
 
 

@@ -12,6 +12,7 @@ from bot.content.model import ReferralSettings
 from nlu.normalise import normalise_with_origin
 
 DANGER_ABROAD, DANGER_HOME, MAIN_LINES = "danger_abroad", "danger_home", "main_lines"
+LOST_MONEY = "lost_money"  # money already paid: what to do now comes first
 
 
 @dataclass(frozen=True)

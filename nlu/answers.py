@@ -35,6 +35,8 @@ ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset({
     DANGER_INTENT, "greet", "goodbye", "thank", "start_quiz", "ask_hotline", "request_human",
     "delete_my_data", "ask_warning_signs", "bot_challenge", "quiz_answer",
 })
+# Requests that are never about the offer on screen, however long.
+ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy"})
 _WORD = re.compile(r"\w+")
 
 
@@ -185,8 +187,9 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
             return text.startswith("/offer_answer") or text.startswith("/affirm") or text.startswith("/deny")
         if kind == VERDICT and is_more_request(text):
             return True
-        if kind == OFFER_TEXT and len(text.split()) > SHORT_REQUEST_WORDS:
-            # Asked for an offer, a line of one is an offer, whatever the classifier thinks.
+        if len(text.split()) > SHORT_REQUEST_WORDS and intent not in ALWAYS_THEIR_OWN:
+            # Asked for an offer, a line of one is an offer; after a verdict, a sentence is
+            # about that offer ("but they said Cambodia first"), whatever the classifier thinks.
             return True
         return intent not in ANSWERED_AS_USUAL_ABOUT_AN_OFFER
     return False

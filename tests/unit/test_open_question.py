@@ -81,6 +81,8 @@ def test_an_awaited_offer_takes_the_next_message_but_danger_wins():
     assert not answers_open_question(awaiting, "số đường dây nóng", "ask_hotline")
     assert not answers_open_question(awaiting, "cuu e", "report_danger")
     assert answers_open_question({"kind": VERDICT}, "vay co nen di ko", "out_of_scope")
+    assert answers_open_question({"kind": VERDICT}, "nhung ho bao qua campuchia lam truoc", "ask_warning_signs")
+    assert not answers_open_question({"kind": VERDICT}, "cho minh gap nhan vien tu van voi", "request_human")
 
 
 def test_a_quiz_takes_answers_and_stops_only():
