@@ -11,6 +11,7 @@ PHONE_BUBBLE = 1000  # no bubble over this, on any turn of any conversation
 VERDICT_MARKS = {"high": "Nguy cơ CAO", "medium": "Nguy cơ VỪA", "low": "không thấy dấu hiệu cảnh báo mạnh"}
 EXPECTATIONS = {"case_opened", "verdict", "contains", "contains_any", "not_contains", "max_len", "buttons", "deleted"}
 LONGEST = {"chars": 0, "where": ""}
+BUBBLES: List[int] = []  # every bubble's length, for the share that stays under 600
 
 
 def load(script: Path) -> Dict:
@@ -33,6 +34,7 @@ def check_turn(replies: List[Dict], expect: Dict, where: str, cases_open: Callab
     bubbles = [len(r.get("text") or "") for r in replies]
     payloads = [b.get("payload") for r in replies for b in r.get("buttons") or []]
     longest = max(bubbles, default=0)
+    BUBBLES.extend(bubbles)
     if longest > LONGEST["chars"]:
         LONGEST.update(chars=longest, where=where)
     unknown = set(expect) - EXPECTATIONS

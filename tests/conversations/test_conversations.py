@@ -24,7 +24,7 @@ import pytest
 
 from bot.store import user_key_for
 from chat import SECRET, new_sender
-from conversation_scripts import LONGEST, SCRIPTS, check_turn, load, open_cases
+from conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 from support import ROOT
 
 
@@ -58,4 +58,7 @@ def test_the_suite_is_big_enough_and_reports_its_longest_bubble():
     assert all(len(load(p)["turns"]) >= 2 for p in SCRIPTS)
     out = ROOT / "results"
     out.mkdir(exist_ok=True)
-    (out / "conversations.json").write_text(json.dumps({"scripts": len(SCRIPTS), "longest_bubble": LONGEST}, ensure_ascii=False))
+    (out / "conversations.json").write_text(json.dumps({
+        "scripts": len(SCRIPTS), "longest_bubble": LONGEST, "bubbles": len(BUBBLES),
+        "under_600": sum(b < 600 for b in BUBBLES),
+    }, ensure_ascii=False))
