@@ -68,8 +68,9 @@ def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, c
     webhooks.zalo(zalo_text(user, "xoá hết dữ liệu của tôi"))
     asked = platforms.zalo.wait_for(user)
     assert echo_rows(channel_assistant, echo["message"]["msg_id"])
-    assert {"type": "oa.query.hide", "payload": "/affirm"}.items() <= asked[-1].body["message"]["attachment"]["payload"]["buttons"][0].items()
-    webhooks.zalo(zalo_text(user, "/affirm"))
+    # Erasing has its own confirmation: its button sends the words "xoá hết", never a bare yes.
+    assert {"type": "oa.query.hide", "payload": "xoá hết"}.items() <= asked[-1].body["message"]["attachment"]["payload"]["buttons"][0].items()
+    webhooks.zalo(zalo_text(user, "xoá hết"))
     assert "Đã xoá" in platforms.zalo.wait_for(user, count=len(asked) + 1)[-1].text
     assert echo_rows(channel_assistant, echo["message"]["msg_id"]) == []
 
