@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referrals import money_already_paid
 from actions.runtime import latest_text, live_content
-from bot.offers import UNCLEAR, OfferChecker, Verdict
+from bot.offers import HIGH, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
 from bot.offers.reply import sign_arguments, verdict_arguments
@@ -22,8 +22,11 @@ from nlu.phrases import PhraseSet
 OFFER_CHECK = "offer_check"
 ANSWERS_BY_INTENT = {"affirm": "yes", "deny": "no"}
 ANSWERS = ("yes", "no", "unknown")
-# A message this long after a verdict is another ad, not a question about the first one.
+# After a verdict, a message this long is another ad, not a question about the first one;
+# so is a sentence that long which the checker flags on its own ("sang Thái Lan làm bán
+# hàng không, lương 9 triệu..."), while "họ bảo qua Campuchia trước" adds to the first.
 NEW_AD_WORDS = 25
+JUDGED_ALONE_WORDS = 12
 # What a follow-up asks about, first match wins; the reply template says it per topic.
 FOLLOWUP_TOPICS = (
     ("fee", PhraseSet(["phí", "cọc", "đặt cọc", "nộp tiền", "đóng tiền", "chuyển tiền", "tiền vé"], negatable=False)),
@@ -91,9 +94,10 @@ def answer_question(dispatcher: CollectingDispatcher, state: Dict[str, Any], ans
 
 def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str) -> List[Dict]:
     """A message about the offer already checked: a new fact updates it, a question is answered."""
-    if len(text.split()) >= NEW_AD_WORDS:
-        return reply_to_offer(dispatcher, text)
     the_checker = checker()
+    words = len(text.split())
+    if words >= NEW_AD_WORDS or (words >= JUDGED_ALONE_WORDS and the_checker.check(text).risk in (MEDIUM, HIGH)):
+        return reply_to_offer(dispatcher, text)
     earlier = the_checker.check(state["text"])
     earlier = Verdict(higher_risk(earlier.risk, state["risk"]), max(earlier.score, state["score"]), earlier.signs, ())
     updated = with_new_fact(the_checker, earlier, state["text"], text)
