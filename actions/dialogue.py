@@ -23,6 +23,13 @@ CLOSE = [SlotSet(answers.OPEN_QUESTION, None)]
 Handler = Callable[[CollectingDispatcher, Tracker, Dict[str, Any], str, str], List[Dict]]
 
 
+def typed_button_payload(text: str, response: str) -> Optional[str]:
+    """The payload of the button of `response` whose title the user typed ("Không rõ"), if any."""
+    messages = live_content().templates.content.messages
+    buttons = messages[response].buttons if response in messages else ()
+    return next((b.payload for b in buttons if answers.is_title(text, [b.title])), None)
+
+
 def consent_titles() -> List[str]:
     """The titles of the consent buttons, typed as words: "Có, kết nối" works as pressing it."""
     messages = live_content().templates.content.messages
@@ -74,6 +81,9 @@ def on_verdict(dispatcher, tracker, question, text, intent) -> List[Dict]:
     if not state or not state.get("text"):
         return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
     answer = offers.answer_of(tracker)
+    if answer is None and state.get("asked"):
+        typed = typed_button_payload(text, "utter_offer_question") or ""
+        answer = next((a for a in offers.ANSWERS if f'"{a}"' in typed), None)
     if answer is None and state.get("asked"):
         answer = "yes" if answers.is_clear_yes(text) else "no" if answers.is_clear_no(text) else None
     if state.get("asked") and answer is not None:

@@ -16,8 +16,7 @@ from bot.offers import HIGH, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
 from bot.offers.reply import sign_arguments, verdict_arguments
-from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, is_more_request
-from nlu.phrases import PhraseSet
+from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request
 
 OFFER_CHECK = "offer_check"
 ANSWERS_BY_INTENT = {"affirm": "yes", "deny": "no"}
@@ -27,15 +26,6 @@ ANSWERS = ("yes", "no", "unknown")
 # hàng không, lương 9 triệu..."), while "họ bảo qua Campuchia trước" adds to the first.
 NEW_AD_WORDS = 25
 JUDGED_ALONE_WORDS = 12
-# What a follow-up asks about, first match wins; the reply template says it per topic.
-FOLLOWUP_TOPICS = (
-    ("fee", PhraseSet(["phí", "cọc", "đặt cọc", "nộp tiền", "đóng tiền", "chuyển tiền", "tiền vé"], negatable=False)),
-    ("company", PhraseSet(["công ty", "cty", "có thật", "uy tín", "thật không", "lừa đảo không", "lừa không"], negatable=False)),
-    ("pay", PhraseSet(["lương", "thu nhập", "tiền công", "cao không", "cao ha", "cao thế"], negatable=False)),
-    ("go", PhraseSet(["nên đi", "có nên", "đi không", "đi được", "nhận việc", "nhận không", "đi làm"], negatable=False)),
-)
-
-
 def checker() -> OfferChecker:
     return OfferChecker(live_content().templates.content)
 
@@ -112,7 +102,7 @@ def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str
             dispatcher.utter_message(response="utter_offer_next_steps", risk=updated.risk)
         new_state = {**state, "text": state["text"] + "\n" + text, "risk": updated.risk, "score": updated.score}
         return [SlotSet(OFFER_CHECK, new_state)] + keep
-    topic = "more" if is_more_request(text) else next((name for name, phrases in FOLLOWUP_TOPICS if phrases.find(text)), "general")
+    topic = "more" if is_more_request(text) else followup_topic(text)
     if topic == "more":
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     else:

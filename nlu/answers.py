@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
 
 from nlu.normalise import fold, normalise
+from nlu.phrases import PhraseSet
 
 OPEN_QUESTION = "open_question"
 CONSENT, DELETE, OFFER_TEXT, VERDICT, QUIZ = "consent", "delete", "offer_text", "verdict", "quiz"
@@ -102,6 +103,21 @@ def mentions_delete(text: str) -> bool:
     """A short message with the word for erasing, negated or not ("thôi không xoá")."""
     words = words_of(text)
     return 0 < len(words) <= MAX_SHORT_ANSWER_WORDS and any(w in vocabulary()["delete"] for w in words)
+
+
+FOLLOWUP_TOPICS = ("fee", "company", "pay", "go")
+
+
+@lru_cache(maxsize=1)
+def _topic_phrases() -> Dict[str, PhraseSet]:
+    sets = vocabulary()
+    return {topic: PhraseSet(sorted(sets.get(f"topic_{topic}", ())), negatable=False) for topic in FOLLOWUP_TOPICS}
+
+
+def followup_topic(text: str) -> str:
+    """What a question about a checked offer is about: fee, company, pay, go, or general."""
+    phrases = _topic_phrases()
+    return next((topic for topic in FOLLOWUP_TOPICS if phrases[topic].find(text)), "general")
 
 
 def is_more_request(text: str) -> bool:
