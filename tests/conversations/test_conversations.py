@@ -5,6 +5,7 @@ a list of turns, each a message and what the person would notice in the reply:
 
   say: the message typed (or a button payload, "/affirm")
   press: the title of a button shown in the previous reply (sends its payload)
+  type_option: a letter: types the words of that quiz option, without diacritics
   expect:
     case_opened: true|false     is a hand-off case open for this user now?
     verdict: high|medium|low|none   the verdict level the reply shows (none: no verdict)
@@ -18,11 +19,13 @@ a list of turns, each a message and what the person would notice in the reply:
 The longest bubble of the whole suite is written to results/conversations.json.
 """
 import json
+import re
 
 import httpx
 import pytest
 
 from bot.store import user_key_for
+from nlu.normalise import fold
 from chat import SECRET, new_sender
 from conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 from support import ROOT
@@ -36,6 +39,14 @@ def chat(assistant, sender, message):
     return response.json()
 
 
+def option_words(replies, letter):
+    """The words of option `letter` of the quiz question just shown, typed without diacritics."""
+    text = "\n".join(r.get("text") or "" for r in replies)
+    found = re.search(rf"^{letter}\. (.+)$", text, re.MULTILINE)
+    assert found, f"no option {letter} in:\n{text}"
+    return fold(found.group(1))
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_conversation(assistant, script):
     conversation = load(script)
@@ -43,7 +54,9 @@ def test_conversation(assistant, script):
     cases_open = lambda: open_cases(assistant.data / "app.db", user_key_for(sender, SECRET))  # noqa: E731
     previous = []
     for number, turn in enumerate(conversation["turns"], start=1):
-        if "press" in turn:
+        if "type_option" in turn:
+            message = option_words(previous, turn["type_option"])
+        elif "press" in turn:
             titles = {b["title"]: b["payload"] for r in previous for b in r.get("buttons") or []}
             assert turn["press"] in titles, f"{script.name} turn {number}: no button {turn['press']!r} in {list(titles)}"
             message = titles[turn["press"]]
