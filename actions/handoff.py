@@ -15,12 +15,15 @@ from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import database, latest_text, live_content, settings, user_key
+from actions.session import bot_said_before
 from bot.handoff import cases, conversation
+from nlu.answers import CONSENT, OPEN_QUESTION
 
 logger = logging.getLogger(__name__)
 HANDOFF_LOOP = "action_handoff"
 HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
 OFFER = "utter_offer_handoff"  # the question whose yes starts the loop
+OFFER_AGAIN = "utter_offer_handoff_again"  # the same question, short, when it was asked before
 # Staff news, and platform events the connectors report: nothing for the transcript.
 NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, "platform_follow", "unsupported_message"}
 
@@ -80,6 +83,20 @@ def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> List[Dict
         else:
             dispatcher.utter_message(response=say.response, **say.arguments)
     return []
+
+
+def offer_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    """Asks for consent: in full the first time in a conversation, in one line after that."""
+    dispatcher.utter_message(response=OFFER_AGAIN if bot_said_before(tracker, [OFFER, OFFER_AGAIN]) else OFFER)
+    return [SlotSet(OPEN_QUESTION, {"kind": CONSENT})]
+
+
+class ActionOfferHandoff(Action):
+    def name(self) -> Text:
+        return "action_offer_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        return offer_handoff(dispatcher, tracker)
 
 
 class ActionSessionStart(Action):

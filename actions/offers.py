@@ -1,20 +1,31 @@
-"""Checking a job offer in the conversation, then asking about what it leaves out."""
+"""Checking a job offer in the conversation, then talking about that offer.
+
+The offer the user sent and the verdict they were told are kept in the
+`offer_check` slot, so that a follow-up ("is the pay high?", "they also want a
+deposit") is answered about that offer instead of being checked as a new ad.
+"""
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.referrals import money_already_paid
 from actions.runtime import latest_text, live_content
-from bot.offers import UNCLEAR, OfferChecker
+from bot.offers import HIGH, MEDIUM, UNCLEAR, OfferChecker, Verdict
+from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
-from bot.offers.reply import verdict_arguments
+from bot.offers.reply import sign_arguments, verdict_arguments
+from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request
 
 OFFER_CHECK = "offer_check"
 ANSWERS_BY_INTENT = {"affirm": "yes", "deny": "no"}
 ANSWERS = ("yes", "no", "unknown")
-
-
+# After a verdict, a message this long is another ad, not a question about the first one;
+# so is a sentence that long which the checker flags on its own ("sang Thái Lan làm bán
+# hàng không, lương 9 triệu..."), while "họ bảo qua Campuchia trước" adds to the first.
+NEW_AD_WORDS = 25
+JUDGED_ALONE_WORDS = 12
 def checker() -> OfferChecker:
     return OfferChecker(live_content().templates.content)
 
@@ -22,6 +33,89 @@ def checker() -> OfferChecker:
 def image_url(tracker: Tracker) -> Optional[str]:
     metadata = tracker.latest_message.get("metadata") or {}
     return metadata.get("image_url")
+
+
+def awaiting_offer() -> List[Dict]:
+    return [SlotSet(OPEN_QUESTION, {"kind": OFFER_TEXT})]
+
+
+def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False) -> List[Dict]:
+    """The verdict on a pasted offer, or a request for the offer itself."""
+    if money_already_paid(offer):
+        dispatcher.utter_message(response="utter_referral_lost_money")
+    verdict = checker().check(offer)
+    if verdict.risk == UNCLEAR and not verdict.signs:
+        dispatcher.utter_message(response="utter_offer_need_more" if asked_for_it else "utter_ask_offer")
+        return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
+    say_verdict(dispatcher, verdict)
+    state = {"text": offer, "risk": verdict.risk, "score": verdict.score,
+             "questions": [q.id for q in verdict.questions], "asked": None}
+    return [SlotSet(OFFER_CHECK, state)] + ask_next_question(dispatcher, state)
+
+
+def say_verdict(dispatcher: CollectingDispatcher, verdict: Verdict) -> None:
+    dispatcher.utter_message(response="utter_offer_verdict", **verdict_arguments(verdict))
+    if verdict.risk not in (UNCLEAR, "low"):
+        dispatcher.utter_message(response="utter_offer_next_steps", risk=verdict.risk)
+
+
+def ask_next_question(dispatcher: CollectingDispatcher, state: Dict[str, Any]) -> List[Dict]:
+    """The checker's next question about what the offer leaves out, once; then follow-ups are free."""
+    question = checker().question(state["questions"][0]) if state.get("questions") else None
+    if question is None:
+        return [SlotSet(OFFER_CHECK, {**state, "asked": None, "questions": []}), SlotSet(OPEN_QUESTION, {"kind": VERDICT})]
+    dispatcher.utter_message(response="utter_offer_question", question=question.text)
+    return [
+        SlotSet(OFFER_CHECK, {**state, "asked": question.id, "questions": state["questions"][1:]}),
+        SlotSet(OPEN_QUESTION, {"kind": VERDICT}),
+    ]
+
+
+def answer_question(dispatcher: CollectingDispatcher, state: Dict[str, Any], answer: str) -> List[Dict]:
+    """The user answered the checker's question: the risk moves, a flagged offer never to low."""
+    score, rescored = checker().rescore(state["score"], state["asked"], answer)
+    risk = after_answer(state["risk"], rescored)
+    dispatcher.utter_message(response="utter_offer_rescored", risk=risk)
+    state = {**state, "score": score, "risk": risk, "asked": None}
+    if not state["questions"] and risk != "low":
+        dispatcher.utter_message(response="utter_offer_next_steps", risk=risk)
+    return ask_next_question(dispatcher, state)
+
+
+def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str) -> List[Dict]:
+    """A message about the offer already checked: a new fact updates it, a question is answered."""
+    the_checker = checker()
+    words = len(text.split())
+    if words >= NEW_AD_WORDS or (words >= JUDGED_ALONE_WORDS and the_checker.check(text).risk in (MEDIUM, HIGH)):
+        return reply_to_offer(dispatcher, text)
+    earlier = the_checker.check(state["text"])
+    earlier = Verdict(higher_risk(earlier.risk, state["risk"]), max(earlier.score, state["score"]), earlier.signs, ())
+    updated = with_new_fact(the_checker, earlier, state["text"], text)
+    added = new_signs(earlier, updated)
+    keep = [SlotSet(OPEN_QUESTION, {"kind": VERDICT})]
+    if added:
+        dispatcher.utter_message(
+            response="utter_offer_updated", risk=updated.risk,
+            new_signs=[{"title": s.title, "evidence": list(s.evidence)} for s in added[:3]],
+        )
+        if updated.risk in ("medium", "high"):
+            dispatcher.utter_message(response="utter_offer_next_steps", risk=updated.risk)
+        new_state = {**state, "text": state["text"] + "\n" + text, "risk": updated.risk, "score": updated.score}
+        return [SlotSet(OFFER_CHECK, new_state)] + keep
+    topic = "more" if is_more_request(text) else followup_topic(text)
+    if topic == "more":
+        dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
+    else:
+        dispatcher.utter_message(
+            response="utter_offer_followup", topic=topic, risk=earlier.risk, signs=verdict_arguments(earlier)["signs"],
+        )
+    return keep
+
+
+def answer_of(tracker: Tracker) -> Optional[str]:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
+    return answer if answer in ANSWERS else None
 
 
 class ActionCheckOffer(Action):
@@ -41,48 +135,7 @@ class ActionCheckOffer(Action):
             if not offer.strip():
                 dispatcher.utter_message(response="utter_offer_no_text_in_image")
                 return [SlotSet(OFFER_CHECK, None)]
-        verdict = checker().check(offer)
-        if verdict.risk == UNCLEAR and not verdict.signs:
+        if offer.startswith("/"):  # the button: nothing to check yet
             dispatcher.utter_message(response="utter_ask_offer")
-            return [SlotSet(OFFER_CHECK, None)]
-        dispatcher.utter_message(response="utter_offer_verdict", **verdict_arguments(verdict))
-        if verdict.risk != UNCLEAR:
-            dispatcher.utter_message(response="utter_offer_next_steps", risk=verdict.risk)
-        state = {"score": verdict.score, "questions": [q.id for q in verdict.questions], "asked": None}
-        return [SlotSet(OFFER_CHECK, state)]
-
-
-class ActionAskOfferQuestion(Action):
-    """The next follow-up question about the offer, if any is left."""
-
-    def name(self) -> Text:
-        return "action_ask_offer_question"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        state = tracker.get_slot(OFFER_CHECK)
-        if not state or not state.get("questions"):
-            return []
-        question = checker().question(state["questions"][0])
-        if question is None:
-            return [SlotSet(OFFER_CHECK, None)]
-        dispatcher.utter_message(response="utter_offer_question", question=question.text)
-        return [SlotSet(OFFER_CHECK, {**state, "asked": question.id, "questions": state["questions"][1:]})]
-
-
-class ActionAnswerOfferQuestion(Action):
-    def name(self) -> Text:
-        return "action_answer_offer_question"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        state = tracker.get_slot(OFFER_CHECK)
-        if not state or not state.get("asked"):
-            dispatcher.utter_message(response="utter_default")
-            return []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
-        answer = answer if answer in ANSWERS else "unknown"
-        score, risk = checker().rescore(state["score"], state["asked"], answer)
-        dispatcher.utter_message(response="utter_offer_rescored", risk=risk)
-        if not state["questions"] and risk != "low":
-            dispatcher.utter_message(response="utter_offer_next_steps", risk=risk)
-        return [SlotSet(OFFER_CHECK, {**state, "score": score, "asked": None})]
+            return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
+        return reply_to_offer(dispatcher, offer)

@@ -1,10 +1,23 @@
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.names import ACTION_DELETE_MY_DATA
 from actions.runtime import database, user_key
+from nlu.answers import DELETE, OPEN_QUESTION
+
+
+class ActionConfirmDelete(Action):
+    """Erasing is asked as its own question, which only an explicit "xoá" answers (actions/dialogue.py)."""
+
+    def name(self) -> Text:
+        return "action_confirm_delete"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        dispatcher.utter_message(response="utter_confirm_delete")
+        return [SlotSet(OPEN_QUESTION, {"kind": DELETE})]
 
 
 class ActionDeleteMyData(Action):

@@ -2,10 +2,12 @@ import json
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import database, latest_text, live_content, user_key
 from bot.quiz import NoQuizRunning, NotAChoice, QuestionView, QuizBook
+from nlu.answers import OPEN_QUESTION, QUIZ
 
 MENU = "menu"
 
@@ -18,18 +20,49 @@ def payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
-def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> None:
+def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> List[Dict]:
+    """Shows the question; the options travel in `open_question` so a typed answer finds its way back."""
+    options = [{"letter": o.letter, "text": o.text} for o in view.options]
     dispatcher.utter_message(
         response="utter_quiz_question",
         number=view.number,
         total=view.total,
         question=view.text,
-        options=[{"letter": o.letter, "text": o.text} for o in view.options],
+        options=options,
         buttons=[
             {"title": o.letter, "payload": payload("quiz_answer", quiz_choice=o.letter.lower())}
             for o in view.options
         ],
     )
+    return [SlotSet(OPEN_QUESTION, {"kind": QUIZ, "options": options})]
+
+
+def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) -> List[Dict]:
+    try:
+        outcome = quiz_book().answer(user_key(tracker), typed)
+    except NoQuizRunning:
+        dispatcher.utter_message(response="utter_quiz_not_running")
+        return []
+    except NotAChoice as error:
+        dispatcher.utter_message(response="utter_quiz_invalid_answer", letters=error.letters)
+        return []
+    feedback = outcome.feedback
+    dispatcher.utter_message(
+        response="utter_quiz_feedback",
+        correct=feedback.correct,
+        right_letter=feedback.right_letter,
+        right_text=feedback.right_text,
+        explanation=feedback.explanation,
+        source=feedback.source,
+    )
+    if outcome.next_question is not None:
+        return utter_question(dispatcher, outcome.next_question)
+    result = outcome.result
+    dispatcher.utter_message(
+        response="utter_quiz_result", title=result.quiz_title, score=result.score,
+        total=result.total, quiz_id=result.quiz_id,
+    )
+    return []
 
 
 class ActionStartQuiz(Action):
@@ -46,8 +79,7 @@ class ActionStartQuiz(Action):
             unfinished = book.current(key)
             if unfinished is not None:
                 dispatcher.utter_message(response="utter_quiz_resume", title=unfinished.quiz_title)
-                utter_question(dispatcher, unfinished)
-                return []
+                return utter_question(dispatcher, unfinished)
         if chosen not in book.quizzes and len(book.quizzes) == 1:
             chosen = next(iter(book.quizzes))
         if chosen not in book.quizzes:
@@ -58,8 +90,7 @@ class ActionStartQuiz(Action):
             return []
         quiz = book.quizzes[chosen]
         dispatcher.utter_message(response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions))
-        utter_question(dispatcher, book.start(key, chosen))
-        return []
+        return utter_question(dispatcher, book.start(key, chosen))
 
 
 class ActionAnswerQuiz(Action):
@@ -68,29 +99,4 @@ class ActionAnswerQuiz(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         typed = next(tracker.get_latest_entity_values("quiz_choice"), None) or latest_text(tracker)
-        try:
-            outcome = quiz_book().answer(user_key(tracker), typed)
-        except NoQuizRunning:
-            dispatcher.utter_message(response="utter_quiz_not_running")
-            return []
-        except NotAChoice as error:
-            dispatcher.utter_message(response="utter_quiz_invalid_answer", letters=error.letters)
-            return []
-        feedback = outcome.feedback
-        dispatcher.utter_message(
-            response="utter_quiz_feedback",
-            correct=feedback.correct,
-            right_letter=feedback.right_letter,
-            right_text=feedback.right_text,
-            explanation=feedback.explanation,
-            source=feedback.source,
-        )
-        if outcome.next_question is not None:
-            utter_question(dispatcher, outcome.next_question)
-        else:
-            result = outcome.result
-            dispatcher.utter_message(
-                response="utter_quiz_result", title=result.quiz_title, score=result.score,
-                total=result.total, quiz_id=result.quiz_id,
-            )
-        return []
+        return answer_quiz(dispatcher, tracker, typed)

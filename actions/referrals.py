@@ -1,17 +1,38 @@
-"""The right verified contacts for what the user said."""
+"""The right verified contacts for what the user said, and where they are."""
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import latest_text, live_content
-from bot.referrals import referral_for
+from actions.session import bot_said_before, earlier_user_texts
+from bot.referrals import LOST_MONEY, Referral, referral_for
+
+REFER_DANGER = "action_refer_danger"
+DANGER_BLOCKS = ("utter_referral_danger_abroad", "utter_referral_danger_home", "utter_referral_danger_again")
+
+
+def referral(tracker: Tracker, in_danger: bool) -> Referral:
+    settings = live_content().templates.content.referrals
+    return referral_for(latest_text(tracker), settings, in_danger=in_danger, earlier=earlier_user_texts(tracker))
+
+
+def money_already_paid(text: str) -> bool:
+    """"I paid a 3m deposit and they blocked me": what to do now comes with whatever else is said."""
+    settings = live_content().templates.content.referrals
+    return referral_for(text, settings, in_danger=False).situation == LOST_MONEY
 
 
 def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -> List[Dict]:
-    settings = live_content().templates.content.referrals
-    referral = referral_for(latest_text(tracker), settings, in_danger=in_danger)
-    dispatcher.utter_message(response=referral.response, embassy=referral.embassy)
+    found = referral(tracker, in_danger)
+    repeated = in_danger and bot_said_before(tracker, DANGER_BLOCKS)
+    # The second time in a conversation: short, and about what is new, not the same block again.
+    response = "utter_referral_danger_again" if repeated else found.response
+    dispatcher.utter_message(
+        response=response, embassy=found.embassy, abroad=found.abroad, facts=list(found.advice),
+    )
+    if in_danger and money_already_paid(latest_text(tracker)):
+        dispatcher.utter_message(response="utter_referral_lost_money")
     return []
 
 
@@ -20,7 +41,7 @@ class ActionReferDanger(Action):
     """Emergency contacts first, for where the person is: abroad or at home."""
 
     def name(self) -> Text:
-        return "action_refer_danger"
+        return REFER_DANGER
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
         return refer(dispatcher, tracker, in_danger=True)

@@ -8,11 +8,14 @@ from nlu.normalise import normalise_with_origin
 
 
 def best_topic(question: str, topics: Dict[str, FaqTopic]) -> Optional[str]:
-    """The topic whose keywords the question uses most; None when none fits."""
+    """The topic whose keywords the question uses most; None when none fits.
+
+    On a tie the longer keywords win: "phạt bao nhiêu năm" says more than "mua bán người".
+    """
     normalised = normalise_with_origin(question)
-    scores = {
-        topic_id: len({m.phrase for m in topic.keywords.find(normalised)})
-        for topic_id, topic in topics.items()
-    }
+    scores = {}
+    for topic_id, topic in topics.items():
+        matched = {m.phrase: m.end - m.start for m in topic.keywords.find(normalised)}
+        scores[topic_id] = (len(matched), sum(matched.values()))
     best = max(scores, key=scores.get, default=None)
-    return best if best is not None and scores[best] > 0 else None
+    return best if best is not None and scores[best][0] > 0 else None

@@ -7,7 +7,6 @@ letters for the same options.
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -15,10 +14,9 @@ from sqlalchemy import func, select
 
 from bot.content.model import Quiz, QuizQuestion
 from bot.store import Database, QuizAnswer, QuizAttempt, utcnow
-from nlu.normalise import fold
+from nlu.answers import chosen_option
 
 LETTERS = "ABCDEFGH"
-MAX_WORDS_IN_A_CHOICE = 6
 
 
 class NoQuizRunning(Exception):
@@ -194,12 +192,6 @@ class QuizBook:
 
 
 def _parse_choice(typed: str, shown: Tuple[ShownOption, ...]) -> Optional[ShownOption]:
-    """The option's own words, or a letter or number in a short answer ("b", "câu B", "em chọn 2")."""
-    words = re.findall(r"\w+", fold(typed))
-    by_text = next((o for o in shown if re.findall(r"\w+", fold(o.text)) == words), None)
-    if by_text is not None or len(words) > MAX_WORDS_IN_A_CHOICE:
-        return by_text
-    letters = {o.letter.lower(): o for o in shown}
-    numbers = {str(i + 1): o for i, o in enumerate(shown)}
-    # The first one counts: in "b ạ" the polite "ạ" folds to "a".
-    return next((letters.get(w) or numbers.get(w) for w in words if w in letters or w in numbers), None)
+    """The option's own words (slips allowed), or a letter or number ("b", "câu B", "em chọn 2")."""
+    index = chosen_option(typed, [{"letter": o.letter, "text": o.text} for o in shown])
+    return shown[index] if index is not None else None

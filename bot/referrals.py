@@ -1,30 +1,51 @@
-"""Which verified contacts fit what the user said (content/referrals.yml, hotlines.yml)."""
+"""Which verified contacts fit what the user said (content/referrals.yml, hotlines.yml).
+
+Where the person is carries over the whole conversation: someone who said
+"I'm in Laos" three messages ago cannot dial 111 or 113 now either.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Tuple
 
 from bot.content.model import ReferralSettings
 from nlu.normalise import normalise_with_origin
 
 DANGER_ABROAD, DANGER_HOME, MAIN_LINES = "danger_abroad", "danger_home", "main_lines"
+LOST_MONEY = "lost_money"  # money already paid: what to do now comes first
 
 
 @dataclass(frozen=True)
 class Referral:
     situation: str
     embassy: Optional[str] = None  # a hotline id, where a verified embassy line exists
+    abroad: bool = False
+    advice: Tuple[str, ...] = ()  # for what the latest message adds: a ransom demand, a taken passport...
 
     @property
     def response(self) -> str:
         return f"utter_referral_{self.situation}"
 
 
-def referral_for(text: str, settings: ReferralSettings, in_danger: bool) -> Referral:
+def where(text: str, settings: ReferralSettings) -> Tuple[bool, Optional[str]]:
+    """(abroad, embassy hotline id) from everything the user said."""
     normalised = normalise_with_origin(text)
+    embassy = next((hotline for places, hotline in settings.embassies if places.find(normalised)), None)
+    return embassy is not None or bool(settings.abroad_places.find(normalised)), embassy
+
+
+def advice_for(text: str, settings: ReferralSettings) -> Tuple[str, ...]:
+    """One line of advice for each fact the text tells (content/referrals.yml, `facts`)."""
+    normalised = normalise_with_origin(text)
+    return tuple(advice for _, phrases, advice in settings.facts if phrases.find(normalised))
+
+
+def referral_for(text: str, settings: ReferralSettings, in_danger: bool, earlier: str = "") -> Referral:
+    """`text` is the latest message; `earlier` what the user wrote before in this conversation."""
+    abroad, embassy = where(earlier + "\n" + text, settings)
+    advice = advice_for(text, settings)
     if in_danger:
-        embassy = next((hotline for places, hotline in settings.embassies if places.find(normalised)), None)
-        abroad = embassy is not None or bool(settings.abroad_places.find(normalised))
-        return Referral(DANGER_ABROAD if abroad else DANGER_HOME, embassy)
+        return Referral(DANGER_ABROAD if abroad else DANGER_HOME, embassy, abroad, advice)
+    normalised = normalise_with_origin(text)
     situation = next((sid for sid, phrases in settings.situations if phrases.find(normalised)), MAIN_LINES)
-    return Referral(situation)
+    return Referral(situation, embassy, abroad, advice)

@@ -1,19 +1,25 @@
-"""Rasa pipeline components for Vietnamese. The only module of `nlu` that imports Rasa."""
+"""Rasa pipeline components for Vietnamese, and the dialogue policy that reads them. The only module of `nlu` that imports Rasa."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
+from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu import answers
 from nlu.danger import DEFAULT_SIGNALS_FILE, PROJECT_ROOT, DangerNet
 from nlu.normalise import emoji_words, normalise
 
@@ -144,3 +150,63 @@ class DangerSignalOverride(_RuleOverride):
         message.set("danger_signals", [m.signal_id for m in matches], add_to_output=True)
         if (message.get(INTENT) or {}).get("name") != DANGER_INTENT:
             _set_intent(message, DANGER_INTENT)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class OpenQuestionPolicy(Policy):
+    """A message that answers the question on screen goes to the action that asked it.
+
+    One yes/no question is open at a time: the one the assistant asked in its
+    latest turn (nlu/answers.py). Rules map intents to actions without knowing
+    what was asked, so "o lao" at the consent prompt, a one-line offer after
+    "paste the ad here" or the words of a quiz option would each be taken as a
+    new topic. This policy sends such messages to `action_answer_open_question`
+    and lets everything else (and a running hand-off) follow the rules.
+    Its priority is above the RulePolicy's, so it wins the ties it claims.
+    """
+
+    ACTION = "action_answer_open_question"
+    # After these the assistant waits for the user: they end the turn it claimed.
+    ENDS_A_CLAIMED_TURN = ("action_answer_open_question", "action_delete_my_data", "action_handoff")
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": 7}
+
+    def train(self, *args: Any, **kwargs: Any) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self, tracker: DialogueStateTracker, domain: Domain, rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        abstain = self._prediction(self._default_predictions(domain))
+        if tracker.active_loop_name:
+            return abstain
+        latest = tracker.latest_action_name
+        if latest == ACTION_LISTEN_NAME:
+            events = [event.as_dict() for event in tracker.events]
+            question = answers.open_question(events)
+            message = tracker.latest_message
+            intent = (message.intent or {}).get("name") or ""
+            if question and answers.answers_open_question(question, message.text or "", intent):
+                return self._predict(domain, self.ACTION)
+            return abstain
+        if latest in self.ENDS_A_CLAIMED_TURN and self._claimed_this_turn(tracker):
+            return self._predict(domain, ACTION_LISTEN_NAME)
+        return abstain
+
+    def _predict(self, domain: Domain, action: Text) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return self._prediction(probabilities)
+
+    def _claimed_this_turn(self, tracker: DialogueStateTracker) -> bool:
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                return False
+            if isinstance(event, ActionExecuted) and event.action_name == self.ACTION:
+                return True
+        return False

@@ -20,6 +20,12 @@ from bot.settings import ROOT
 # shows 20 characters; Zalo and Messenger text messages hold 2,000.
 MAX_BUTTON_TITLE_CHARS = 20
 MAX_MESSAGE_CHARS = 2000
+# What a phone shows without scrolling through a wall: no bubble over this, however it renders.
+MAX_BUBBLE_CHARS = 1000
+# Choices a template branches on; every one is rendered.
+_CHOICES = {"risk": ["high", "medium", "low", "unclear"], "topic": ["pay", "company", "fee", "go", "general"]}
+_FLAGS = {"abroad", "staffed", "correct"}
+_MAX_RENDERINGS = 64
 _RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
 # Anything that looks like a phone number: international, Vietnamese mobile or
 # landline, 1800/1900 lines, or a short code right after "gọi", "số", "tổng đài".
@@ -82,6 +88,57 @@ def _texts_to_scan(content) -> List[Tuple[Path, int, str, str]]:
     return texts
 
 
+def _worst_case_values(content) -> Dict[str, List]:
+    """For each variable a template may get, the longest values the code can pass (or an upper bound)."""
+    from bot.offers.reply import signs_in_bubbles
+
+    signs = [
+        {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": ["x" * 60] * 3}
+        for s in sorted(content.signs.values(), key=lambda s: -len(s.title) - len(s.explanation))
+    ]
+    questions = [q for quiz in content.quizzes.values() for q in quiz.questions]
+    longest_q = max(questions, key=lambda q: len(q.text) + sum(len(o.text) for o in q.options), default=None)
+    offer_questions = [q.text for q in (content.offer_settings.questions if content.offer_settings else ())]
+    facts = [advice for _, _, advice in (content.referrals.facts if content.referrals else ())]
+    embassies = [hotline for _, hotline in (content.referrals.embassies if content.referrals else ())]
+    values: Dict[str, List] = {
+        "signs": [signs], "new_signs": [signs[:3]], "more_signs": [len(signs)],
+        "chunk": [max(signs_in_bubbles(content.signs), key=lambda c: sum(len(content.signs[i].explanation) for i in c), default=[])],
+        "facts": [facts], "embassy": embassies or [None],
+        "question": [max([q.text for q in questions] + offer_questions, key=len, default="")],
+        "options": [[{"letter": "ABCDEFGH"[i], "text": o.text} for i, o in enumerate(longest_q.options)] if longest_q else []],
+        "explanation": [max((q.explanation for q in questions), key=len, default="")],
+        "right_text": [max((o.text for q in questions for o in q.options), key=len, default="")],
+        "source": [max((q.source for q in questions), key=len, default="")],
+        "title": [max((q.title for q in content.quizzes.values()), key=len, default="")],
+        "intro": [max((q.intro for q in content.quizzes.values()), key=len, default="")],
+        "letters": [list("ABCD")], "topic": _CHOICES["topic"], "risk": _CHOICES["risk"],
+    }
+    return values
+
+
+def longest_rendering(templates, name: str, values: Dict[str, List]) -> int:
+    """The longest text this message can render to, over the worst-case values of its variables."""
+    import itertools
+
+    message = templates.messages.get(name)
+    if message is None:
+        return 0
+    variables = message.definition.variables
+    candidates = [
+        values.get(v, [True, False] if v in _FLAGS else [99999 if v in ("score", "total", "number", "case_number") else "x" * 40])
+        for v in variables
+    ]
+    longest = 0
+    for combination in itertools.islice(itertools.product(*candidates), _MAX_RENDERINGS):
+        try:
+            text = templates.render(name, "check", dict(zip(variables, combination)), {})["text"]
+        except Exception:  # noqa: BLE001: a value the template does not take is not a length problem
+            continue
+        longest = max(longest, len(text))
+    return longest
+
+
 def handoff_question_responses(content) -> Dict[str, str]:
     """Each optional hand-off question is asked by the message named after it."""
     questions = content.handoff.questions if content.handoff else ()
@@ -102,6 +159,7 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                 directory / "messages", 1,
                 f"thiếu tin nhắn '{name}' (được dùng trong {where}): thêm nó vào một tệp trong messages/",
             )
+    worst_case = _worst_case_values(templates.content)
     for name, message in messages.items():
         if name not in used:
             problems.add(message.path, message.line, f"tin nhắn '{name}' không được dùng ở đâu: xoá, hoặc kiểm tra lại tên")
@@ -109,6 +167,12 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
             problems.add(
                 message.path, message.line,
                 f"'{name}' dài {len(message.text)} ký tự, quá {MAX_MESSAGE_CHARS}: chia thành hai tin nhắn",
+            )
+        rendered = longest_rendering(templates, name, worst_case)
+        if rendered > MAX_BUBBLE_CHARS:
+            problems.add(
+                message.path, message.line,
+                f"'{name}' có thể dài tới {rendered} ký tự khi hiện ra, quá {MAX_BUBBLE_CHARS} cho màn hình điện thoại: viết ngắn lại hoặc chia ra",
             )
         for button in message.buttons:
             if "{{" not in button.title and len(button.title) > MAX_BUTTON_TITLE_CHARS:

@@ -226,6 +226,8 @@ class ReferralSettings:
     situations: Tuple[Tuple[str, PhraseSet], ...]
     embassies: Tuple[Tuple[PhraseSet, str], ...]
     abroad_places: PhraseSet
+    # Facts a person in danger may add (a ransom, a taken passport): (id, phrases, advice line).
+    facts: Tuple[Tuple[str, PhraseSet, str], ...] = ()
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -474,7 +476,7 @@ def read_webchat(data: Any, path: Path, content: Content, problems: Problems) ->
         content.webchat = {k: data[k] for k in WEBCHAT_FIELDS}
 
 
-REFERRAL_FIELDS = {"situations": LIST, "embassies": LIST, "abroad_places": LIST}
+REFERRAL_FIELDS = {"situations": LIST, "embassies": LIST, "abroad_places": LIST, "facts": OPTIONAL_LIST}
 
 
 def read_referrals(data: Any, path: Path, content: Content, problems: Problems) -> None:
@@ -490,8 +492,13 @@ def read_referrals(data: Any, path: Path, content: Content, problems: Problems) 
         for item, line in _items(data["embassies"])
         if check_fields(item, {"place": LIST, "hotline": TEXT}, path, line, problems, "đại sứ quán")
     ]
+    facts = [
+        (item["id"], _phrases(item["phrases"], path, problems), item["advice"])
+        for item, line in _items(data["facts"] if "facts" in data else [])
+        if check_fields(item, {"id": TEXT, "phrases": LIST, "advice": TEXT}, path, line, problems, "tình tiết")
+    ]
     content.referrals = ReferralSettings(
-        tuple(situations), tuple(embassies), _phrases(data["abroad_places"], path, problems)
+        tuple(situations), tuple(embassies), _phrases(data["abroad_places"], path, problems), tuple(facts)
     )
 
 

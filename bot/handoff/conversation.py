@@ -12,6 +12,7 @@ from typing import Any, Dict, List, Optional, Sequence
 from bot.content.model import HandoffQuestion, HandoffSettings, MessageDef
 from bot.handoff import cases
 from bot.store import Case, Database
+from nlu.answers import is_clear_no, is_clear_yes
 from nlu.normalise import normalise_with_origin
 from nlu.phrases import PhraseSet
 
@@ -64,7 +65,8 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
     # Once a person has taken the case, the assistant stops asking: staff lead the conversation.
     question = _awaited_question(settings, case) if case.status == cases.NEW else None
     skipped = question is not None and _is_short_command(settings.skip_words, text)
-    answer_to = question.id if question is not None and not skipped else None
+    refused = question is not None and _is_refusal(question, text)
+    answer_to = question.id if question is not None and not (skipped or refused or _is_bare_yes(question, text)) else None
     case = cases.record_user_message(db, case.id, text, answer_to=answer_to)
     if question is None:
         return Step()
@@ -72,6 +74,10 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
         # Someone may be reading over their shoulder: no more questions, one short line.
         cases.no_more_questions(db, case.id, len(settings.questions))
         return Step([Say("utter_handoff_unsafe")])
+    if refused:
+        # "ko", "thôi không cần": no more questions, and the refusal is not kept as an answer.
+        cases.no_more_questions(db, case.id, len(settings.questions))
+        return Step([Say("utter_handoff_waiting")])
     return Step(_next_question(db, settings, case))
 
 
@@ -103,6 +109,16 @@ def _awaited_question(settings: HandoffSettings, case: Case) -> Optional[Handoff
 def said_unsafe(settings: HandoffSettings, answers: Dict[str, str]) -> bool:
     """Did the user answer that someone may be reading their messages? Staff then write briefly."""
     return any(_is_unsafe_answer(q, answers[q.id]) for q in settings.questions if q.id in answers)
+
+
+def _is_refusal(question: HandoffQuestion, text: str) -> bool:
+    """A plain no to "where are you?" or "how can staff reach you?" (for "is it safe?" a no means unsafe)."""
+    return question.unsafe_answers is None and is_clear_no(text)
+
+
+def _is_bare_yes(question: HandoffQuestion, text: str) -> bool:
+    """"ok" is no place and no contact: relayed to staff, not kept as the answer."""
+    return question.unsafe_answers is None and is_clear_yes(text)
 
 
 def _is_unsafe_answer(question: HandoffQuestion, text: str) -> bool:

@@ -4,7 +4,33 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 from bot.content import Templates
-from bot.offers.checker import Verdict
+from bot.offers.checker import RISKY_DESTINATION, Verdict
+
+# A phone screen: the strongest signs with one line each; the rest behind "xem thêm".
+SIGNS_SHOWN = 3
+# Room in one bubble for sign explanations, under the 1,000 characters a phone shows comfortably.
+BUBBLE_CHARS = 850
+
+
+def signs_in_bubbles(signs: Dict[str, Any]) -> List[List[str]]:
+    """Sign ids (of content.signs) grouped so that each group's titles and explanations fit one bubble."""
+    bubbles: List[List[str]] = [[]]
+    used = 0
+    for sign_id, sign in signs.items():
+        size = len(sign.title) + len(sign.explanation) + 6
+        if bubbles[-1] and used + size > BUBBLE_CHARS:
+            bubbles.append([])
+            used = 0
+        bubbles[-1].append(sign_id)
+        used += size
+    return bubbles
+
+
+def sign_arguments(verdict: Verdict) -> List[Dict[str, Any]]:
+    return [
+        {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": list(s.evidence)}
+        for s in verdict.signs
+    ]
 
 
 def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
@@ -12,10 +38,10 @@ def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
     return {
         "risk": verdict.risk,
         "score": round(verdict.score, 1),
-        "signs": [
-            {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": list(s.evidence)}
-            for s in verdict.signs
-        ],
+        "signs": sign_arguments(verdict)[:SIGNS_SHOWN],
+        "more_signs": max(0, len(verdict.signs) - SIGNS_SHOWN),
+        # The checks that matter differ for a job abroad and one at home.
+        "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
     }
 
 

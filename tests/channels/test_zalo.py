@@ -76,9 +76,10 @@ def test_deleting_my_data_removes_the_connectors_rows_too(platforms, webhooks, c
     webhooks.zalo(zalo_text(user, "xoá hết dữ liệu của tôi"))
     asked = platforms.zalo.wait_for(user)
     assert echo_rows(channel_assistant, echo["message"]["msg_id"])
+    # Erasing has its own confirmation: its button sends the words "xoá hết", never a bare yes.
     zalo = ZaloChannel(webhooks, platforms.zalo)
-    assert zalo.button_payloads(asked[-1])[0] == "/affirm"
-    zalo.press(user, asked[-1], "/affirm")
+    assert zalo.button_payloads(asked[-1])[0] == "xoá hết"
+    zalo.press(user, asked[-1], "xoá hết")
     assert "Đã xoá" in platforms.zalo.wait_for(user, count=len(asked) + 1)[-1].text
     assert echo_rows(channel_assistant, echo["message"]["msg_id"]) == []
 

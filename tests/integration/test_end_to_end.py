@@ -52,8 +52,9 @@ def test_delete_my_data_leaves_nothing_about_the_sender(assistant):
     assert rows_about(assistant, sender, key) > 0
 
     replies = say(assistant, sender, "xoá hết dữ liệu của tôi")
-    assert [b["payload"] for b in replies[-1]["buttons"]] == ["/affirm", "/deny"]
-    replies = say(assistant, sender, "/affirm")
+    # Erasing has its own confirmation: its button says what it does, unlike a "yes" (/affirm).
+    assert [b["payload"] for b in replies[-1]["buttons"]] == ["xoá hết", "/deny"]
+    replies = say(assistant, sender, "xoá hết")
     assert "Đã xoá" in texts(replies)
     assert rows_about(assistant, sender, key) == 0
 

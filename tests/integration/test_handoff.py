@@ -111,7 +111,8 @@ def test_asking_for_a_person_opens_a_request_case_the_user_can_end(assistant):
 def test_no_case_without_consent(assistant):
     sender = new_sender()
     say(assistant, sender, "cuu em voi bi giu o lao")
-    assert "111" in texts(say(assistant, sender, "/deny"))
+    # From Laos 111 cannot be dialled: the decline names the citizen-protection line.
+    assert "+84 981 84 84 84" in texts(say(assistant, sender, "/deny"))
     assert case_of(assistant, sender) is None
 
 

@@ -66,6 +66,20 @@ def test_not_safe_to_write_stops_the_questions_with_one_short_line(db, handoff, 
     assert cases.open_case_of(db, KEY).answers == {"location": "Phnom Penh", "safe_to_talk": answer}
 
 
+@pytest.mark.parametrize("refusal", ["ko", "thoi ko can dau", "không"])
+def test_a_refusal_ends_the_questions_and_is_not_kept_as_an_answer(db, handoff, refusal):
+    start(db, handoff)
+    assert names(say(db, handoff, refusal)) == ["utter_handoff_waiting"]
+    assert names(say(db, handoff, "họ vẫn đang giữ em")) == []  # relayed; no more questions
+    assert cases.open_case_of(db, KEY).answers == {}
+
+
+def test_a_bare_yes_is_not_a_place(db, handoff):
+    start(db, handoff)
+    assert names(say(db, handoff, "ok")) == ["utter_handoff_ask_safe_to_talk"]
+    assert cases.open_case_of(db, KEY).answers == {}
+
+
 def test_safe_to_write_goes_on_to_the_next_question(db, handoff):
     start(db, handoff)
     say(db, handoff, "Phnom Penh")

@@ -1,0 +1,128 @@
+"""The answer to the question on screen: consent, erasing data, an awaited offer, a quiz question.
+
+`OpenQuestionPolicy` (nlu/components.py) sends a message here when it
+answers the question the assistant asked in its latest turn (nlu/answers.py
+decides). Each kind of question has one function below; it says what to do
+and which question, if any, stays open.
+"""
+from typing import Any, Callable, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import offers, quiz
+from actions.handoff import HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
+from actions.names import ACTION_DELETE_MY_DATA
+from actions.referrals import referral, refer
+from actions.runtime import latest_text, live_content
+from actions.session import bot_said_before
+from nlu import answers
+
+CLOSE = [SlotSet(answers.OPEN_QUESTION, None)]
+Handler = Callable[[CollectingDispatcher, Tracker, Dict[str, Any], str, str], List[Dict]]
+
+
+def typed_button_payload(text: str, response: str) -> Optional[str]:
+    """The payload of the button of `response` whose title the user typed ("Không rõ"), if any."""
+    messages = live_content().templates.content.messages
+    buttons = messages[response].buttons if response in messages else ()
+    return next((b.payload for b in buttons if answers.is_title(text, [b.title])), None)
+
+
+def consent_titles() -> List[str]:
+    """The titles of the consent buttons, typed as words: "Có, kết nối" works as pressing it."""
+    messages = live_content().templates.content.messages
+    return [b.title for name in (OFFER, OFFER_AGAIN) if name in messages
+            for b in messages[name].buttons if b.payload == "/affirm"]
+
+
+def open_case() -> List[Dict]:
+    return CLOSE + [FollowupAction(HANDOFF_LOOP)]
+
+
+def decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+    found = referral(tracker, in_danger=True)
+    dispatcher.utter_message(response="utter_handoff_declined", abroad=found.abroad, embassy=found.embassy)
+    return CLOSE
+
+
+def on_consent(dispatcher, tracker, question, text, intent) -> List[Dict]:
+    if text.startswith("/affirm") or answers.is_clear_yes(text, consent_titles()):
+        return open_case()
+    if text.startswith("/deny") or answers.is_clear_no(text):
+        return decline(dispatcher, tracker)
+    found = referral(tracker, in_danger=True)
+    if intent == answers.DANGER_INTENT or found.advice or found.abroad:
+        # A new detail or where they are: the contacts for it, short, then the same question in one line.
+        refer(dispatcher, tracker, in_danger=True)
+        return offer_handoff(dispatcher, tracker)
+    dispatcher.utter_message(response="utter_consent_unclear")
+    return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.CONSENT})]
+
+
+def on_delete(dispatcher, tracker, question, text, intent) -> List[Dict]:
+    if text == "xoá hết" or answers.is_delete_confirmation(text):
+        return CLOSE + [FollowupAction(ACTION_DELETE_MY_DATA)]
+    if intent == "deny" or answers.is_clear_no(text) or answers.mentions_delete(text):  # "thôi không xoá"
+        dispatcher.utter_message(response="utter_delete_cancelled")
+        return CLOSE
+    # "có", "ok": erasing cannot be undone, so only the word for it erases.
+    dispatcher.utter_message(response="utter_confirm_delete_again")
+    return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.DELETE})]
+
+
+def on_offer_text(dispatcher, tracker, question, text, intent) -> List[Dict]:
+    return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
+
+
+def on_verdict(dispatcher, tracker, question, text, intent) -> List[Dict]:
+    state = tracker.get_slot(offers.OFFER_CHECK)
+    if not state or not state.get("text"):
+        return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
+    answer = offers.answer_of(tracker)
+    if answer is None and state.get("asked"):
+        typed = typed_button_payload(text, "utter_offer_question") or ""
+        answer = next((a for a in offers.ANSWERS if f'"{a}"' in typed), None)
+    if answer is None and state.get("asked"):
+        answer = "yes" if answers.is_clear_yes(text) else "no" if answers.is_clear_no(text) else None
+    if state.get("asked") and answer is not None:
+        return offers.answer_question(dispatcher, state, answer)
+    if answer is not None or text.startswith("/"):
+        dispatcher.utter_message(response="utter_ok")
+        return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.VERDICT})]
+    return offers.follow_up(dispatcher, state, text)
+
+
+def on_quiz(dispatcher, tracker, question, text, intent) -> List[Dict]:
+    # An option's own words first: an option may well be "Dừng lại".
+    if answers.chosen_option(text, question.get("options") or []) is not None:
+        return quiz.answer_quiz(dispatcher, tracker, text)
+    dispatcher.utter_message(response="utter_quiz_paused")
+    return CLOSE
+
+
+def on_nothing_open(dispatcher, tracker, question, text, intent) -> List[Dict]:
+    """A yes or no with no question on screen: a still-visible consent button counts, nothing else."""
+    consent_shown = bot_said_before(tracker, [OFFER, OFFER_AGAIN])
+    if consent_shown and (text.startswith("/affirm") or answers.is_title(text, consent_titles())):
+        return open_case()
+    dispatcher.utter_message(response="utter_ok")
+    return []
+
+
+HANDLERS: Dict[Optional[str], Handler] = {
+    answers.CONSENT: on_consent, answers.DELETE: on_delete, answers.OFFER_TEXT: on_offer_text,
+    answers.VERDICT: on_verdict, answers.QUIZ: on_quiz,
+}
+
+
+class ActionAnswerOpenQuestion(Action):
+    def name(self) -> Text:
+        return "action_answer_open_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        question = answers.open_question(tracker.events) or {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        handler = HANDLERS.get(question.get("kind"), on_nothing_open)
+        return handler(dispatcher, tracker, question, latest_text(tracker), intent)

@@ -1,0 +1,35 @@
+"""What the current conversation already holds: earlier messages, what the assistant already said.
+
+A session starts with `action_session_start`; nothing before it counts, so a
+person who comes back the next day is not told "as you said" about last week.
+"""
+from typing import Any, Dict, Iterable, List
+
+from rasa_sdk import Tracker
+
+
+def this_session(tracker: Tracker) -> List[Dict[str, Any]]:
+    events = list(tracker.events)
+    starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
+    return events[starts[-1] + 1:] if starts else events
+
+
+def earlier_user_texts(tracker: Tracker) -> str:
+    """Everything the user typed in this session before the latest message, one per line."""
+    texts = [e.get("text") or "" for e in this_session(tracker) if e.get("event") == "user"]
+    return "\n".join(t for t in texts[:-1] if not t.startswith("/"))
+
+
+# Rasa's key in a bot event's metadata naming the response that was sent (not itself a response).
+RESPONSE_KEY = "_".join(("utter", "action"))
+
+
+def bot_said_before(tracker: Tracker, responses: Iterable[str]) -> bool:
+    """Did the assistant send one of these responses in this session before the latest user message?"""
+    names = set(responses)
+    events = this_session(tracker)
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    before = events[: users[-1]] if users else events
+    return any(
+        e.get("event") == "bot" and (e.get("metadata") or {}).get(RESPONSE_KEY) in names for e in before
+    )

@@ -1,0 +1,21 @@
+"""The warning signs: a short list of titles first, the explanations only when asked, in phone-sized parts."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.runtime import live_content
+from bot.offers.reply import signs_in_bubbles
+
+
+class ActionWarningSigns(Action):
+    def name(self) -> Text:
+        return "action_warning_signs"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        if next(tracker.get_latest_entity_values("sign_detail"), None) != "all":
+            dispatcher.utter_message(response="utter_warning_signs")
+            return []
+        for chunk in signs_in_bubbles(live_content().templates.content.signs):
+            dispatcher.utter_message(response="utter_warning_signs_detail", chunk=chunk)
+        return []

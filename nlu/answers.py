@@ -1,0 +1,211 @@
+"""Does a message answer the question on screen? Plain Python, shared by the
+dialogue policy (nlu/components.py) and the action that answers (actions/dialogue.py).
+
+The assistant keeps at most one yes/no question open: the one asked in its
+latest turn, recorded there as a `SlotSet` of `open_question`. A question from
+an earlier turn is closed by whatever came after it, so a "yes" can only ever
+answer what is on screen.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+
+from nlu.normalise import fold, normalise
+from nlu.phrases import PhraseSet
+
+OPEN_QUESTION = "open_question"
+CONSENT, DELETE, OFFER_TEXT, VERDICT, QUIZ = "consent", "delete", "offer_text", "verdict", "quiz"
+DANGER_INTENT = "report_danger"
+MAX_SHORT_ANSWER_WORDS = 8
+# "làm quiz", "số đường dây nóng": a short request of its own even while an offer is awaited.
+SHORT_REQUEST_WORDS = 4
+# A choice typed with a slip ("kiem tra ten cong ti") still names its option.
+CHOICE_SIMILARITY = 0.8
+
+# Intents that are their own question even while consent is asked: answered as usual.
+ANSWERED_AS_USUAL_DURING_CONSENT = frozenset({
+    "ask_trafficking_info", "ask_hotline", "ask_warning_signs", "check_job_offer", "start_quiz",
+    "quiz_answer", "delete_my_data", "greet", "goodbye", "bot_challenge", "thank",
+})
+# ... and while an offer or a follow-up about one is awaited.
+ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset({
+    DANGER_INTENT, "greet", "goodbye", "thank", "start_quiz", "ask_hotline", "request_human",
+    "delete_my_data", "ask_warning_signs", "bot_challenge", "quiz_answer",
+})
+# Requests that are never about the offer on screen, however long.
+ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy"})
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> Dict[str, FrozenSet[str]]:
+    sets: Dict[str, set] = {}
+    for line in (Path(__file__).parent / "answers.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, word = line.split("\t")[:2]
+            sets.setdefault(name, set()).add(word.strip())
+    return {name: frozenset(words) for name, words in sets.items()}
+
+
+def words_of(text: str) -> List[str]:
+    return _WORD.findall(normalise(text))
+
+
+def folded_words(text: str) -> List[str]:
+    """Folded but not expanded: a lone "a" or "b" is a letter here, not teencode."""
+    return _WORD.findall(fold(text))
+
+
+def _only(words: Sequence[str], core: str, *allowed: str) -> bool:
+    sets = vocabulary()
+    permitted = sets[core].union(*(sets[name] for name in allowed))
+    return (
+        0 < len(words) <= MAX_SHORT_ANSWER_WORDS
+        and any(w in sets[core] for w in words)
+        and all(w in permitted for w in words)
+    )
+
+
+def is_title(text: str, titles: Iterable[str]) -> bool:
+    """A button's title typed (or pasted), emoji and punctuation aside."""
+    words = words_of(text)
+    return bool(words) and any(words == words_of(title) for title in titles)
+
+
+def is_clear_yes(text: str, titles: Iterable[str] = ()) -> bool:
+    """"có", "dc", "ok", "đồng ý", "kết nối đi", or a yes button's title typed: nothing else."""
+    if is_title(text, titles):
+        return True
+    words = words_of(text)
+    return not any(w in vocabulary()["no"] for w in words) and _only(words, "yes", "yes_extra", "filler")
+
+
+def is_clear_no(text: str) -> bool:
+    words = words_of(text)
+    return not any(w in vocabulary()["yes"] - {"ket"} for w in words) and _only(words, "no", "no_extra", "filler")
+
+
+def is_delete_confirmation(text: str) -> bool:
+    words = words_of(text)
+    sets = vocabulary()
+    return (
+        0 < len(words) <= MAX_SHORT_ANSWER_WORDS
+        and any(w in sets["delete"] for w in words)
+        and not any(w in sets["delete_not"] for w in words)
+    )
+
+
+def mentions_delete(text: str) -> bool:
+    """A short message with the word for erasing, negated or not ("thôi không xoá")."""
+    words = words_of(text)
+    return 0 < len(words) <= MAX_SHORT_ANSWER_WORDS and any(w in vocabulary()["delete"] for w in words)
+
+
+FOLLOWUP_TOPICS = ("fee", "company", "pay", "go")
+
+
+@lru_cache(maxsize=1)
+def _topic_phrases() -> Dict[str, PhraseSet]:
+    sets = vocabulary()
+    return {topic: PhraseSet(sorted(sets.get(f"topic_{topic}", ())), negatable=False) for topic in FOLLOWUP_TOPICS}
+
+
+def followup_topic(text: str) -> str:
+    """What a question about a checked offer is about: fee, company, pay, go, or general."""
+    phrases = _topic_phrases()
+    return next((topic for topic in FOLLOWUP_TOPICS if phrases[topic].find(text)), "general")
+
+
+def is_more_request(text: str) -> bool:
+    """"xem thêm", "chi tiết", "xem hết dấu hiệu": the rest of the verdict."""
+    return _only(words_of(text), "more_core", "more", "filler")
+
+
+def is_quiz_stop(text: str) -> bool:
+    return _only(words_of(text), "stop", "stop_extra", "filler")
+
+
+def chosen_option(typed: str, options: Sequence[Mapping[str, str]]) -> Optional[int]:
+    """The index of the option named by its letter, number or own words (folded, slips allowed)."""
+    words = folded_words(typed)
+    if not words:
+        return None
+    texts = [" ".join(folded_words(o["text"])) for o in options]
+    said = " ".join(words)
+    exact = [i for i, t in enumerate(texts) if t == said]
+    if exact:
+        return exact[0]
+    if len(words) <= 4:
+        letters = {o["letter"].lower(): i for i, o in enumerate(options)}
+        numbers = {str(i + 1): i for i in range(len(options))}
+        # The first one counts: in "b ạ" the polite "ạ" folds to "a".
+        for word in words:
+            if word in letters or word in numbers:
+                return letters.get(word, numbers.get(word))
+    if len(words) < 2:
+        return None
+    scores = [difflib.SequenceMatcher(None, said, t).ratio() for t in texts]
+    # A part of the option's words is enough when it fits only that option.
+    contained = [i for i, t in enumerate(texts) if len(said) >= 8 and said in t]
+    if len(contained) == 1:
+        return contained[0]
+    best = max(range(len(texts)), key=scores.__getitem__)
+    return best if scores[best] >= CHOICE_SIMILARITY else None
+
+
+def open_question(events: Sequence[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+    """The question the assistant asked in its latest turn, before the latest user message.
+
+    `events` are the tracker's events as dicts, oldest first.
+    """
+    users = [i for i, e in enumerate(events) if e.get("event") == "user"]
+    if not users:
+        return None
+    end = users[-1]
+    start = users[-2] if len(users) > 1 else -1
+    asked = None
+    for event in events[start + 1:end]:
+        if event.get("event") == "slot" and event.get("name") == OPEN_QUESTION:
+            asked = event.get("value")
+    return asked if isinstance(asked, dict) and asked.get("kind") else None
+
+
+def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -> bool:
+    """Should the open question take this message, rather than the usual answer to its intent?"""
+    kind = question.get("kind")
+    is_button = text.startswith("/")
+    if kind == CONSENT:
+        if is_button:
+            return text.startswith("/affirm") or text.startswith("/deny")
+        if intent == "delete_my_data":
+            # "they took everyone's phones" is no request to erase: only the word for it is.
+            return not is_delete_confirmation(text)
+        return intent not in ANSWERED_AS_USUAL_DURING_CONSENT or is_clear_yes(text) or is_clear_no(text)
+    if kind == DELETE:
+        return not is_button and (
+            intent in ("affirm", "deny") or mentions_delete(text) or is_clear_yes(text) or is_clear_no(text)
+        )
+    if kind == QUIZ:
+        if is_button:
+            return False
+        if is_quiz_stop(text):
+            # "thoát" alone in a quiz leaves the quiz; the danger net reads it as "escape".
+            return True
+        return intent != DANGER_INTENT and chosen_option(text, question.get("options") or []) is not None
+    if kind in (OFFER_TEXT, VERDICT):
+        if intent == DANGER_INTENT:
+            return False
+        if is_button:
+            return text.startswith("/offer_answer") or text.startswith("/affirm") or text.startswith("/deny")
+        if kind == VERDICT and is_more_request(text):
+            return True
+        if len(text.split()) > SHORT_REQUEST_WORDS and intent not in ALWAYS_THEIR_OWN:
+            # Asked for an offer, a line of one is an offer; after a verdict, a sentence is
+            # about that offer ("but they said Cambodia first"), whatever the classifier thinks.
+            return True
+        return intent not in ANSWERED_AS_USUAL_ABOUT_AN_OFFER
+    return False

@@ -1,0 +1,37 @@
+"""A follow-up fact adds to the verdict and never lowers it (bot/offers/followup.py)."""
+from pathlib import Path
+
+from bot.content import LiveContent
+from bot.offers import HIGH, LOW, MEDIUM, OfferChecker
+from bot.offers.followup import after_answer, new_signs, with_new_fact
+
+ROOT = Path(__file__).resolve().parents[2]
+LEGIT = "Tuyển lao động đi Nhật theo chương trình thực tập sinh kỹ năng, công ty được cấp phép, hợp đồng 3 năm, lương 35 triệu"
+LURE = "Cần người đi làm ở Myawaddy, việc nhẹ lương cao 2000 usd, bao ăn ở, không cần hộ chiếu có người đón ở biên giới"
+
+
+def checker():
+    return OfferChecker(LiveContent(ROOT / "content").templates.content)
+
+
+def test_a_new_destination_raises_the_verdict_and_keeps_the_earlier_signs():
+    the_checker = checker()
+    earlier = the_checker.check(LEGIT)
+    updated = with_new_fact(the_checker, earlier, LEGIT, "nhưng họ bảo qua campuchia làm trước 3 tháng")
+    assert updated.risk in (MEDIUM, HIGH)
+    assert {s.id for s in earlier.signs} <= {s.id for s in updated.signs}
+    assert "risky_destination" in {s.id for s in new_signs(earlier, updated)}
+
+
+def test_a_question_about_a_flagged_offer_never_lowers_it():
+    the_checker = checker()
+    earlier = the_checker.check(LURE)
+    assert earlier.risk == HIGH
+    updated = with_new_fact(the_checker, earlier, LURE, "luong vay la cao ha")
+    assert updated.risk == HIGH and not new_signs(earlier, updated)
+
+
+def test_an_answer_never_takes_a_flagged_offer_to_low():
+    assert after_answer(MEDIUM, LOW) == MEDIUM
+    assert after_answer(HIGH, LOW) == MEDIUM
+    assert after_answer(LOW, LOW) == LOW

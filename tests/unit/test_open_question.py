@@ -1,0 +1,92 @@
+"""Which message answers the question on screen (nlu/answers.py), without a trained model."""
+import pytest
+
+from nlu.answers import (
+    CONSENT, DELETE, OFFER_TEXT, QUIZ, VERDICT, answers_open_question, chosen_option, is_clear_no, is_clear_yes,
+    is_delete_confirmation, is_quiz_stop, open_question,
+)
+
+CONSENT_TITLES = ["✅ Có, kết nối"]
+
+
+@pytest.mark.parametrize("text", ["có", "co a", "dc", "đc ạ", "ok", "oke e", "đồng ý", "kết nối đi", "uk dc", "vâng", "Có, kết nối", "✅ Có, kết nối"])
+def test_a_clear_yes(text):
+    assert is_clear_yes(text, CONSENT_TITLES) and not is_clear_no(text)
+
+
+@pytest.mark.parametrize("text", ["o lao", "co lay lai dc ko", "ho lay dt e", "có không", "bavet la o dau v", "em ko biet", "ok nhung ma ho dang o gan"])
+def test_not_a_yes(text):
+    assert not is_clear_yes(text, CONSENT_TITLES)
+
+
+@pytest.mark.parametrize("text", ["ko", "không", "thoi ko can dau", "chưa cần", "k", "không cần đâu ạ"])
+def test_a_clear_no(text):
+    assert is_clear_no(text) and not is_clear_yes(text)
+
+
+def test_only_the_word_for_it_erases():
+    assert is_delete_confirmation("xoá hết") and is_delete_confirmation("xoa di")
+    assert not is_delete_confirmation("có") and not is_delete_confirmation("không xoá") and not is_delete_confirmation("đừng xoá")
+
+
+@pytest.mark.parametrize("text", ["dừng", "dung quiz", "thôi dừng lại", "thoat", "stop", "quit", "thoi khong choi nua"])
+def test_quiz_stop(text):
+    assert is_quiz_stop(text)
+
+
+OPTIONS = [{"letter": "A", "text": "Tra tên công ty trên trang của Bộ"}, {"letter": "B", "text": "Chuyển tiền cọc trước cho chắc"}]
+
+
+@pytest.mark.parametrize("typed, index", [
+    ("a", 0), ("B", 1), ("câu b", 1), ("2", 1), ("em chọn 1", 0),
+    ("chuyen tien coc truoc cho chac", 1), ("chuyen tien cok truoc cho chac", 1), ("tra ten cong ty", 0),
+    ("111 la so j v", None), ("thoat", None),
+])
+def test_an_option_by_letter_number_or_its_words(typed, index):
+    assert chosen_option(typed, OPTIONS) == index
+
+
+def events(*asked):
+    """A conversation: each turn the user speaks, then the bot may set open_question."""
+    out = []
+    for value in asked:
+        out.append({"event": "user", "text": "..."})
+        out.append({"event": "action", "name": "some_action"})
+        if value is not None:
+            out.append({"event": "slot", "name": "open_question", "value": value})
+    out.append({"event": "user", "text": "latest"})
+    return out
+
+
+def test_only_the_question_of_the_latest_turn_is_open():
+    assert open_question(events({"kind": CONSENT})) == {"kind": CONSENT}
+    assert open_question(events({"kind": CONSENT}, None)) is None
+    assert open_question(events({"kind": DELETE}, {"kind": CONSENT})) == {"kind": CONSENT}
+
+
+def test_consent_takes_everything_but_questions_of_their_own():
+    consent = {"kind": CONSENT}
+    assert answers_open_question(consent, "o lao", "out_of_scope")
+    assert answers_open_question(consent, "ho lay het dt cua moi nguoi", "delete_my_data")
+    assert not answers_open_question(consent, "xoá dữ liệu của tôi", "delete_my_data")
+    assert answers_open_question(consent, "/affirm", "affirm")
+    assert not answers_open_question(consent, "/start_quiz", "start_quiz")
+    assert not answers_open_question(consent, "111 là số gì", "ask_hotline")
+
+
+def test_an_awaited_offer_takes_the_next_message_but_danger_wins():
+    awaiting = {"kind": OFFER_TEXT}
+    assert answers_open_question(awaiting, "tuyen nv lam o cam 30tr", "check_job_offer")
+    assert answers_open_question(awaiting, "tuyen nv truc page o cam luong 30tr", "ask_hotline")
+    assert not answers_open_question(awaiting, "số đường dây nóng", "ask_hotline")
+    assert not answers_open_question(awaiting, "cuu e", "report_danger")
+    assert answers_open_question({"kind": VERDICT}, "vay co nen di ko", "out_of_scope")
+    assert answers_open_question({"kind": VERDICT}, "nhung ho bao qua campuchia lam truoc", "ask_warning_signs")
+    assert not answers_open_question({"kind": VERDICT}, "cho minh gap nhan vien tu van voi", "request_human")
+
+
+def test_a_quiz_takes_answers_and_stops_only():
+    quiz = {"kind": QUIZ, "options": OPTIONS}
+    assert answers_open_question(quiz, "chuyen tien coc truoc cho chac", "check_job_offer")
+    assert answers_open_question(quiz, "dung quiz", "deny")
+    assert not answers_open_question(quiz, "111 la so j v", "ask_hotline")

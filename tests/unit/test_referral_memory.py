@@ -1,0 +1,30 @@
+"""Where the person is carries over the conversation; new facts get their own advice (bot/referrals.py)."""
+from pathlib import Path
+
+from bot.content import LiveContent
+from bot.referrals import DANGER_ABROAD, MAIN_LINES, referral_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def settings():
+    return LiveContent(ROOT / "content").templates.content.referrals
+
+
+def test_a_country_named_earlier_makes_the_next_danger_abroad():
+    found = referral_for("ho danh toi, cuu toi", settings(), in_danger=True, earlier="toi dang o sihanoukville")
+    assert found.situation == DANGER_ABROAD and found.abroad
+
+
+def test_an_embassy_named_earlier_is_kept():
+    found = referral_for("cho xin so", settings(), in_danger=False, earlier="minh dang o myawaddy")
+    assert found.situation == MAIN_LINES and found.abroad and found.embassy == "embassy_myanmar"
+
+
+def test_a_ransom_and_a_taken_phone_each_get_their_advice():
+    found = referral_for("ho doi tien chuoc 5000 do, thu het dien thoai roi", settings(), in_danger=True)
+    assert len(found.advice) == 2 and any("chuộc" in a for a in found.advice)
+
+
+def test_no_fact_no_advice():
+    assert referral_for("cuu em voi", settings(), in_danger=True).advice == ()
