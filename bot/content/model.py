@@ -398,7 +398,7 @@ PLACE_FIELDS = {
     "risky": LIST, "transit": LIST, "labour_export": LIST, "slang": LIST, "going_words": LIST, "abroad_words": LIST,
     "past_words": LIST,
 }
-EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, **SOURCED}
+EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, "eur": NUMBER, "gbp": NUMBER, **SOURCED}
 REASSURANCE_FIELDS = {"id": TEXT, "title": TEXT, "weight": NUMBER, "patterns": LIST}
 COMBINATION_FIELDS = {"signs": LIST, "bonus": NUMBER}
 # Keys are if_yes/if_no: bare yes/no are booleans in YAML 1.1.
@@ -432,7 +432,7 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
         high=float(levels["high"]), medium=float(levels["medium"]), minimum_words=int(data["minimum_words"]),
         minimum_words_without_terms=int(data["minimum_words_without_terms"]),
         pay={k: float(v) for k, v in data["pay"].items()},
-        exchange={k: float(data["exchange"][k]) for k in ("usd", "yen")},
+        exchange={k: float(data["exchange"][k]) for k in ("usd", "yen", "eur", "gbp")},
         places={k: _phrases(places[k], path, problems) for k in ("risky", "transit", "labour_export")},
         going_words=tuple(str(w) for w in places["going_words"]),
         abroad_words=_phrases(places["abroad_words"], path, problems),

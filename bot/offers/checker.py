@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from bot.content.model import Content, FollowUpQuestion, OfferSettings
+from bot.offers.learned import LearnedScore, load as load_learned
 from bot.offers.money import Pay, find_pay
 from nlu.normalise import NormalisedText, fold, normalise, normalise_with_origin
 from nlu.phrases import GAP, PhraseMatch, PhraseSet
@@ -60,6 +61,9 @@ class Verdict:
     # The lowest risk this offer can have whatever is answered later: a fee asked,
     # an ID handed over, travel abroad arranged by the recruiter make it medium.
     floor: str = LOW
+    abroad: bool = False
+    # The learned model's calibrated probability that this is a lure (bot/offers/learned.py).
+    probability: Optional[float] = None
 
     def as_json(self) -> Dict:
         return {
@@ -86,13 +90,20 @@ class _Findings:
 
 
 class OfferChecker:
-    def __init__(self, content: Content) -> None:
+    """`learned`: the learned weighing (bot/offers/offer_model.json) when its own
+    training run found it better on dev; "hand" forces the hand weights."""
+
+    def __init__(self, content: Content, learned: "LearnedScore | str | None" = "auto") -> None:
         if content.offer_settings is None:
             raise ValueError("content has no offer_checker.yml")
         self.settings: OfferSettings = content.offer_settings
         self.signs = content.signs
         self.going_words = [normalise(w).split() for w in self.settings.going_words]
         self.not_abroad = content.not_abroad
+        if learned == "auto":
+            model = load_learned()
+            learned = model if model is not None and model.use else None
+        self.learned: Optional[LearnedScore] = None if learned == "hand" else learned
 
     # --- the verdict -----------------------------------------------------------------
 
@@ -119,9 +130,23 @@ class OfferChecker:
         if floor == LOW and self._too_little_to_judge(text, amounts, findings):
             return Verdict(UNCLEAR, 0.0, self._signs_found(findings), ())
         base = self._score(findings, reassured, abroad)
-        risk = _at_least(self._risk(base), floor)
-        verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor)
+        risk, probability = self._risk(base), None
+        if self.learned is not None:
+            probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
+            risk = self._learned_risk(probability, risk, bool(findings.evidence))
+        risk = _at_least(risk, floor)
+        verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability)
         return replace(verdict, questions=self._questions(verdict, abroad))
+
+    def _learned_risk(self, probability: float, hand_risk: str, any_sign: bool) -> str:
+        """High stays the hand score's (several strong signs); the model decides medium or low.
+
+        Without a single sign there is nothing to explain, so the model alone
+        never raises an offer above low.
+        """
+        if hand_risk == HIGH or probability >= self.learned.high and any_sign:
+            return HIGH
+        return MEDIUM if probability >= self.learned.medium and any_sign else LOW
 
     def recheck(self, earlier: Verdict, new_text: str) -> Verdict:
         """An earlier verdict with a new fact from the user ("they want 500k for the uniform").
@@ -237,7 +262,7 @@ class OfferChecker:
         if self.settings.abroad_words.find(text):
             return pay["unskilled_abroad"]
         currencies = {amount.currency for amount in amounts}
-        if "usd" in currencies:
+        if currencies & {"usd", "eur", "gbp"}:
             # Pay in dollars for a job that is not skilled: an offer abroad,
             # wherever it says (lures promise 800–2,000 USD, Bộ Ngoại giao 2025).
             return pay["unskilled_abroad"]

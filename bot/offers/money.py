@@ -18,6 +18,7 @@ _MULTIPLIERS = {"trieu": 1_000_000, "nghin": 1_000, "ngan": 1_000, "ty": 1_000_0
 _CURRENCIES = {
     "usdt": "usd", "usd": "usd", "$": "usd", "do la": "usd", "dola": "usd", "dollar": "usd", "do": "usd",
     "vnd": "vnd", "dong": "vnd", "yen": "yen", "jpy": "yen", "man": "man",
+    "euro": "eur", "eur": "eur", "€": "eur", "bang anh": "gbp", "bang": "gbp", "gbp": "gbp", "£": "gbp",
 }
 _PERIODS = {
     "thang": "month", "th": "month", "ngay": "day", "gio": "hour", "h": "hour", "tuan": "week", "nam": "year",
