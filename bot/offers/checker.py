@@ -262,11 +262,11 @@ class OfferChecker:
         if self.settings.abroad_words.find(text):
             return pay["unskilled_abroad"]
         currencies = {amount.currency for amount in amounts}
-        if currencies & {"usd", "eur", "gbp"}:
+        if "usd" in currencies:
             # Pay in dollars for a job that is not skilled: an offer abroad,
             # wherever it says (lures promise 800–2,000 USD, Bộ Ngoại giao 2025).
             return pay["unskilled_abroad"]
-        if currencies & {"yen", "man"}:
+        if currencies & {"yen", "man", "eur", "gbp"}:
             return pay["labour_export"]
         if easy_home:
             return pay["easy_home"]
@@ -276,14 +276,14 @@ class OfferChecker:
             return pay["unskilled_home"]
         if any(amount.period in ("day", "hour") for amount in amounts):
             return pay["by_the_day"]
-        return None
+        return pay["implausible_home"]
 
     def _judge_pay(self, text: NormalisedText, amounts: List[Pay], destinations, findings: _Findings) -> None:
         threshold = self._pay_threshold(text, amounts, destinations, findings)
         if threshold is None:
             return
         # At home the low end of a range is what is sure; abroad the high end is the lure.
-        at_home = threshold in (self.settings.pay[k] for k in ("easy_home", "unskilled_home", "by_the_day"))
+        at_home = threshold in (self.settings.pay[k] for k in ("easy_home", "unskilled_home", "by_the_day", "implausible_home"))
         for amount in amounts:
             monthly = amount.monthly_low_vnd if at_home else amount.monthly_vnd
             if monthly is not None and monthly >= threshold and self._is_pay(text, amount):
