@@ -9,6 +9,7 @@ checker says which questions to ask (content/offer_checker.yml).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
@@ -36,6 +37,7 @@ COMPUTED_SIGNS = (EASY_HIGH_PAY, RISKY_DESTINATION, CHAT_ONLY_CONTACT, FOREIGN_P
 ABROAD = "abroad"
 PSEUDO_SIGNS = (ABROAD,)
 RISK_ORDER = (UNCLEAR, LOW, MEDIUM, HIGH)
+ONE_MILD_SIGN = 1.0
 
 _SENTENCE_END = re.compile(r"[.!?\n;]")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
@@ -133,20 +135,21 @@ class OfferChecker:
         risk, probability = self._risk(base), None
         if self.learned is not None:
             probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
-            risk = self._learned_risk(probability, risk, bool(findings.evidence))
+            risk = self._learned_risk(probability, risk, base)
         risk = _at_least(risk, floor)
         verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability)
         return replace(verdict, questions=self._questions(verdict, abroad))
 
-    def _learned_risk(self, probability: float, hand_risk: str, any_sign: bool) -> str:
+    def _learned_risk(self, probability: float, hand_risk: str, hand_score: float) -> str:
         """High stays the hand score's (several strong signs); the model decides medium or low.
 
-        Without a single sign there is nothing to explain, so the model alone
-        never raises an offer above low.
+        One mild sign is never enough (almost every ordinary ad has one), so the
+        model raises an offer to medium only when the signs weigh more than one
+        mild sign; it may also lower a medium the hand weights gave.
         """
-        if hand_risk == HIGH or probability >= self.learned.high and any_sign:
+        if hand_risk == HIGH:
             return HIGH
-        return MEDIUM if probability >= self.learned.medium and any_sign else LOW
+        return MEDIUM if probability >= self.learned.medium and hand_score > ONE_MILD_SIGN else LOW
 
     def recheck(self, earlier: Verdict, new_text: str) -> Verdict:
         """An earlier verdict with a new fact from the user ("they want 500k for the uniform").
@@ -184,12 +187,16 @@ class OfferChecker:
 
     def _findings(self, offer: str, text: NormalisedText) -> "_Findings":
         findings = _Findings()
+        # Where the writer types diacritics, "báo về" is not "bao vé" and "giữ cho" not "giữ chỗ".
+        careful = _writes_diacritics(text.source)
         for sign in self.signs.values():
             for match in sign.patterns.find(text):
-                if not self._waived(text, sign.id, match):
+                if not self._waived(text, sign.id, match) and not (careful and _written_otherwise(text, match)):
                     findings.add(sign.id, match.quote)
             for group in sign.patterns_near:
                 for match in group.patterns.find(text):
+                    if careful and _written_otherwise(text, match):
+                        continue
                     if group.near.find(_slice(text, *_sentence_around(text.text, match.start))):
                         findings.add(sign.id, match.quote)
         self._contacts(offer, text, findings)
@@ -386,10 +393,31 @@ def _writes_diacritics(source: str) -> bool:
 
 
 def _written_otherwise(text: NormalisedText, match: PhraseMatch) -> bool:
-    """"giải lao" read as "Lào": the words carry other diacritics than the place's name."""
-    written = " ".join(text.quote(match.start, match.end).lower().split())
-    canonical = " ".join(match.phrase.lower().split())
-    return GAP not in canonical and written != canonical and fold(written) == fold(canonical)
+    """"giải lao" read as "Lào", "báo về" as "bao vé": the words carry other diacritics than the phrase.
+
+    Only the words the phrase spells out are compared (not a "*" gap), and only
+    when they fold alike: "ko cần kn" is shorthand, not other words.
+    """
+    written = _LETTER.findall(text.quote(match.start, match.end).lower())
+    chunks = [_LETTER.findall(chunk.lower()) for chunk in match.phrase.split(GAP)]
+    first, last = chunks[0], chunks[-1]
+    pairs = list(zip(written[:len(first)], first))
+    if len(chunks) > 1:
+        pairs += list(zip(written[-len(last):], last)) if last else []
+    elif len(written) != len(first):
+        return False
+    return any(_spelling(w) != _spelling(c) and fold(w) == fold(c) for w, c in pairs) \
+        and all(fold(w) == fold(c) for w, c in pairs)
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _spelling(word: str) -> Tuple[str, str]:
+    """Letters and tone of a syllable, wherever the tone is placed ("hoà" and "hòa" alike)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    letters = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", letters), "".join(sorted(c for c in decomposed if c in _TONES))
 
 
 def _slice(text: NormalisedText, start: int, end: int) -> NormalisedText:

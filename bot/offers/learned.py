@@ -70,7 +70,6 @@ class LearnedScore:
     intercept: float
     platt: Tuple[float, float]
     medium: float
-    high: float
     use: bool
     note: str
 
@@ -99,7 +98,6 @@ def load(path: Path = MODEL_PATH) -> "LearnedScore | None":
         intercept=float(data["intercept"]),
         platt=(float(data["platt"][0]), float(data["platt"][1])),
         medium=float(data["thresholds"]["medium"]),
-        high=float(data["thresholds"]["high"]),
         use=bool(data["use"]),
         note=data.get("note", ""),
     )
