@@ -7,7 +7,8 @@ out-of-fold scores). The medium threshold is picked where a missed lure costs
 twice a false alarm and false alarms stay within 10%: on the dev split when it
 has at least MIN_DEV of each label, else on train's out-of-fold probabilities
 (dev is then too small to pick from). The model is used only if it beats the
-hand weights on dev by that same cost.
+hand weights on dev by that same cost, on a dev split with at least MIN_DEV of
+each label.
 Writes bot/offers/offer_model.json. Never reads the test split.
 """
 from __future__ import annotations
@@ -116,13 +117,15 @@ def main() -> None:
         learned = dataclasses.replace(learned, medium=best[2])
         learned_cost, learned_fa = cost(OfferChecker(content, learned=learned), dev)
         best = (learned_cost, learned_fa, best[2])
-    use = best is not None and best[0] < hand_cost
+    # With a handful of dev items "better on dev" is no evidence: then the hand weights stay.
+    use = best is not None and best[0] < hand_cost and min(dev_counts) >= MIN_DEV
     note = (f"train {len(train)} items (x2 with the 300-character cut), C={chosen}; threshold picked on {picked_on}; "
             f"dev {len(dev)} items, cost (2 x misses + false alarms, full and cut): hand {hand_cost:.0f} "
             f"(worst false alarms {hand_fa:.2f}), "
             + (f"learned {best[0]:.0f} at medium >= {best[2]:.3f} (worst false alarms {best[1]:.2f})"
                if best else "no learned threshold keeps false alarms within 10%")
-            + (": learned weights used" if use else ": hand weights kept"))
+            + (": learned weights used" if use else
+               ": hand weights kept" + ("" if min(dev_counts) >= MIN_DEV else f" (dev has under {MIN_DEV} of a label)")))
     data = {
         "note": note, "use": use, "sign_ids": list(sign_ids), "words": list(words), "chars": list(chars),
         "coefficients": [round(float(c), 5) for c in model.coef_[0]], "intercept": float(model.intercept_[0]),

@@ -111,8 +111,9 @@ class OfferChecker:
 
     def check(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
-        findings = self._findings(offer, text)
-        destinations = self._destinations(text)
+        careful = _writes_diacritics(text.source)
+        findings = self._findings(offer, text, careful)
+        destinations = self._destinations(text, careful)
         for match in destinations["risky"] + destinations["transit"]:
             findings.add(RISKY_DESTINATION, match.quote)
         abroad = self._abroad(text, destinations)
@@ -133,7 +134,7 @@ class OfferChecker:
             return Verdict(UNCLEAR, 0.0, self._signs_found(findings), ())
         base = self._score(findings, reassured, abroad)
         risk, probability = self._risk(base), None
-        if self.learned is not None:
+        if self.learned is not None and risk != HIGH and base > ONE_MILD_SIGN:
             probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
             risk = self._learned_risk(probability, risk, base)
         risk = _at_least(risk, floor)
@@ -185,10 +186,10 @@ class OfferChecker:
 
     # --- what the offer says ---------------------------------------------------------------
 
-    def _findings(self, offer: str, text: NormalisedText) -> "_Findings":
+    def _findings(self, offer: str, text: NormalisedText, careful: bool) -> "_Findings":
+        """Every sign's phrases; where the writer types diacritics (`careful`),
+        "báo về" is not "bao vé" and "giữ cho" is not "giữ chỗ"."""
         findings = _Findings()
-        # Where the writer types diacritics, "báo về" is not "bao vé" and "giữ cho" not "giữ chỗ".
-        careful = _writes_diacritics(text.source)
         for sign in self.signs.values():
             for match in sign.patterns.find(text):
                 if not self._waived(text, sign.id, match) and not (careful and _written_otherwise(text, match)):
@@ -209,7 +210,7 @@ class OfferChecker:
             return False
         return bool(self.settings.fee_waivers.find(_slice(text, max(0, match.start - 25), match.start)))
 
-    def _destinations(self, text: NormalisedText) -> Dict[str, List[PhraseMatch]]:
+    def _destinations(self, text: NormalisedText, careful: bool) -> Dict[str, List[PhraseMatch]]:
         """Places the offer sends people to.
 
         Not one: a place in a sentence about a past trip; a Vietnamese place or
@@ -220,7 +221,6 @@ class OfferChecker:
         """
         result: Dict[str, List[PhraseMatch]] = {}
         domestic = self.not_abroad.find(text) if self.not_abroad else []
-        careful = _writes_diacritics(text.source)
         kinds = dict(self.settings.places, slang=self.settings.slang_places)
         for kind, phrases in kinds.items():
             result[kind] = [
@@ -322,9 +322,13 @@ class OfferChecker:
         for code in self.settings.foreign_phone_codes:
             for match in re.finditer(re.escape(code) + r"[\s\d.-]{6,}", raw):
                 findings.add(FOREIGN_PHONE, match.group().strip())
-        platforms = _CHAT_PLATFORM.find(text)
-        if platforms and _CONTACT_VERB.find(text):
-            findings.add(CHAT_ONLY_CONTACT, platforms[0].quote)
+        # "liên hệ qua Zalo", "ib tele": a contact verb just before the platform.
+        # "bán hàng trên TikTok" is where the shop sells, not how to reach the recruiter.
+        for platform in _CHAT_PLATFORM.find(text):
+            before = _slice(text, max(0, platform.start - 25), platform.start)
+            if _CONTACT_VERB.find(before):
+                findings.add(CHAT_ONLY_CONTACT, platform.quote)
+                break
         for match in _HANDLE.finditer(raw):
             findings.add(CHAT_ONLY_CONTACT, match.group())
 
@@ -388,7 +392,7 @@ _LETTER = re.compile(r"[^\W\d_]+")
 def _writes_diacritics(source: str) -> bool:
     """Whether the writer types Vietnamese with its diacritics (then they can be trusted)."""
     words = _LETTER.findall(source)
-    marked = sum(1 for w in words if any(ord(c) > 127 for c in w))
+    marked = sum(1 for w in words if not w.isascii())
     return len(words) >= 8 and marked / len(words) >= 0.25
 
 
