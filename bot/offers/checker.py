@@ -42,7 +42,8 @@ ONE_MILD_SIGN = 1.0
 _SENTENCE_END = re.compile(r"[.!?\n;]")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}|\b(?:t\.me|zalo\.me)/\S+")
+# An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com").
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}(?![\w]*\.\w)|\b(?:t\.me|zalo\.me)/\S+")
 
 
 @dataclass(frozen=True)
@@ -112,15 +113,16 @@ class OfferChecker:
     def check(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
         careful = _writes_diacritics(text.source)
-        findings = self._findings(offer, text, careful)
-        destinations = self._destinations(text, careful)
+        common = self.not_abroad.find(text) if self.not_abroad else []
+        findings = self._findings(offer, text, careful, common)
+        destinations = self._destinations(text, careful, common)
         for match in destinations["risky"] + destinations["transit"]:
             findings.add(RISKY_DESTINATION, match.quote)
         abroad = self._abroad(text, destinations)
         pay = self.settings.pay
         amounts = find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"])
         self._judge_pay(text, amounts, destinations, findings)
-        self._fees(text, amounts, findings)
+        self._fees(text, amounts, findings, careful)
         if abroad and TRAVEL_PAID in findings.evidence:
             for quote in findings.evidence[TRAVEL_PAID]:
                 findings.add(TRAVEL_ARRANGED_ABROAD, quote)
@@ -186,17 +188,26 @@ class OfferChecker:
 
     # --- what the offer says ---------------------------------------------------------------
 
-    def _findings(self, offer: str, text: NormalisedText, careful: bool) -> "_Findings":
-        """Every sign's phrases; where the writer types diacritics (`careful`),
-        "báo về" is not "bao vé" and "giữ cho" is not "giữ chỗ"."""
+    def _findings(self, offer: str, text: NormalisedText, careful: bool, common: List[PhraseMatch]) -> "_Findings":
+        """Every sign's phrases, read in context.
+
+        Where the writer types diacritics (`careful`), "báo về" is not "bao vé"
+        and "giữ cho" is not "giữ chỗ"; a phrase whose last word starts a common
+        compound is that compound ("làm việc tại nhà máy" is not "tại nhà").
+        """
         findings = _Findings()
+
+        def misread(match: PhraseMatch) -> bool:
+            return (careful and _written_otherwise(text, match)) or any(
+                match.start < d.start < match.end < d.end for d in common)
+
         for sign in self.signs.values():
             for match in sign.patterns.find(text):
-                if not self._waived(text, sign.id, match) and not (careful and _written_otherwise(text, match)):
+                if not self._waived(text, sign.id, match) and not misread(match):
                     findings.add(sign.id, match.quote)
             for group in sign.patterns_near:
                 for match in group.patterns.find(text):
-                    if careful and _written_otherwise(text, match):
+                    if misread(match):
                         continue
                     if group.near.find(_slice(text, *_sentence_around(text.text, match.start))):
                         findings.add(sign.id, match.quote)
@@ -210,7 +221,7 @@ class OfferChecker:
             return False
         return bool(self.settings.fee_waivers.find(_slice(text, max(0, match.start - 25), match.start)))
 
-    def _destinations(self, text: NormalisedText, careful: bool) -> Dict[str, List[PhraseMatch]]:
+    def _destinations(self, text: NormalisedText, careful: bool, domestic: List[PhraseMatch]) -> Dict[str, List[PhraseMatch]]:
         """Places the offer sends people to.
 
         Not one: a place in a sentence about a past trip; a Vietnamese place or
@@ -220,7 +231,6 @@ class OfferChecker:
         "bên kia") and labour-export countries count only after a going word.
         """
         result: Dict[str, List[PhraseMatch]] = {}
-        domestic = self.not_abroad.find(text) if self.not_abroad else []
         kinds = dict(self.settings.places, slang=self.settings.slang_places)
         for kind, phrases in kinds.items():
             result[kind] = [
@@ -296,7 +306,7 @@ class OfferChecker:
             if monthly is not None and monthly >= threshold and self._is_pay(text, amount):
                 findings.add(EASY_HIGH_PAY, amount.quote)
 
-    def _fees(self, text: NormalisedText, amounts: List[Pay], findings: _Findings) -> None:
+    def _fees(self, text: NormalisedText, amounts: List[Pay], findings: _Findings, careful: bool) -> None:
         """An amount the applicant is told to pay: "bắt đóng 500k", "nộp 2 triệu tiền hồ sơ"."""
         for amount in amounts:
             window = _slice(text, max(0, amount.start - 40), amount.start)
@@ -305,6 +315,8 @@ class OfferChecker:
             if not fee_words or (pay_words and pay_words[-1].start > fee_words[-1].start):
                 continue
             fee = fee_words[-1]
+            if careful and _written_otherwise(window, fee):
+                continue
             if window.text[fee.end:].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
                 findings.add(FEES_DEPOSIT, f"{fee.quote} {amount.quote}")
 
