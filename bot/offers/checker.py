@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from bot.content.model import Content, FollowUpQuestion, OfferSettings
@@ -422,13 +423,19 @@ def _written_otherwise(text: NormalisedText, match: PhraseMatch) -> bool:
         pairs += list(zip(written[-len(last):], last)) if last else []
     elif len(written) != len(first):
         return False
-    return any(_spelling(w) != _spelling(c) and fold(w) == fold(c) for w, c in pairs) \
-        and all(fold(w) == fold(c) for w, c in pairs)
+    return any(_spelling(w) != _spelling(c) and _fold(w) == _fold(c) for w, c in pairs) \
+        and all(_fold(w) == _fold(c) for w, c in pairs)
 
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
+@lru_cache(maxsize=4096)
+def _fold(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=4096)
 def _spelling(word: str) -> Tuple[str, str]:
     """Letters and tone of a syllable, wherever the tone is placed ("hoà" and "hòa" alike)."""
     decomposed = unicodedata.normalize("NFD", word)
