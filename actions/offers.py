@@ -48,7 +48,8 @@ class ActionCheckOffer(Action):
         dispatcher.utter_message(response="utter_offer_verdict", **verdict_arguments(verdict))
         if verdict.risk != UNCLEAR:
             dispatcher.utter_message(response="utter_offer_next_steps", risk=verdict.risk)
-        state = {"score": verdict.score, "questions": [q.id for q in verdict.questions], "asked": None}
+        state = {"score": verdict.score, "floor": verdict.floor, "questions": [q.id for q in verdict.questions],
+                 "asked": None}
         return [SlotSet(OFFER_CHECK, state)]
 
 
@@ -81,7 +82,8 @@ class ActionAnswerOfferQuestion(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
         answer = answer if answer in ANSWERS else "unknown"
-        score, risk = checker().rescore(state["score"], state["asked"], answer)
+        # A fee, an ID handed over, travel abroad arranged: no answer brings the risk below medium.
+        score, risk = checker().rescore(state["score"], state["asked"], answer, floor=state.get("floor", "low"))
         dispatcher.utter_message(response="utter_offer_rescored", risk=risk)
         if not state["questions"] and risk != "low":
             dispatcher.utter_message(response="utter_offer_next_steps", risk=risk)
