@@ -105,8 +105,7 @@ class OfferChecker:
         self.going_words = [normalise(w).split() for w in self.settings.going_words]
         self.not_abroad = content.not_abroad
         if learned == "auto":
-            model = load_learned()
-            learned = model if model is not None and model.use else None
+            learned = load_learned(only_if_used=True)
         self.learned: Optional[LearnedScore] = None if learned == "hand" else learned
 
     # --- the verdict -----------------------------------------------------------------

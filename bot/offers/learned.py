@@ -9,7 +9,8 @@ out-of-fold scores) by scripts/train_offer_model.py, which also picks the
 thresholds on the dev split and writes bot/offers/offer_model.json: the
 vocabulary and every weight, plain JSON anyone can read (`--top` prints the
 heaviest). Loading it builds two vectorizers from a fixed vocabulary: no
-fitting at start, a few milliseconds.
+fitting at start, a few milliseconds. scikit-learn is imported only when the
+model is loaded, so a checker on the hand weights starts without it.
 """
 from __future__ import annotations
 
@@ -18,12 +19,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
-
-import numpy as np
-from scipy.sparse import csr_matrix, hstack
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.preprocessing import normalize
+from typing import Any, Dict, List, Sequence, Tuple
 
 MODEL_PATH = Path(__file__).with_name("offer_model.json")
 WORDS = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"}
@@ -34,8 +30,11 @@ def sign_names(sign_ids: Sequence[str]) -> List[str]:
     return [f"sign:{s}" for s in sign_ids] + ["abroad", "hand_score"]
 
 
-def sign_block(rows: Sequence[Tuple[Sequence[str], bool, float]], sign_ids: Sequence[str]) -> csr_matrix:
+def sign_block(rows: Sequence[Tuple[Sequence[str], bool, float]], sign_ids: Sequence[str]):
     """One row per offer: its signs (0/1), abroad (0/1), the hand score / 10."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
     index = {s: i for i, s in enumerate(sign_ids)}
     data = np.zeros((len(rows), len(sign_ids) + 2))
     for r, (signs, abroad, score) in enumerate(rows):
@@ -47,13 +46,18 @@ def sign_block(rows: Sequence[Tuple[Sequence[str], bool, float]], sign_ids: Sequ
     return csr_matrix(data)
 
 
-def text_vectorizers(words: Sequence[str], chars: Sequence[str]) -> Tuple[CountVectorizer, CountVectorizer]:
+def text_vectorizers(words: Sequence[str], chars: Sequence[str]):
+    from sklearn.feature_extraction.text import CountVectorizer
+
     return (CountVectorizer(binary=True, vocabulary=list(words), **WORDS),
             CountVectorizer(binary=True, vocabulary=list(chars), **CHARS))
 
 
-def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers) -> csr_matrix:
+def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers):
     """The same features at training and at checking time (texts are normalised already)."""
+    from scipy.sparse import hstack
+    from sklearn.preprocessing import normalize
+
     word_vec, char_vec = vectorizers
     return hstack([
         sign_block(sign_rows, sign_ids),
@@ -65,8 +69,8 @@ def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers) -> csr_matr
 @dataclass(frozen=True)
 class LearnedScore:
     sign_ids: Tuple[str, ...]
-    vectorizers: Tuple[CountVectorizer, CountVectorizer]
-    coefficients: np.ndarray
+    vectorizers: Tuple[Any, Any]   # word and character CountVectorizers
+    coefficients: Any              # numpy array, one weight per feature
     intercept: float
     platt: Tuple[float, float]
     medium: float
@@ -80,6 +84,8 @@ class LearnedScore:
         return 1.0 / (1.0 + math.exp(-(a * margin + b)))
 
     def heaviest(self, n: int = 20) -> List[Tuple[str, float]]:
+        import numpy as np
+
         names = sign_names(self.sign_ids) + [f"word:{w}" for w in self.vectorizers[0].vocabulary] \
             + [f"chars:{c}" for c in self.vectorizers[1].vocabulary]
         order = np.argsort(-np.abs(self.coefficients))[:n]
@@ -87,10 +93,15 @@ class LearnedScore:
 
 
 @lru_cache(maxsize=4)
-def load(path: Path = MODEL_PATH) -> "LearnedScore | None":
+def load(path: Path = MODEL_PATH, only_if_used: bool = False) -> "LearnedScore | None":
+    """The stored model; None when there is none (or, `only_if_used`, when its run kept the hand weights)."""
     if not path.exists():
         return None
     data: Dict = json.loads(path.read_text(encoding="utf-8"))
+    if only_if_used and not data["use"]:
+        return None
+    import numpy as np
+
     return LearnedScore(
         sign_ids=tuple(data["sign_ids"]),
         vectorizers=text_vectorizers(data["words"], data["chars"]),

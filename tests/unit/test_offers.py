@@ -195,3 +195,26 @@ def test_recheck_with_a_new_fee_raises_a_low_verdict(checker):
     earlier = checker.check("Quán cafe tuyển nhân viên phục vụ, lương 25k/giờ, địa chỉ 12 Nguyễn Trãi, Hà Nội.")
     later = checker.recheck(earlier, "ho bat dong 500k tien dong phuc truoc")
     assert earlier.risk == LOW and later.risk in FLAGGED and "fees_deposit" in signs(later)
+
+
+def test_content_check_names_a_sign_the_settings_use_but_nobody_wrote(checker):
+    import dataclasses
+
+    from bot.content.check import offer_sign_problems
+    from bot.content.model import Combination
+
+    content = load_templates(ROOT / "content")[0].content
+    assert offer_sign_problems(content, ROOT / "content") == []
+    settings = dataclasses.replace(content.offer_settings,
+                                   combinations=content.offer_settings.combinations + (Combination(("no_such_sign", "abroad"), 1.0),))
+    problems = offer_sign_problems(dataclasses.replace(content, offer_settings=settings), ROOT / "content")
+    assert [p for _, p in problems] == ["dấu hiệu 'no_such_sign' không có trong warning_signs.yml"]
+
+
+def test_the_learned_weights_load_and_are_inspectable():
+    from bot.offers.learned import load
+
+    model = load()
+    assert model is not None and 0 < model.medium < 1
+    heaviest = dict(model.heaviest(400))
+    assert any(name.startswith("sign:") for name in heaviest)
