@@ -100,7 +100,7 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_offers(args: argparse.Namespace) -> int:
-    from bot.offers.evaluation import evaluate, only_usable, read_labelled, report, short_ads, summary
+    from bot.offers.evaluation import evaluate, informal_ads, only_usable, read_labelled, report, short_ads, summary
     from bot.offers.splits import split_files
 
     checker, _ = _offer_checker()
@@ -119,6 +119,7 @@ def cmd_eval_offers(args: argparse.Namespace) -> int:
             (f"Full texts ({len(rows)})", rows, None),
             (f"Every text cut to its first {args.truncate} characters", rows, args.truncate),
             (f"Short ads alone (ordinary ads of at most {args.truncate} characters, and every lure)", short_ads(rows), None),
+            ("Informal ads alone (ordinary ads from Chợ Tốt and groups, and every lure)", informal_ads(rows), None),
         ):
             result = evaluate(checker, subset, limit=limit)
             print(report(result, heading, items=items))

@@ -79,6 +79,11 @@ def short_ads(rows: List[dict]) -> List[dict]:
     return [r for r in rows if r["label"] == LURE or len(r["text"]) <= SHORT_AD_CHARS]
 
 
+def informal_ads(rows: List[dict]) -> List[dict]:
+    """The ordinary ads that are informal posts (Chợ Tốt, groups), and every lure."""
+    return [r for r in rows if r["label"] == LURE or r.get("family") == "informal_short"]
+
+
 def truncate(text: str, limit: Optional[int]) -> str:
     """The first `limit` characters, cut at a word boundary."""
     if limit is None or len(text) <= limit:
