@@ -170,12 +170,13 @@ class OfferChecker:
                 signs[sign.id] = sign
         reassured = tuple(dict.fromkeys(earlier.reassurances + new.reassurances))
         present = set(signs)
-        score = self._score(_Findings({s: list(signs[s].evidence) for s in present}), reassured, False)
+        abroad = earlier.abroad or new.abroad
+        score = self._score(_Findings({s: list(signs[s].evidence) for s in present}), reassured, abroad)
         floor = max(earlier.floor, new.floor, key=RISK_ORDER.index)
         risk = max(earlier.risk, new.risk, _at_least(self._risk(score), floor), key=RISK_ORDER.index)
         ordered = tuple(sorted(signs.values(), key=lambda s: -self.signs[s.id].weight if s.id in self.signs else 0))
         questions = tuple(q for q in earlier.questions if q.unless not in reassured) if risk != HIGH else ()
-        return Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor)
+        return Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
 
     def question(self, question_id: str) -> Optional[FollowUpQuestion]:
         return next((q for q in self.settings.questions if q.id == question_id), None)

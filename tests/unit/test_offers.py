@@ -218,3 +218,9 @@ def test_the_learned_weights_load_and_are_inspectable():
     assert model is not None and 0 < model.medium < 1
     heaviest = dict(model.heaviest(400))
     assert any(name.startswith("sign:") for name in heaviest)
+
+
+def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
+    earlier = checker.check("Tuyển nhân viên chăm sóc khách hàng, lương 12 triệu, bao ăn ở")
+    later = checker.recheck(earlier, "ho noi se lam viec o cam")
+    assert "risky_destination" in signs(later) and later.abroad and later.risk == HIGH
