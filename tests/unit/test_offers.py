@@ -224,3 +224,20 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
     earlier = checker.check("Tuyển nhân viên chăm sóc khách hàng, lương 12 triệu, bao ăn ở")
     later = checker.recheck(earlier, "ho noi se lam viec o cam")
     assert "risky_destination" in signs(later) and later.abroad and later.risk == HIGH
+
+
+@pytest.mark.parametrize(
+    "lure, sign",
+    [
+        ("Nhận hàng về nhà đóng gói tại nhà, không cần kinh nghiệm, làm lúc rảnh", "home_piecework"),
+        ("Tải app về, bỏ ít vốn là có lãi mỗi ngày, làm trên điện thoại", "small_capital"),
+        ("Tuyển mẫu nhí chụp ảnh quảng cáo cho bé 3-10 tuổi, thù lao hấp dẫn", "child_model"),
+        ("Đi làm nhớ mang theo căn cước bản gốc để công ty giữ, lương 9 triệu", "documents_retained"),
+        ("Không cần giấy tờ gì, ra bến xe sẽ có người đón đưa qua bên kia làm, lương 20 triệu", "irregular_departure"),
+        ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
+        ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
+    ],
+)
+def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
+    verdict = checker.check(lure)
+    assert sign in signs(verdict) and verdict.risk in FLAGGED
