@@ -138,6 +138,7 @@ FLAGGED = (MEDIUM, HIGH)
     "offer",
     [
         "ma no bat dong 500k tien dong phuc",  # a uniform fee typed without diacritics
+        "tuyen nv ban hang, luong 6tr, phi dong phuc 300k",
         "Tuyển nhân viên bán hàng, lương 7 triệu, nộp 300 nghìn tiền hồ sơ trước khi nhận việc",
         "Nhận việc ngay, chỉ cần nộp hộ chiếu cho công ty giữ, lương 9 triệu",
         "Tuyển phụ bếp làm việc ở nước ngoài, bao vé máy bay, lương 10 triệu",
