@@ -100,7 +100,8 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_offers(args: argparse.Namespace) -> int:
-    from bot.offers.evaluation import evaluate, informal_ads, only_usable, read_labelled, report, short_ads, summary
+    from bot.offers.evaluation import (
+        evaluate, informal_ads, lures_of_kind, only_usable, read_labelled, report, short_ads, summary)
     from bot.offers.splits import split_files
 
     checker, _ = _offer_checker()
@@ -121,6 +122,10 @@ def cmd_eval_offers(args: argparse.Namespace) -> int:
             (f"Every text cut to its first {args.truncate} characters", rows, args.truncate, True),
             (f"Short ads alone (ordinary ads of at most {args.truncate} characters, and every lure)", short_ads(rows), None, False),
             ("Informal ads alone (ordinary ads from Chợ Tốt and groups, and every lure)", informal_ads(rows), None, False),
+            ("Verbatim lures alone (ad texts as written, quoted; and every ordinary ad)",
+             lures_of_kind(rows, ("verbatim", "quoted")), None, False),
+            ("Reported lures alone (offers as victims reported them; and every ordinary ad)",
+             lures_of_kind(rows, ("reported",)), None, False),
         ):
             result = evaluate(checker, subset, limit=limit)
             print(report(result, heading, items=items))

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.offers.splits import IN_SAMPLE, SPLIT_DIR, assign, read_rows  # noqa: E402
+from bot.offers.splits import IN_SAMPLE, SPLIT_DIR, assign, read_rows, source_of  # noqa: E402
 
 REQUIRED = ("id", "label", "text", "source_url")
 
@@ -42,7 +42,8 @@ def main() -> None:
     print(f"read {len(collected)}, without id/label/text/source URL {len(collected) - len(good)}, "
           f"near duplicates dropped {len(good) - kept}")
     for split, rows in splits.items():
-        print(split, dict(Counter(r["label"] for r in rows)))
+        sources = {label: len({source_of(r["source_url"]) for r in rows if r["label"] == label}) for label in ("lure", "ordinary")}
+        print(split, dict(Counter(r["label"] for r in rows)), "sources:", sources)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 from bot.offers.checker import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 
@@ -82,6 +82,11 @@ def short_ads(rows: List[dict]) -> List[dict]:
 def informal_ads(rows: List[dict]) -> List[dict]:
     """The ordinary ads that are informal posts (Chợ Tốt, groups), and every lure."""
     return [r for r in rows if r["label"] == LURE or r.get("family") == "informal_short"]
+
+
+def lures_of_kind(rows: List[dict], kinds: Sequence[str]) -> List[dict]:
+    """Every ordinary ad, and the lures of these kinds ("verbatim" ad text, or "reported" as received)."""
+    return [r for r in rows if r["label"] == ORDINARY or r.get("kind") in kinds]
 
 
 def truncate(text: str, limit: Optional[int]) -> str:

@@ -11,6 +11,8 @@ def test_a_source_is_a_registered_domain_or_a_page_on_a_platform():
     assert source_of("https://congan.binhthuan.gov.vn/x") == "binhthuan.gov.vn"
     assert source_of("https://m.facebook.com/groups/123456/posts/9") == "facebook.com/groups/123456"
     assert source_of("https://www.facebook.com/congan.hanoi/posts/1") == "facebook.com/congan.hanoi"
+    assert source_of("https://lifestyle.znews.vn/x") == source_of("https://zingnews.vn/y") == "znews.vn"
+    assert source_of("https://amp.cand.com.vn/x") == source_of("https://antg.cand.com.vn/y") == "cand.com.vn"
 
 
 def test_in_sample_sources_are_train_and_others_go_by_a_fixed_hash():
