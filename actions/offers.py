@@ -4,6 +4,7 @@ The offer the user sent and the verdict they were told are kept in the
 `offer_check` slot, so that a follow-up ("is the pay high?", "they also want a
 deposit") is answered about that offer instead of being checked as a new ad.
 """
+from dataclasses import replace
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -12,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.referrals import money_already_paid
 from actions.runtime import latest_text, live_content
-from bot.offers import HIGH, MEDIUM, UNCLEAR, OfferChecker, Verdict
+from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
 from bot.offers.reply import sign_arguments, verdict_arguments
@@ -48,7 +49,7 @@ def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: b
         dispatcher.utter_message(response="utter_offer_need_more" if asked_for_it else "utter_ask_offer")
         return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
     say_verdict(dispatcher, verdict)
-    state = {"text": offer, "risk": verdict.risk, "score": verdict.score,
+    state = {"text": offer, "risk": verdict.risk, "score": verdict.score, "floor": verdict.floor,
              "questions": [q.id for q in verdict.questions], "asked": None}
     return [SlotSet(OFFER_CHECK, state)] + ask_next_question(dispatcher, state)
 
@@ -73,7 +74,8 @@ def ask_next_question(dispatcher: CollectingDispatcher, state: Dict[str, Any]) -
 
 def answer_question(dispatcher: CollectingDispatcher, state: Dict[str, Any], answer: str) -> List[Dict]:
     """The user answered the checker's question: the risk moves, a flagged offer never to low."""
-    score, rescored = checker().rescore(state["score"], state["asked"], answer)
+    # A fee, an ID handed over, travel abroad arranged: no answer brings the risk below medium.
+    score, rescored = checker().rescore(state["score"], state["asked"], answer, floor=state.get("floor", LOW))
     risk = after_answer(state["risk"], rescored)
     dispatcher.utter_message(response="utter_offer_rescored", risk=risk)
     state = {**state, "score": score, "risk": risk, "asked": None}
@@ -89,7 +91,9 @@ def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str
     if words >= NEW_AD_WORDS or (words >= JUDGED_ALONE_WORDS and the_checker.check(text).risk in (MEDIUM, HIGH)):
         return reply_to_offer(dispatcher, text)
     earlier = the_checker.check(state["text"])
-    earlier = Verdict(higher_risk(earlier.risk, state["risk"]), max(earlier.score, state["score"]), earlier.signs, ())
+    # What the user was told stands: the recheck starts from it (floor and destination kept).
+    earlier = replace(earlier, risk=higher_risk(earlier.risk, state["risk"]), score=max(earlier.score, state["score"]),
+                      questions=())
     updated = with_new_fact(the_checker, earlier, state["text"], text)
     added = new_signs(earlier, updated)
     keep = [SlotSet(OPEN_QUESTION, {"kind": VERDICT})]

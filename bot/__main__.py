@@ -102,15 +102,42 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_offers(args: argparse.Namespace) -> int:
-    from bot.offers.evaluation import evaluate, only_usable, read_labelled, report
+    from bot.offers.evaluation import (
+        evaluate, informal_ads, lures_of_kind, only_usable, read_labelled, report, short_ads, summary)
+    from bot.offers.splits import split_files
 
     checker, _ = _offer_checker()
-    rows = read_labelled(Path(f) for f in args.files)
-    if args.only_usable:
-        rows = only_usable(rows, Path(args.only_usable))
-    print(report(evaluate(checker, rows), f"Full texts ({len(rows)})"))
-    print(report(evaluate(checker, rows, limit=args.truncate), f"Every text cut to its first {args.truncate} characters"))
-    return 0
+    if args.files:
+        sets = [("given files", read_labelled(Path(f) for f in args.files))]
+    else:
+        sets = [(split, read_labelled(split_files(split))) for split in args.split]
+    failed = []
+    for name, rows in sets:
+        if args.only_usable:
+            rows = only_usable(rows, Path(args.only_usable))
+        # The test split is reported by family only: its items are not for reading while tuning.
+        items = name != "test"
+        print(f"# {name}\n")
+        # The gates apply to the full texts and to the texts cut short; the subsets are for reading.
+        for heading, subset, limit, gated in (
+            (f"Full texts ({len(rows)})", rows, None, True),
+            (f"Every text cut to its first {args.truncate} characters", rows, args.truncate, True),
+            (f"Short ads alone (ordinary ads of at most {args.truncate} characters, and every lure)", short_ads(rows), None, False),
+            ("Informal ads alone (ordinary ads from Chợ Tốt and groups, and every lure)", informal_ads(rows), None, False),
+            ("Verbatim lures alone (ad texts as written, quoted; and every ordinary ad)",
+             lures_of_kind(rows, ("verbatim", "quoted")), None, False),
+            ("Reported lures alone (offers as victims reported them; and every ordinary ad)",
+             lures_of_kind(rows, ("reported",)), None, False),
+        ):
+            result = evaluate(checker, subset, limit=limit)
+            print(report(result, heading, items=items))
+            below = (args.gate_recall is not None and result.recall < args.gate_recall) or (
+                args.gate_false_alarms is not None and result.false_positive_rate > args.gate_false_alarms)
+            if gated and below:
+                failed.append(f"{name}, {heading}: {summary(result)}")
+    for failure in failed:
+        print(f"BELOW THE GATE: {failure}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_quiz_stats(args: argparse.Namespace) -> int:
@@ -231,10 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument("--jsonl", action="store_true", help="JSON Lines in (each with \"text\"), one result per line out")
     check_offer.set_defaults(handler=cmd_check_offer)
 
-    eval_offers = commands.add_parser("eval-offers", help="recall and false alarms on labelled offers (JSON Lines)")
-    eval_offers.add_argument("files", nargs="+")
-    eval_offers.add_argument("--truncate", type=int, default=160, help="also evaluate every text cut to N characters")
+    eval_offers = commands.add_parser(
+        "eval-offers", help="recall, false alarms and per-sign precision/recall on labelled offers, per split")
+    eval_offers.add_argument("files", nargs="*", help="JSON Lines files instead of the committed splits")
+    eval_offers.add_argument("--split", nargs="+", choices=["train", "dev", "test"], default=["train", "dev"],
+                             help="which committed splits (tests/data/offers/); test only when asked")
+    eval_offers.add_argument("--truncate", type=int, default=300, help="also evaluate every text cut to N characters")
     eval_offers.add_argument("--only-usable", metavar="REVIEW", help="keep only the items a review file marks usable")
+    eval_offers.add_argument("--gate-recall", type=float, help="exit 1 when recall is below this (any view)")
+    eval_offers.add_argument("--gate-false-alarms", type=float, help="exit 1 when false alarms are above this")
     eval_offers.set_defaults(handler=cmd_eval_offers)
 
     quiz = commands.add_parser("quiz", help="quizzes").add_subparsers(dest="action", required=True)

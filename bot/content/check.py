@@ -145,6 +145,21 @@ def handoff_question_responses(content) -> Dict[str, str]:
     return {question.response: "handoff.yml" for question in questions}
 
 
+def offer_sign_problems(content, directory: Path) -> List[Tuple[Path, str]]:
+    """Every sign offer_checker.yml names must be written in warning_signs.yml."""
+    from bot.offers.checker import COMPUTED_SIGNS, PSEUDO_SIGNS
+
+    settings = content.offer_settings
+    if settings is None:
+        return []
+    named = set(settings.never_below_medium) | {s for c in settings.combinations for s in c.signs}
+    problems = [(directory / "offer_checker.yml", f"dấu hiệu '{s}' không có trong warning_signs.yml")
+                for s in sorted(named - set(content.signs) - set(PSEUDO_SIGNS))]
+    problems += [(directory / "warning_signs.yml", f"thiếu dấu hiệu '{s}' (trình kiểm tra tự tính): thêm lời giải thích cho nó")
+                 for s in COMPUTED_SIGNS if s not in content.signs]
+    return problems
+
+
 def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     templates, problems = load_templates(directory)
     if problems.unreadable:
@@ -192,6 +207,8 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                 f"{what} có số điện thoại '{number}' không có trong hotlines.yml: chỉ dùng số đã kiểm chứng, "
                 f"viết {{{{ hotlines.<id>.number }}}}",
             )
+    for path, message in offer_sign_problems(templates.content, directory):
+        problems.add(path, 1, message)
     for quiz in templates.content.quizzes.values():
         if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
             problems.add(quiz.path, quiz.line, f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}")

@@ -127,6 +127,14 @@ class FaqTopic:
 
 
 @dataclass(frozen=True)
+class NearbyPatterns:
+    """Phrases that count only with one of `near` in the same sentence ("nhiệm vụ" near "hoa hồng")."""
+
+    patterns: PhraseSet
+    near: PhraseSet
+
+
+@dataclass(frozen=True)
 class WarningSign:
     id: str
     title: str
@@ -135,6 +143,7 @@ class WarningSign:
     weight: float
     patterns: PhraseSet
     source: str
+    patterns_near: Tuple[NearbyPatterns, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -175,7 +184,12 @@ class OfferSettings:
     past_words: PhraseSet
     jobs: Dict[str, PhraseSet]
     brands: PhraseSet
-    brand_job_words: PhraseSet
+    brand_claim_before: PhraseSet
+    brand_claim_after: PhraseSet
+    slang_places: PhraseSet
+    never_below_medium: Tuple[str, ...]
+    fee_words: PhraseSet
+    fee_waivers: PhraseSet
     foreign_phone_codes: Tuple[str, ...]
     offer_words: PhraseSet
     pay_words: PhraseSet
@@ -268,6 +282,8 @@ class Content:
     quizzes: Dict[str, Quiz] = field(default_factory=dict)
     webchat: Dict[str, str] = field(default_factory=dict)
     offer_settings: Optional[OfferSettings] = None
+    # content/places_vn.yml: Vietnamese places and common words that fold into a country's name.
+    not_abroad: Optional[PhraseSet] = None
     referrals: Optional[ReferralSettings] = None
     handoff: Optional[HandoffSettings] = None
 
@@ -339,18 +355,34 @@ def read_faq(data: Any, path: Path, content: Content, problems: Problems) -> Non
 
 SIGN_FIELDS = {
     "id": TEXT, "title": TEXT, "explanation": TEXT, "advice": TEXT, "weight": NUMBER, "patterns": LIST,
-    "source": TEXT,
+    "source": TEXT, "patterns_near": OPTIONAL_LIST,
 }
+NEAR_FIELDS = {"patterns": LIST, "near": LIST}
 
 
 def read_signs(data: Any, path: Path, content: Content, problems: Problems) -> None:
     for item, line in _entries(data, "signs", path, problems):
         if check_fields(item, SIGN_FIELDS, path, line, problems, f"dấu hiệu '{item.get('id', '?')}'"):
             if _unique(item["id"], content.signs, path, line, problems):
+                near = tuple(
+                    NearbyPatterns(_phrases(group["patterns"], path, problems), _phrases(group["near"], path, problems))
+                    for group, group_line in _items(item.get("patterns_near") or Sequence())
+                    if check_fields(group, NEAR_FIELDS, path, group_line, problems, f"'patterns_near' của '{item['id']}'")
+                )
                 content.signs[item["id"]] = WarningSign(
                     item["id"], item["title"], item["explanation"], item["advice"], float(item["weight"]),
-                    _phrases(item["patterns"], path, problems), item["source"],
+                    _phrases(item["patterns"], path, problems), item["source"], near,
                 )
+
+
+PLACES_VN_FIELDS = {"provinces": LIST, "districts": LIST, "common_words": LIST, **SOURCED}
+
+
+def read_places_vn(data: Any, path: Path, content: Content, problems: Problems) -> None:
+    if check_fields(data, PLACES_VN_FIELDS, path, 1, problems, "danh sách địa danh Việt Nam"):
+        keys = ("provinces", "districts", "common_words")
+        checked = [_phrases(data[key], path, problems) for key in keys]
+        content.not_abroad = PhraseSet([p for phrases in checked for p in phrases.phrases], negatable=False)
 
 
 OFFER_FIELDS = {
@@ -358,14 +390,17 @@ OFFER_FIELDS = {
     "minimum_words_without_terms": NUMBER,
     "pay": Field(dict, kind_name="nhóm mức lương"), "exchange": Field(dict, kind_name="nhóm tỷ giá"),
     "places": Field(dict, kind_name="nhóm nơi làm"), "jobs": Field(dict, kind_name="nhóm loại việc"),
-    "brands": LIST, "brand_job_words": LIST, "foreign_phone_codes": LIST, "offer_words": LIST,
+    "brands": LIST, "brand_claim_before": LIST, "brand_claim_after": LIST, "never_below_medium": LIST,
+    "fee_words": LIST, "fee_waivers": LIST,
+    "foreign_phone_codes": LIST, "offer_words": LIST,
     "pay_words": LIST, "not_pay_words": LIST,
     "reassurances": LIST, "combinations": LIST, "max_questions": NUMBER, "questions": LIST,
 }
 PLACE_FIELDS = {
-    "risky": LIST, "transit": LIST, "labour_export": LIST, "going_words": LIST, "abroad_words": LIST, "past_words": LIST,
+    "risky": LIST, "transit": LIST, "labour_export": LIST, "slang": LIST, "going_words": LIST, "abroad_words": LIST,
+    "past_words": LIST,
 }
-EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, **SOURCED}
+EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, "eur": NUMBER, "gbp": NUMBER, **SOURCED}
 REASSURANCE_FIELDS = {"id": TEXT, "title": TEXT, "weight": NUMBER, "patterns": LIST}
 COMBINATION_FIELDS = {"signs": LIST, "bonus": NUMBER}
 # Keys are if_yes/if_no: bare yes/no are booleans in YAML 1.1.
@@ -399,14 +434,19 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
         high=float(levels["high"]), medium=float(levels["medium"]), minimum_words=int(data["minimum_words"]),
         minimum_words_without_terms=int(data["minimum_words_without_terms"]),
         pay={k: float(v) for k, v in data["pay"].items()},
-        exchange={k: float(data["exchange"][k]) for k in ("usd", "yen")},
+        exchange={k: float(data["exchange"][k]) for k in ("usd", "yen", "eur", "gbp")},
         places={k: _phrases(places[k], path, problems) for k in ("risky", "transit", "labour_export")},
         going_words=tuple(str(w) for w in places["going_words"]),
         abroad_words=_phrases(places["abroad_words"], path, problems),
         past_words=_phrases(places["past_words"], path, problems),
         jobs={k: _phrases(v, path, problems) for k, v in data["jobs"].items()},
         brands=_phrases(data["brands"], path, problems),
-        brand_job_words=_phrases(data["brand_job_words"], path, problems),
+        brand_claim_before=_phrases(data["brand_claim_before"], path, problems),
+        brand_claim_after=_phrases(data["brand_claim_after"], path, problems),
+        slang_places=_phrases(places["slang"], path, problems),
+        never_below_medium=tuple(str(s) for s in data["never_below_medium"]),
+        fee_words=_phrases(data["fee_words"], path, problems),
+        fee_waivers=PhraseSet(_phrases(data["fee_waivers"], path, problems).phrases, negatable=False),
         foreign_phone_codes=tuple(str(c) for c in data["foreign_phone_codes"]),
         offer_words=_phrases(data["offer_words"], path, problems),
         pay_words=_phrases(data["pay_words"], path, problems),
@@ -606,6 +646,7 @@ def reader_for(relative: Path) -> Optional[Reader]:
         "danger_signals.yml": read_danger_signals,
         "webchat.yml": read_webchat,
         "offer_checker.yml": read_offer_checker,
+        "places_vn.yml": read_places_vn,
         "referrals.yml": read_referrals,
         "handoff.yml": read_handoff,
     }.get(relative.as_posix())

@@ -9,13 +9,16 @@ checker says which questions to ask (content/offer_checker.yml).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from bot.content.model import Content, FollowUpQuestion, OfferSettings
+from bot.offers.learned import LearnedScore, load as load_learned
 from bot.offers.money import Pay, find_pay
-from nlu.normalise import NormalisedText, normalise, normalise_with_origin
-from nlu.phrases import PhraseMatch, PhraseSet
+from nlu.normalise import NormalisedText, fold, normalise, normalise_with_origin
+from nlu.phrases import GAP, PhraseMatch, PhraseSet
 
 HIGH, MEDIUM, LOW, UNCLEAR = "high", "medium", "low", "unclear"
 MAX_EVIDENCE = 3
@@ -25,12 +28,23 @@ RISKY_DESTINATION = "risky_destination"
 CHAT_ONLY_CONTACT = "chat_only_contact"
 FOREIGN_PHONE = "foreign_phone"
 IMPERSONATED_BRAND = "impersonated_brand"
-COMPUTED_SIGNS = (EASY_HIGH_PAY, RISKY_DESTINATION, CHAT_ONLY_CONTACT, FOREIGN_PHONE, IMPERSONATED_BRAND)
+FEES_DEPOSIT = "fees_deposit"
+TRAVEL_PAID = "travel_paid"
+TRAVEL_ARRANGED_ABROAD = "travel_arranged_abroad"
+COMPUTED_SIGNS = (EASY_HIGH_PAY, RISKY_DESTINATION, CHAT_ONLY_CONTACT, FOREIGN_PHONE, IMPERSONATED_BRAND,
+                  TRAVEL_ARRANGED_ABROAD)
+# Not a sign shown to the user: "the work is abroad", for combinations
+# ("a lure role weighs much more abroad", content/offer_checker.yml).
+ABROAD = "abroad"
+PSEUDO_SIGNS = (ABROAD,)
+RISK_ORDER = (UNCLEAR, LOW, MEDIUM, HIGH)
+ONE_MILD_SIGN = 1.0
 
 _SENTENCE_END = re.compile(r"[.!?\n;]")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}|\b(?:t\.me|zalo\.me)/\S+")
+# An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com").
+_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}(?![\w]*\.\w)|\b(?:t\.me|zalo\.me)/\S+")
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,12 @@ class Verdict:
     signs: Tuple[SignFound, ...]
     questions: Tuple[FollowUpQuestion, ...]
     reassurances: Tuple[str, ...] = ()
+    # The lowest risk this offer can have whatever is answered later: a fee asked,
+    # an ID handed over, travel abroad arranged by the recruiter make it medium.
+    floor: str = LOW
+    abroad: bool = False
+    # The learned model's calibrated probability that this is a lure (bot/offers/learned.py).
+    probability: Optional[float] = None
 
     def as_json(self) -> Dict:
         return {
@@ -74,61 +94,158 @@ class _Findings:
 
 
 class OfferChecker:
-    def __init__(self, content: Content) -> None:
+    """`learned`: the learned weighing (bot/offers/offer_model.json) when its own
+    training run found it better on dev; "hand" forces the hand weights."""
+
+    def __init__(self, content: Content, learned: "LearnedScore | str | None" = "auto") -> None:
         if content.offer_settings is None:
             raise ValueError("content has no offer_checker.yml")
         self.settings: OfferSettings = content.offer_settings
         self.signs = content.signs
         self.going_words = [normalise(w).split() for w in self.settings.going_words]
+        self.not_abroad = content.not_abroad
+        if learned == "auto":
+            learned = load_learned(only_if_used=True)
+        self.learned: Optional[LearnedScore] = None if learned == "hand" else learned
 
     # --- the verdict -----------------------------------------------------------------
 
     def check(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
-        findings = _Findings()
-        for sign in self.signs.values():
-            for match in sign.patterns.find(text):
-                findings.add(sign.id, match.quote)
-        destinations = self._destinations(text)
+        careful = _writes_diacritics(text.source)
+        common = self.not_abroad.find(text) if self.not_abroad else []
+        findings = self._findings(offer, text, careful, common)
+        destinations = self._destinations(text, careful, common)
         for match in destinations["risky"] + destinations["transit"]:
             findings.add(RISKY_DESTINATION, match.quote)
-        self._contacts(offer, text, findings)
-        self._brands(text, findings)
+        abroad = self._abroad(text, destinations)
         pay = self.settings.pay
         amounts = find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"])
         self._judge_pay(text, amounts, destinations, findings)
+        self._fees(text, amounts, findings, careful)
+        if abroad and TRAVEL_PAID in findings.evidence:
+            for quote in findings.evidence[TRAVEL_PAID]:
+                findings.add(TRAVEL_ARRANGED_ABROAD, quote)
         reassured = tuple(r.id for r in self.settings.reassurances if r.patterns.find(text))
         if "address" in reassured:
             # A stated address is somewhere to go and ask: chat is then not the only contact.
             findings.evidence.pop(CHAT_ONLY_CONTACT, None)
 
-        if self._too_little_to_judge(text, amounts, findings):
+        floor = MEDIUM if set(findings.evidence) & set(self.settings.never_below_medium) else LOW
+        if floor == LOW and self._too_little_to_judge(text, amounts, findings):
             return Verdict(UNCLEAR, 0.0, self._signs_found(findings), ())
-        base = self._score(findings, reassured)
-        verdict = Verdict(self._risk(base), base, self._signs_found(findings), (), reassured)
-        return replace(verdict, questions=self._questions(verdict, destinations))
+        base = self._score(findings, reassured, abroad)
+        risk, probability = self._risk(base), None
+        if self.learned is not None and risk != HIGH and base > ONE_MILD_SIGN:
+            probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
+            risk = self._learned_risk(probability, risk, base)
+        risk = _at_least(risk, floor)
+        verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability)
+        return replace(verdict, questions=self._questions(verdict, abroad))
+
+    def _learned_risk(self, probability: float, hand_risk: str, hand_score: float) -> str:
+        """High stays the hand score's (several strong signs); the model decides medium or low.
+
+        One mild sign is never enough (almost every ordinary ad has one), so the
+        model raises an offer to medium only when the signs weigh more than one
+        mild sign; it may also lower a medium the hand weights gave.
+        """
+        if hand_risk == HIGH:
+            return HIGH
+        return MEDIUM if probability >= self.learned.medium and hand_score > ONE_MILD_SIGN else LOW
+
+    def recheck(self, earlier: Verdict, new_text: str) -> Verdict:
+        """An earlier verdict with a new fact from the user ("they want 500k for the uniform").
+
+        The signs are the union of both, the risk never lower than before, and
+        the questions those still open after the new fact.
+        """
+        new = self.check(new_text)
+        signs = {s.id: s for s in earlier.signs}
+        for sign in new.signs:
+            if sign.id in signs:
+                quotes = signs[sign.id].evidence + tuple(q for q in sign.evidence if q not in signs[sign.id].evidence)
+                signs[sign.id] = replace(sign, evidence=quotes[:MAX_EVIDENCE])
+            else:
+                signs[sign.id] = sign
+        reassured = tuple(dict.fromkeys(earlier.reassurances + new.reassurances))
+        present = set(signs)
+        abroad = earlier.abroad or new.abroad
+        score = self._score(_Findings({s: list(signs[s].evidence) for s in present}), reassured, abroad)
+        floor = max(earlier.floor, new.floor, key=RISK_ORDER.index)
+        risk = max(earlier.risk, new.risk, _at_least(self._risk(score), floor), key=RISK_ORDER.index)
+        ordered = tuple(sorted(signs.values(), key=lambda s: -self.signs[s.id].weight if s.id in self.signs else 0))
+        questions = tuple(q for q in earlier.questions if q.unless not in reassured) if risk != HIGH else ()
+        return Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
 
     def question(self, question_id: str) -> Optional[FollowUpQuestion]:
         return next((q for q in self.settings.questions if q.id == question_id), None)
 
-    def rescore(self, score: float, question_id: str, answer: str) -> Tuple[float, str]:
-        """The score and risk after the user answered one follow-up question."""
+    def rescore(self, score: float, question_id: str, answer: str, floor: str = LOW) -> Tuple[float, str]:
+        """The score and risk after the user answered one follow-up question (never below `floor`)."""
         question = self.question(question_id)
         new_score = max(0.0, score + (question.effects[answer] if question else 0.0))
-        return new_score, self._risk(new_score)
+        return new_score, _at_least(self._risk(new_score), floor)
 
     # --- what the offer says ---------------------------------------------------------------
 
-    def _destinations(self, text: NormalisedText) -> Dict[str, List[PhraseMatch]]:
-        """Places the offer sends people to; a place in a sentence about a past trip is not one."""
+    def _findings(self, offer: str, text: NormalisedText, careful: bool, common: List[PhraseMatch]) -> "_Findings":
+        """Every sign's phrases, read in context.
+
+        Where the writer types diacritics (`careful`), "báo về" is not "bao vé"
+        and "giữ cho" is not "giữ chỗ"; a phrase whose last word starts a common
+        compound is that compound ("làm việc tại nhà máy" is not "tại nhà").
+        """
+        findings = _Findings()
+
+        def misread(match: PhraseMatch) -> bool:
+            return (careful and _written_otherwise(text, match)) or any(
+                match.start < d.start < match.end < d.end for d in common)
+
+        for sign in self.signs.values():
+            for match in sign.patterns.find(text):
+                if not self._waived(text, sign.id, match) and not misread(match):
+                    findings.add(sign.id, match.quote)
+            for group in sign.patterns_near:
+                for match in group.patterns.find(text):
+                    if misread(match):
+                        continue
+                    if group.near.find(_slice(text, *_sentence_around(text.text, match.start))):
+                        findings.add(sign.id, match.quote)
+        self._contacts(offer, text, findings)
+        self._brands(text, findings)
+        return findings
+
+    def _waived(self, text: NormalisedText, sign_id: str, match: PhraseMatch) -> bool:
+        """"miễn phí đào tạo", "công ty hỗ trợ phí": a fee the applicant does not pay."""
+        if sign_id != FEES_DEPOSIT:
+            return False
+        return bool(self.settings.fee_waivers.find(_slice(text, max(0, match.start - 25), match.start)))
+
+    def _destinations(self, text: NormalisedText, careful: bool, domestic: List[PhraseMatch]) -> Dict[str, List[PhraseMatch]]:
+        """Places the offer sends people to.
+
+        Not one: a place in a sentence about a past trip; a Vietnamese place or
+        a common word that folds into a country's name ("Lào Cai", "giải lao");
+        a country's name written with other diacritics in a text that has them
+        ("lao" is not "Lào" when the writer types "Lào" for Laos). Slang ("cam",
+        "bên kia") and labour-export countries count only after a going word.
+        """
         result: Dict[str, List[PhraseMatch]] = {}
-        for kind, phrases in self.settings.places.items():
+        kinds = dict(self.settings.places, slang=self.settings.slang_places)
+        for kind, phrases in kinds.items():
             result[kind] = [
                 m for m in phrases.find(text)
                 if not self._about_the_past(text, m)
-                and (kind == "risky" or self._after_going_word(text, m, self.going_words))
+                and not any(d.start < m.end and m.start < d.end for d in domestic)
+                and not (careful and _written_otherwise(text, m))
+                and (kind in ("risky", "transit") or self._after_going_word(text, m, self.going_words))
             ]
+        result["risky"] += result.pop("slang")
         return result
+
+    def _abroad(self, text: NormalisedText, destinations) -> bool:
+        return any(destinations.values()) or bool(self.settings.abroad_words.find(text))
 
     def _about_the_past(self, text: NormalisedText, match: PhraseMatch) -> bool:
         return bool(self.settings.past_words.find(_slice(text, *_sentence_around(text.text, match.start))))
@@ -139,7 +256,7 @@ class OfferChecker:
         return any(before[-len(words):] == words for words in going if len(before) >= len(words))
 
     def _job_kind(self, text: NormalisedText) -> str:
-        for kind in ("skilled", "unskilled"):
+        for kind in ("skilled", "commission", "unskilled"):
             if kind in self.settings.jobs and self.settings.jobs[kind].find(text):
                 return kind
         return "unknown"
@@ -153,32 +270,56 @@ class OfferChecker:
         """
         pay, job = self.settings.pay, self._job_kind(text)
         present = set(findings.evidence)
+        easy_home = bool(present & {"work_from_home_easy", "online_tasks"})
         if job == "skilled":
             return pay["skilled"]
-        if destinations["risky"] or destinations["transit"] or self.settings.abroad_words.find(text):
+        if destinations["risky"] or destinations["transit"]:
             return pay["unskilled_abroad"]
         if destinations["labour_export"]:
             return pay["labour_export"]
+        if self.settings.abroad_words.find(text):
+            return pay["unskilled_abroad"]
         currencies = {amount.currency for amount in amounts}
         if "usd" in currencies:
             # Pay in dollars for a job that is not skilled: an offer abroad,
             # wherever it says (lures promise 800–2,000 USD, Bộ Ngoại giao 2025).
             return pay["unskilled_abroad"]
-        if currencies & {"yen", "man"}:
+        if currencies & {"yen", "man", "eur", "gbp"}:
             return pay["labour_export"]
-        if present & {"work_from_home_easy", "online_tasks"}:
+        if easy_home:
             return pay["easy_home"]
+        if job == "commission":
+            return None
         if present & {"no_qualifications", "typical_scam_role"}:
             return pay["unskilled_home"]
-        return None
+        if any(amount.period in ("day", "hour") for amount in amounts):
+            return pay["by_the_day"]
+        return pay["implausible_home"]
 
     def _judge_pay(self, text: NormalisedText, amounts: List[Pay], destinations, findings: _Findings) -> None:
         threshold = self._pay_threshold(text, amounts, destinations, findings)
         if threshold is None:
             return
+        # At home the low end of a range is what is sure; abroad the high end is the lure.
+        at_home = threshold in (self.settings.pay[k] for k in ("easy_home", "unskilled_home", "by_the_day", "implausible_home"))
         for amount in amounts:
-            if amount.monthly_vnd is not None and amount.monthly_vnd >= threshold and self._is_pay(text, amount):
+            monthly = amount.monthly_low_vnd if at_home else amount.monthly_vnd
+            if monthly is not None and monthly >= threshold and self._is_pay(text, amount):
                 findings.add(EASY_HIGH_PAY, amount.quote)
+
+    def _fees(self, text: NormalisedText, amounts: List[Pay], findings: _Findings, careful: bool) -> None:
+        """An amount the applicant is told to pay: "bắt đóng 500k", "nộp 2 triệu tiền hồ sơ"."""
+        for amount in amounts:
+            window = _slice(text, max(0, amount.start - 40), amount.start)
+            fee_words = self.settings.fee_words.find(window)
+            pay_words = self.settings.pay_words.find(window)
+            if not fee_words or (pay_words and pay_words[-1].start > fee_words[-1].start):
+                continue
+            fee = fee_words[-1]
+            if careful and _written_otherwise(window, fee):
+                continue
+            if window.text[fee.end:].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
+                findings.add(FEES_DEPOSIT, f"{fee.quote} {amount.quote}")
 
     def _is_pay(self, text: NormalisedText, amount: Pay) -> bool:
         """Money the worker gets, not a sales target or a fee they must pay."""
@@ -194,16 +335,26 @@ class OfferChecker:
         for code in self.settings.foreign_phone_codes:
             for match in re.finditer(re.escape(code) + r"[\s\d.-]{6,}", raw):
                 findings.add(FOREIGN_PHONE, match.group().strip())
-        platforms = _CHAT_PLATFORM.find(text)
-        if platforms and _CONTACT_VERB.find(text):
-            findings.add(CHAT_ONLY_CONTACT, platforms[0].quote)
+        # "liên hệ qua Zalo", "ib tele": a contact verb just before the platform.
+        # "bán hàng trên TikTok" is where the shop sells, not how to reach the recruiter.
+        for platform in _CHAT_PLATFORM.find(text):
+            before = _slice(text, max(0, platform.start - 25), platform.start)
+            if _CONTACT_VERB.find(before):
+                findings.add(CHAT_ONLY_CONTACT, platform.quote)
+                break
         for match in _HANDLE.finditer(raw):
             findings.add(CHAT_ONLY_CONTACT, match.group())
 
     def _brands(self, text: NormalisedText, findings: _Findings) -> None:
-        brands = self.settings.brands.find(text)
-        if brands and self.settings.brand_job_words.find(text):
-            findings.add(IMPERSONATED_BRAND, brands[0].quote)
+        """A brand is borrowed when the ad claims to be it recruiting, not when it sells on it."""
+        for brand in self.settings.brands.find(text):
+            before = _slice(text, max(0, brand.start - 20), brand.start)
+            after = _slice(text, brand.end, min(len(text.text), brand.end + 25))
+            claims_before = [m for m in self.settings.brand_claim_before.find(before) if m.end >= len(before.text) - 1]
+            claims_after = [m for m in self.settings.brand_claim_after.find(after) if m.start <= 1]
+            if claims_before or claims_after:
+                findings.add(IMPERSONATED_BRAND, brand.quote)
+                return
 
     # --- scoring -------------------------------------------------------------------------
 
@@ -217,8 +368,8 @@ class OfferChecker:
             return False
         return words < self.settings.minimum_words_without_terms or not self.settings.offer_words.find(text)
 
-    def _score(self, findings: _Findings, reassured: Sequence[str]) -> float:
-        present: Set[str] = set(findings.evidence)
+    def _score(self, findings: _Findings, reassured: Sequence[str], abroad: bool) -> float:
+        present: Set[str] = set(findings.evidence) | ({ABROAD} if abroad else set())
         score = sum(self.signs[s].weight for s in present if s in self.signs)
         score += sum(c.bonus for c in self.settings.combinations if set(c.signs) <= present)
         score += sum(r.weight for r in self.settings.reassurances if r.id in reassured)
@@ -229,9 +380,8 @@ class OfferChecker:
             return HIGH
         return MEDIUM if score >= self.settings.medium else LOW
 
-    def _questions(self, verdict: Verdict, destinations) -> Tuple[FollowUpQuestion, ...]:
+    def _questions(self, verdict: Verdict, abroad: bool) -> Tuple[FollowUpQuestion, ...]:
         """Ask about what is missing only when the answer could change the verdict."""
-        abroad = any(destinations.values())
         if verdict.risk == HIGH or (verdict.risk == LOW and not abroad):
             return ()
         missing = [q for q in self.settings.questions if q.unless not in verdict.reassurances]
@@ -243,6 +393,54 @@ class OfferChecker:
             SignFound(s, self.signs[s].title, self.signs[s].explanation, tuple(findings.evidence[s]))
             for s in ordered if s in self.signs
         )
+
+
+def _at_least(risk: str, floor: str) -> str:
+    return max(risk, floor, key=RISK_ORDER.index)
+
+
+_LETTER = re.compile(r"[^\W\d_]+")
+
+
+def _writes_diacritics(source: str) -> bool:
+    """Whether the writer types Vietnamese with its diacritics (then they can be trusted)."""
+    words = _LETTER.findall(source)
+    marked = sum(1 for w in words if not w.isascii())
+    return len(words) >= 8 and marked / len(words) >= 0.25
+
+
+def _written_otherwise(text: NormalisedText, match: PhraseMatch) -> bool:
+    """"giải lao" read as "Lào", "báo về" as "bao vé": the words carry other diacritics than the phrase.
+
+    Only the words the phrase spells out are compared (not a "*" gap), and only
+    when they fold alike: "ko cần kn" is shorthand, not other words.
+    """
+    written = _LETTER.findall(text.quote(match.start, match.end).lower())
+    chunks = [_LETTER.findall(chunk.lower()) for chunk in match.phrase.split(GAP)]
+    first, last = chunks[0], chunks[-1]
+    pairs = list(zip(written[:len(first)], first))
+    if len(chunks) > 1:
+        pairs += list(zip(written[-len(last):], last)) if last else []
+    elif len(written) != len(first):
+        return False
+    return any(_spelling(w) != _spelling(c) and _fold(w) == _fold(c) for w, c in pairs) \
+        and all(_fold(w) == _fold(c) for w, c in pairs)
+
+
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+@lru_cache(maxsize=4096)
+def _fold(word: str) -> str:
+    return fold(word)
+
+
+@lru_cache(maxsize=4096)
+def _spelling(word: str) -> Tuple[str, str]:
+    """Letters and tone of a syllable, wherever the tone is placed ("hoà" and "hòa" alike)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    letters = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", letters), "".join(sorted(c for c in decomposed if c in _TONES))
 
 
 def _slice(text: NormalisedText, start: int, end: int) -> NormalisedText:

@@ -18,6 +18,7 @@ _MULTIPLIERS = {"trieu": 1_000_000, "nghin": 1_000, "ngan": 1_000, "ty": 1_000_0
 _CURRENCIES = {
     "usdt": "usd", "usd": "usd", "$": "usd", "do la": "usd", "dola": "usd", "dollar": "usd", "do": "usd",
     "vnd": "vnd", "dong": "vnd", "yen": "yen", "jpy": "yen", "man": "man",
+    "euro": "eur", "eur": "eur", "€": "eur", "bang anh": "gbp", "bang": "gbp", "gbp": "gbp", "£": "gbp",
 }
 _PERIODS = {
     "thang": "month", "th": "month", "ngay": "day", "gio": "hour", "h": "hour", "tuan": "week", "nam": "year",
@@ -27,7 +28,7 @@ _PERIODS = {
 _ALT = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
 
 _AMOUNT = re.compile(
-    rf"(?<![\w.,])(?P<low>{_NUMBER})(?:\s*(?:-|–|~|den|toi)\s*(?P<high>{_NUMBER}))?"
+    rf"(?<![\w.,])(?P<low>{_NUMBER})(?:\s*(?P<lowmult>{_ALT(_MULTIPLIERS)}))?(?:\s*(?:-|–|~|den|toi)\s*(?P<high>{_NUMBER}))?"
     rf"\s*(?P<mult>{_ALT(_MULTIPLIERS)})?\s*(?P<cur>{_ALT(_CURRENCIES)})?(?!\w)"
 )
 _DOLLAR_FIRST = re.compile(rf"\$\s*(?P<low>{_NUMBER})")
@@ -37,6 +38,7 @@ _WORDS = {
     r"(?:ca |mot )?(?:nghin|ngan) (?:do|usd|\$)": 1_000 * 1.0,
 }
 _WORDS_VND = {r"hang chuc trieu": 20_000_000, r"hang tram trieu": 200_000_000}
+_DAY_BEFORE = re.compile(r"(?<!\w)(?:moi ngay|1 ngay|mot ngay|hang ngay|hang ngay|ngay lam|trong ngay)(?!\w)(?!.*\b(?:thang|tuan)\b)")
 _PERIOD_AFTER = re.compile(rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)")
 
 
@@ -51,6 +53,7 @@ class Pay:
     period: str               # month, day, hour, week, year, piece
     currency: str             # vnd, usd, yen, man: as the offer wrote it
     monthly_vnd: Optional[float]  # the high end per month; None when paid per piece
+    monthly_low_vnd: Optional[float] = None  # the low end per month
 
 
 def parse_number(text: str) -> float:
@@ -63,7 +66,12 @@ def parse_number(text: str) -> float:
 
 def _period_after(text: str, end: int) -> str:
     match = _PERIOD_AFTER.match(text[end:end + 25])
-    return _PERIODS[match.group("period")] if match else "month"
+    return _PERIODS[match.group("period")] if match else ""
+
+
+def _period_before(text: str, start: int) -> str:
+    """"mỗi ngày chỉ 2-3 tiếng là nhận được 300 nghìn": the period said before the amount."""
+    return "day" if _DAY_BEFORE.search(text[max(0, start - 45):start]) else "month"
 
 
 def _monthly(value: float, period: str, days_per_month: float, hours_per_day: float) -> Optional[float]:
@@ -82,9 +90,10 @@ def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month
         if any(start in span for span in taken):
             return
         taken.append(range(start, end))
-        period = _period_after(text, end)
+        period = _period_after(text, end) or _period_before(text, start)
         found.append(Pay(normalised.quote(start, end), start, low, high, period, currency,
-                         _monthly(high, period, days_per_month, hours_per_day)))
+                         _monthly(high, period, days_per_month, hours_per_day),
+                         _monthly(low, period, days_per_month, hours_per_day)))
 
     for pattern, usd in _WORDS.items():
         # Not "2 nghìn đô": that is a number with its units, read below.
@@ -97,12 +106,14 @@ def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month
         value = parse_number(match.group("low")) * rates["usd"]
         add(match.start(), match.end(), value, value, "usd")
     for match in _AMOUNT.finditer(text):
-        multiplier, currency = match.group("mult"), match.group("cur")
+        multiplier, currency = match.group("mult") or match.group("lowmult"), match.group("cur")
         if not multiplier and not currency:
             continue
         scale = _MULTIPLIERS.get(multiplier, 1) * _currency_rate(currency, rates)
         low = parse_number(match.group("low"))
         high = parse_number(match.group("high")) if match.group("high") else low
+        if low * 1000 <= high:
+            low *= 1000  # "300 đến 500.000 đồng": the low end is in thousands too
         # "8-10 triệu": the unit after the range applies to both ends.
         add(match.start(), match.end(), low * scale, high * scale, _CURRENCIES.get(currency or "", "vnd"))
     return found

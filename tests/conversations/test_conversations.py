@@ -26,15 +26,14 @@ import pytest
 
 from bot.store import user_key_for
 from nlu.normalise import fold
-from chat import SECRET, new_sender
+from chat import SECRET, browser
 from conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 from support import ROOT
 
 
-def chat(assistant, sender, message):
-    response = httpx.post(
-        f"http://127.0.0.1:{assistant.ports.bot}/api/chat", json={"sender": sender, "message": message}, timeout=90,
-    )
+def chat(user: httpx.Client, message: str, pressed: bool):
+    """One message from the person's browser, as the page sends it (a pressed button says so)."""
+    response = user.post("/api/chat", json={"message": message, "button": pressed}, timeout=90)
     response.raise_for_status()
     return response.json()
 
@@ -50,7 +49,8 @@ def option_words(replies, letter):
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_conversation(assistant, script):
     conversation = load(script)
-    sender = new_sender()
+    user = browser(assistant)
+    sender = user.cookies["webchat_id"]
     cases_open = lambda: open_cases(assistant.data / "app.db", user_key_for(sender, SECRET))  # noqa: E731
     previous = []
     for number, turn in enumerate(conversation["turns"], start=1):
@@ -62,7 +62,7 @@ def test_conversation(assistant, script):
             message = titles[turn["press"]]
         else:
             message = turn["say"]
-        previous = chat(assistant, sender, message)
+        previous = chat(user, message, pressed="press" in turn or message.startswith("/"))
         check_turn(previous, turn.get("expect") or {}, f"{script.name} turn {number} ({message!r})", cases_open)
 
 

@@ -101,7 +101,7 @@ def test_too_short_or_not_an_offer_is_unclear(checker):
 
 
 def test_unclear_middle_offer_asks_about_what_is_missing_and_rescores(checker):
-    verdict = checker.check("Bạn ơi sang Thái Lan làm bán hàng không, lương 9 triệu, có người lo giấy tờ")
+    verdict = checker.check("Bạn ơi sang Thái Lan làm bán hàng không, lương 9 triệu")
     assert verdict.risk in (LOW, MEDIUM) and verdict.questions
     score, risk = checker.rescore(verdict.score, verdict.questions[0].id, "no")
     assert score > verdict.score
@@ -127,3 +127,118 @@ def test_check_offer_command_json_and_jsonl():
 
 def test_a_request_to_check_is_not_itself_an_offer(checker):
     assert checker.check("check giúp mình cái tin tuyển dụng này với").risk == UNCLEAR
+
+
+# --- issue 12: floors, context, families, recheck ------------------------------------
+
+FLAGGED = (MEDIUM, HIGH)
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "ma no bat dong 500k tien dong phuc",  # a uniform fee typed without diacritics
+        "tuyen nv ban hang, luong 6tr, phi dong phuc 300k",
+        "Tuyển nhân viên bán hàng, lương 7 triệu, nộp 300 nghìn tiền hồ sơ trước khi nhận việc",
+        "Nhận việc ngay, chỉ cần nộp hộ chiếu cho công ty giữ, lương 9 triệu",
+        "Tuyển phụ bếp làm việc ở nước ngoài, bao vé máy bay, lương 10 triệu",
+    ],
+)
+def test_a_fee_an_id_handed_over_or_travel_abroad_arranged_is_never_below_medium(checker, offer):
+    verdict = checker.check(offer)
+    assert verdict.risk in FLAGGED and verdict.floor == MEDIUM
+
+
+def test_a_floor_survives_a_reassuring_answer(checker):
+    verdict = checker.check("Tuyển nhân viên bán hàng, lương 7 triệu, phải đóng 500k tiền đồng phục")
+    score, risk = checker.rescore(verdict.score, "company", "yes", floor=verdict.floor)
+    assert risk == MEDIUM
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Cần tuyển nhân viên bán hàng tại Lào Cai, lương 8 triệu, nghỉ giải lao 30 phút, địa chỉ 12 Hoàng Liên",
+        "Tuyen nv ban hang o Cam Ranh, luong 7 trieu, lam ca sang",
+        "Mô tả công việc: thực hiện các nhiệm vụ do trưởng phòng giao, báo cáo tuần. Lương 12 triệu.",
+        "Tuyển nhân viên chốt đơn cho shop trên Shopee và TikTok, CSKH qua tin nhắn, lương 8 triệu, làm tại văn phòng quận 3",
+    ],
+)
+def test_vietnamese_places_and_ordinary_duties_are_not_read_as_signs(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert not signs(verdict) & {"risky_destination", "online_tasks", "impersonated_brand"}
+    assert verdict.risk not in FLAGGED
+
+
+def test_slang_for_cambodia_counts_after_a_going_word(checker):
+    assert "risky_destination" in signs(checker.check("co viec o cam luong 1500$ bao an o, ib minh"))
+    assert "risky_destination" not in signs(checker.check("minh cam on ban, luong 8 trieu o ha noi, tuyen nv kho"))
+
+
+def test_a_brand_is_borrowed_only_when_the_ad_claims_to_be_it(checker):
+    assert "impersonated_brand" in signs(checker.check("Shopee tuyển cộng tác viên làm tại nhà, nhận hoa hồng mỗi đơn"))
+    assert "impersonated_brand" not in signs(checker.check("Tuyển nhân viên vận hành gian hàng trên Shopee, lương 9 triệu"))
+
+
+def test_guaranteed_daily_income_for_a_few_hours_at_home_is_flagged(checker):
+    verdict = checker.check("Việc làm tại nhà ổn định, ngày làm chỉ 2-3 tiếng là nhận được từ 300 đến 500.000 đồng")
+    assert verdict.risk in FLAGGED
+
+
+def test_recheck_keeps_the_earlier_signs_and_never_lowers_the_risk(checker):
+    earlier = checker.check("Tuyển nhân viên nhập liệu tại Campuchia, lương 1.500 USD/tháng")
+    later = checker.recheck(earlier, "cong ty co dia chi ro rang, cong ty TNHH ABC")
+    assert later.risk == earlier.risk == HIGH
+    assert signs(earlier) <= signs(later)
+
+
+def test_recheck_with_a_new_fee_raises_a_low_verdict(checker):
+    earlier = checker.check("Quán cafe tuyển nhân viên phục vụ, lương 25k/giờ, địa chỉ 12 Nguyễn Trãi, Hà Nội.")
+    later = checker.recheck(earlier, "ho bat dong 500k tien dong phuc truoc")
+    assert earlier.risk == LOW and later.risk in FLAGGED and "fees_deposit" in signs(later)
+
+
+def test_content_check_names_a_sign_the_settings_use_but_nobody_wrote(checker):
+    import dataclasses
+
+    from bot.content.check import offer_sign_problems
+    from bot.content.model import Combination
+
+    content = load_templates(ROOT / "content")[0].content
+    assert offer_sign_problems(content, ROOT / "content") == []
+    settings = dataclasses.replace(content.offer_settings,
+                                   combinations=content.offer_settings.combinations + (Combination(("no_such_sign", "abroad"), 1.0),))
+    problems = offer_sign_problems(dataclasses.replace(content, offer_settings=settings), ROOT / "content")
+    assert [p for _, p in problems] == ["dấu hiệu 'no_such_sign' không có trong warning_signs.yml"]
+
+
+def test_the_learned_weights_load_and_are_inspectable():
+    from bot.offers.learned import load
+
+    model = load()
+    assert model is not None and 0 < model.medium < 1
+    heaviest = dict(model.heaviest(400))
+    assert any(name.startswith("sign:") for name in heaviest)
+
+
+def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
+    earlier = checker.check("Tuyển nhân viên chăm sóc khách hàng, lương 12 triệu, bao ăn ở")
+    later = checker.recheck(earlier, "ho noi se lam viec o cam")
+    assert "risky_destination" in signs(later) and later.abroad and later.risk == HIGH
+
+
+@pytest.mark.parametrize(
+    "lure, sign",
+    [
+        ("Nhận hàng về nhà đóng gói tại nhà, không cần kinh nghiệm, làm lúc rảnh", "home_piecework"),
+        ("Tải app về, bỏ ít vốn là có lãi mỗi ngày, làm trên điện thoại", "small_capital"),
+        ("Tuyển mẫu nhí chụp ảnh quảng cáo cho bé 3-10 tuổi, thù lao hấp dẫn", "child_model"),
+        ("Đi làm nhớ mang theo căn cước bản gốc để công ty giữ, lương 9 triệu", "documents_retained"),
+        ("Không cần giấy tờ gì, ra bến xe sẽ có người đón đưa qua bên kia làm, lương 20 triệu", "irregular_departure"),
+        ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
+        ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
+    ],
+)
+def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
+    verdict = checker.check(lure)
+    assert sign in signs(verdict) and verdict.risk in FLAGGED
