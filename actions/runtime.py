@@ -31,3 +31,7 @@ def user_key(tracker: Tracker) -> str:
 
 def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
+
+
+def sent_a_screenshot(tracker: Tracker) -> bool:
+    return bool((tracker.latest_message.get("metadata") or {}).get("image_url"))

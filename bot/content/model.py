@@ -271,6 +271,8 @@ class HandoffSettings:
     skip_words: PhraseSet
     questions: Tuple[HandoffQuestion, ...]
     outcomes: Dict[str, str]
+    # What staff read in the transcript when the user sent a screenshot (never the "/check_job_offer" Rasa got).
+    screenshot_label: str = ""
 
 
 @dataclass
@@ -544,7 +546,7 @@ def read_referrals(data: Any, path: Path, content: Content, problems: Problems) 
 
 HANDOFF_FIELDS = {
     "claim_minutes": NUMBER, "staffed_hours": Field(dict, kind_name="nhóm days/from/to"),
-    "end_words": LIST, "skip_words": LIST, "questions": LIST, "outcomes": LIST,
+    "end_words": LIST, "skip_words": LIST, "questions": LIST, "outcomes": LIST, "screenshot_label": TEXT,
 }
 HOURS_FIELDS = {"days": LIST, "from": TEXT, "to": TEXT}
 HANDOFF_QUESTION_FIELDS = {"id": TEXT, "label": TEXT, "unsafe_answers": OPTIONAL_LIST}
@@ -582,6 +584,7 @@ def read_handoff(data: Any, path: Path, content: Content, problems: Problems) ->
         _phrases(data["skip_words"], path, problems),
         questions,
         outcomes,
+        data["screenshot_label"],
     )
 
 

@@ -188,3 +188,19 @@ def test_an_open_case_outlives_a_new_session(assistant):
     assert say(assistant, sender, "xin chào, còn ai ở đó không?") == []
     transcript = rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
     assert transcript[-1] == ("xin chào, còn ai ở đó không?",)
+
+
+def test_a_screenshot_sent_during_a_hand_off_reaches_staff_as_such(assistant):
+    """Staff read that a screenshot came, not the "/check_job_offer" Rasa was given."""
+    from chat import browser
+    from test_ocr import OFFER_LINES, screenshot
+
+    user = browser(assistant)
+    sender = user.cookies["webchat_id"]
+    user.post("/api/chat", json={"message": "mình muốn nói chuyện với cán bộ"})
+    user.post("/api/chat", json={"message": "/affirm", "button": True})
+    assert case_of(assistant, sender) is not None
+    user.post("/api/chat-image", content=screenshot(OFFER_LINES), headers={"Content-Type": "image/png"})
+    transcript = [t for (t,) in rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))]
+    assert any(t.startswith("📷") for t in transcript), transcript
+    assert not any("check_job_offer" in t for t in transcript)
