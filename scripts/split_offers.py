@@ -1,6 +1,6 @@
 """Split the collected offers into train / dev / test by source (rule: bot/offers/splits.py).
 
-    .venv/bin/python scripts/split_offers.py /work/collect/lures.jsonl /work/collect/ordinary.jsonl
+    .venv/bin/python scripts/split_offers.py tests/data/offers/collected_lures.jsonl tests/data/offers/collected_ordinary.jsonl
 
 Writes tests/data/offers/{train,dev,test}.jsonl and prints only counts: the
 test split's texts are not for reading.
