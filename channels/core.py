@@ -375,7 +375,7 @@ class WebhookInput(InputChannel):
         stored = json.loads(claimed.event)
         event = Inbound(stored["user"], "", stored["text"], stored["metadata"] or {}, from_connector=stored["from_connector"])
         conversation = self.conversation_id(event.user)
-        if claimed.attempts > 1 and self._agent is not None:
+        if claimed.attempts > 1 and not claimed.rerun and self._agent is not None:
             tracker = await self._agent.tracker_store.retrieve(conversation)
             if turn_in_tracker(tracker, claimed.id):
                 logger.info("%s: a turn saved before a crash was not run again", self.platform)

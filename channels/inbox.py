@@ -20,6 +20,14 @@ turn whose replies were all sent: the tracker holds the user message with this
 event's id in its metadata (`INBOX_KEY`), and the event is only marked done.
 A crash between a platform accepting a reply and its record leaves one reply
 that may be sent twice: the platforms have no idempotency key to prevent it.
+
+When the action server or the bot service (the NLG endpoint) is down, Rasa
+does not fail the turn: it logs "Encountered an exception while running
+action" and carries on without that action's replies (processor `_run_action`),
+then saves the tracker. The worker notices that log record (`_ActionFailures`)
+and gives the event back to be run again a little later, marked `rerun` so the
+saved turn does not count as done; the replies already sent are skipped as
+above. The tracker then holds the user's message once per attempt.
 """
 from __future__ import annotations
 
@@ -27,6 +35,7 @@ import asyncio
 import logging
 import os
 import uuid
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Dict, Optional, Set
 
@@ -41,6 +50,8 @@ POLL_SECONDS = 0.5
 # A turn that raised is tried again after this long, not at once in a loop.
 RETRY_AFTER_SECONDS = 5.0
 MAX_TURNS_AT_ONCE = 8
+# After this many attempts an event is given up (logged), so one user's later messages are not held for ever.
+MAX_ATTEMPTS = 30
 # How long a SIGTERM waits for the turns in progress before Rasa stops.
 SHUTDOWN_GRACE_SECONDS = 25.0
 # Where the inbox event id rides in the user message's metadata (and so in the tracker).
@@ -52,6 +63,29 @@ class Claimed:
     id: int
     event: str
     attempts: int
+    # The last attempt ran to its end but an action failed: run it again even if the tracker holds it.
+    rerun: bool = False
+
+
+class TurnFailed(Exception):
+    pass
+
+
+# The failures Rasa logged during the turn that this task runs (None outside a turn).
+_turn_failures: ContextVar[Optional[list]] = ContextVar("inbox_turn_failures", default=None)
+
+
+class _ActionFailures(logging.Filter):
+    """Counts the actions Rasa gave up on during an inbox turn; lets every record through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failures = _turn_failures.get()
+        if failures is not None and record.exc_info and str(record.msg).startswith("Encountered an exception while running action"):
+            failures.append(record.exc_info[0].__name__ if record.exc_info[0] else "error")
+        return True
+
+
+logging.getLogger("rasa.core.processor").addFilter(_ActionFailures())
 
 
 RunTurn = Callable[[Claimed], Awaitable[None]]
@@ -98,7 +132,7 @@ class InboxWorker:
             if free > 0:
                 try:
                     for row in await asyncio.to_thread(self.store.claim, self.platform, self.name, LEASE_SECONDS, free):
-                        self._start_turn(Claimed(row["id"], row["event"], row["attempts"]))
+                        self._start_turn(Claimed(row["id"], row["event"], row["attempts"], row["rerun"]))
                 except Exception:
                     logger.exception("%s: the inbox could not be read; trying again", self.platform)
             self._wake.clear()
@@ -117,11 +151,20 @@ class InboxWorker:
         self._wake.set()  # the user's next event may be waiting for this one
 
     async def _turn(self, claimed: Claimed) -> None:
+        if claimed.attempts > MAX_ATTEMPTS:
+            logger.error("%s: an event failed %d times and was given up", self.platform, MAX_ATTEMPTS)
+            await asyncio.to_thread(self.store.done, claimed.id)
+            return
+        failures: list = []
+        _turn_failures.set(failures)  # this task's own context: other turns keep theirs
         try:
             await self.run_turn(claimed)
-        except Exception:
-            logger.exception("%s: a turn failed; its event is tried again", self.platform)
-            await asyncio.to_thread(self.store.release, claimed.id, self.name, RETRY_AFTER_SECONDS)
+            if failures:
+                raise TurnFailed(", ".join(failures))
+        except Exception as problem:
+            logger.warning("%s: a turn failed (%s); its event is tried again in %.0fs",
+                           self.platform, type(problem).__name__, RETRY_AFTER_SECONDS)
+            await asyncio.to_thread(self.store.release, claimed.id, self.name, RETRY_AFTER_SECONDS, bool(failures))
             return
         await asyncio.to_thread(self.store.done, claimed.id)
 

@@ -64,6 +64,8 @@ inbox = Table(
     Column("leased_until", DateTime(timezone=True), nullable=True),
     Column("leased_by", String(64), nullable=True),
     Column("attempts", Integer, nullable=False, default=0),
+    # The last attempt ended but an action failed in it (channels.inbox): run it again.
+    Column("rerun", Boolean, nullable=False, default=False),
     Column("received_at", DateTime(timezone=True), nullable=False, index=True),
     Column("done_at", DateTime(timezone=True), nullable=True),
     UniqueConstraint("platform", "delivery_id", name="uq_channel_inbox_delivery"),
@@ -142,7 +144,7 @@ class ChannelStore:
             with self.engine.begin() as connection:
                 connection.execute(insert(inbox).values(
                     platform=platform, delivery_id=delivery_id, user_key=user_key, event=event,
-                    status=QUEUED, attempts=0, received_at=_now(),
+                    status=QUEUED, attempts=0, rerun=False, received_at=_now(),
                 ))
         except IntegrityError:
             return False
@@ -180,7 +182,7 @@ class ChannelStore:
             if not claimed:
                 return []
             rows = connection.execute(
-                select(inbox.c.id, inbox.c.event, inbox.c.attempts).where(inbox.c.id.in_(claimed)).order_by(inbox.c.id)
+                select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun).where(inbox.c.id.in_(claimed)).order_by(inbox.c.id)
             ).mappings().all()
         return [dict(row) for row in rows]
 
@@ -194,12 +196,12 @@ class ChannelStore:
                 .values(leased_until=_now() + timedelta(seconds=lease_seconds))
             )
 
-    def release(self, event_id: int, worker: str, retry_after_seconds: float) -> None:
+    def release(self, event_id: int, worker: str, retry_after_seconds: float, rerun: bool) -> None:
         """Give an event back, to be taken again after `retry_after_seconds`."""
         with self.engine.begin() as connection:
             connection.execute(
                 update(inbox).where(inbox.c.id == event_id, inbox.c.leased_by == worker, inbox.c.status == QUEUED)
-                .values(leased_until=_now() + timedelta(seconds=retry_after_seconds), leased_by=None)
+                .values(leased_until=_now() + timedelta(seconds=retry_after_seconds), leased_by=None, rerun=rerun)
             )
 
     def done(self, event_id: int) -> None:
