@@ -52,8 +52,9 @@ RETRY_AFTER_SECONDS = 5.0
 MAX_TURNS_AT_ONCE = 8
 # After this many attempts an event is given up (logged), so one user's later messages are not held for ever.
 MAX_ATTEMPTS = 30
-# How long a SIGTERM waits for the turns in progress before Rasa stops.
-SHUTDOWN_GRACE_SECONDS = 25.0
+# How long a SIGTERM waits for the turns in progress before Rasa stops (within
+# Docker's 10 s before its SIGKILL; an unfinished turn runs again after the lease).
+SHUTDOWN_GRACE_SECONDS = 8.0
 # Where the inbox event id rides in the user message's metadata (and so in the tracker).
 INBOX_KEY = "inbox_event"
 

@@ -290,3 +290,17 @@ def test_http_statuses_mean_retry_or_give_up():
     with pytest.raises(Undeliverable):
         check_http_status(httpx.Response(403))
     check_http_status(httpx.Response(200))
+
+
+def test_erasing_a_user_deletes_their_inbox_rows(tmp_path):
+    from bot.store import Database
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    store = ChannelStore(url)
+    store.enqueue("zalo", "msg-1", "user-a", '{"text": "em bi giu"}')
+    store.enqueue("zalo", "msg-2", "user-b", "{}")
+    [first, _] = store.claim("zalo", "w1", 30, 10)
+    store.reply_sent(first["id"], 0, "user-a")
+    assert Database(url).erase_user("user-a") == 2  # the event and its sent reply
+    assert [row["event"] for row in store.claim("zalo", "w2", 30, 10)] == []  # user-b's is leased by w1
+    assert store.enqueue("zalo", "msg-1", "user-a", "{}")  # nothing of user-a is left, not even the id
