@@ -111,19 +111,37 @@ class LocalAssistant:
         env = self.environment()
         self.processes = self._plan()
         for process in self.processes:
-            output = self._log_file(process)
-            process.started_at = time.monotonic()
-            process.popen = subprocess.Popen(
-                process.command, cwd=ROOT, env=self.process_environment(process.role, env),
-                stdout=output, stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self._launch(process, env)
         try:
-            self._wait_until_ready()
+            self._wait_until_ready(self.processes)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _launch(self, process: Process, env: Dict[str, str]) -> None:
+        process.started_at = time.monotonic()
+        process.popen = subprocess.Popen(
+            process.command, cwd=ROOT, env=self.process_environment(process.role, env),
+            stdout=self._log_file(process), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def process(self, name: str) -> Process:
+        [named] = [p for p in self.processes if p.name == name]
+        return named
+
+    def kill(self, name: str) -> None:
+        """SIGKILL one process ("rasa", "action server", "bot service"), as a crash would."""
+        process = self.process(name)
+        os.killpg(process.popen.pid, signal.SIGKILL)
+        process.popen.wait()
+
+    def restart(self, name: str) -> None:
+        """Start a stopped process again with its settings, and wait until it answers."""
+        process = self.process(name)
+        self._launch(process, self.environment())
+        self._wait_until_ready([process])
 
     def _log_file(self, process: Process):
         if self.log_dir is None:
@@ -131,9 +149,9 @@ class LocalAssistant:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         return open(self.log_dir / f"{process.name.replace(' ', '_')}.log", "ab")
 
-    def _wait_until_ready(self) -> None:
+    def _wait_until_ready(self, processes: List[Process]) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-        waiting = list(self.processes)
+        waiting = list(processes)
         while waiting:
             for process in list(waiting):
                 if process.popen.poll() is not None:

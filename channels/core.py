@@ -2,10 +2,11 @@
 
 A platform module says how its webhooks are signed and what its events mean
 (`WebhookInput`) and how one reply is sent (`PlatformOutput`); everything else
-lives here: refusing oversized, malformed or unsigned webhooks, answering the
-platform at once and handling the events in a background task, dropping a
-delivery already handled, keeping one user's messages in order, and turning a
-Rasa response into text parts and buttons.
+lives here: refusing oversized, malformed or unsigned webhooks, writing each
+event to the durable inbox before the platform is answered (channels.inbox
+runs the turns from there, in order per user), dropping a delivery already
+queued or handled, sending each reply of a turn once even when the turn is run
+again after a crash, and turning a Rasa response into text parts and buttons.
 
 Only payloads the connectors themselves produced reach Rasa as "/intent":
 button payloads carry a keyed seal (`seal`), events of the platform (a
@@ -35,8 +36,9 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
+from channels.inbox import INBOX_KEY, Claimed, InboxWorker, turn_in_tracker
 from channels.limits import MAX_WEBHOOK_BODY_BYTES
-from channels.sending import ChatOrder, Sender
+from channels.sending import Sender
 from channels.store import ChannelStore
 from channels.text import cut_to, text_length
 
@@ -201,8 +203,9 @@ class WebhookInput(InputChannel):
         self._store_url = store_url
         self._store: Optional[ChannelStore] = None
         self.sender = Sender(self.platform)
-        self._arrival_order = ChatOrder()
-        self._tasks: Set[asyncio.Task] = set()
+        self.worker: Optional[InboxWorker] = None
+        self._on_new_message: Optional[OnNewMessage] = None
+        self._agent: Any = None  # Rasa's, to read a tracker when a turn may have run before a crash
         self._client: Optional[httpx.AsyncClient] = None
         if not enabled:
             logger.info("%s channel disabled: its settings are not in the environment (docs/channels.md)", self.platform)
@@ -234,7 +237,8 @@ class WebhookInput(InputChannel):
         """The webhook's events: `Inbound`, `StaffEcho`, or None for those to ignore."""
         raise NotImplementedError
 
-    def output(self) -> "PlatformOutput":
+    def output(self, inbox_event: Optional[int] = None) -> "PlatformOutput":
+        """The output for one inbox event's turn, or (None) for messages sent outside a turn (staff replies)."""
         raise NotImplementedError
 
     async def handshake(self, request: Request) -> HTTPResponse:
@@ -296,11 +300,28 @@ class WebhookInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            return await self.receive(request, on_new_message)
+            return await self.receive(request)
+
+        @webhook.listener("after_server_start")
+        async def start_worker(app, _loop) -> None:
+            if self.enabled:
+                self.start_worker(on_new_message, getattr(app.ctx, "agent", None))
+
+        @webhook.listener("before_server_stop")
+        async def stop_worker(_app, _loop) -> None:
+            # SIGTERM: take no new event, finish the turns in progress.
+            if self.worker is not None:
+                await self.worker.stop()
 
         return webhook
 
-    async def receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
+    def start_worker(self, on_new_message: OnNewMessage, agent: Any = None) -> InboxWorker:
+        self._on_new_message, self._agent = on_new_message, agent
+        self.worker = InboxWorker(self.store, self.platform, self.run_turn)
+        self.worker.start()
+        return self.worker
+
+    async def receive(self, request: Request) -> HTTPResponse:
         if not self.enabled:
             return response.text("", status=404)
         body = request.body or b""
@@ -320,48 +341,51 @@ class WebhookInput(InputChannel):
         except (KeyError, TypeError, ValueError, AttributeError, RecursionError):
             logger.warning("%s: a signed webhook of an unexpected shape was ignored", self.platform)
             return response.text("", status=400)
-        # Answer now: platforms redeliver a webhook that is slow to answer.
-        self._in_background(self.handle(events, on_new_message))
+        try:
+            await self.accept(events)
+        except Exception:
+            # Not in the inbox: a 500 makes the platform send it again.
+            logger.exception("%s: a webhook could not be queued", self.platform)
+            return response.text("", status=500)
+        # Only now: the events are in the database, a crash from here loses none.
         return response.text("ok")
 
-    def _in_background(self, work: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(work)
-        self._tasks.add(task)  # a task nobody holds may be garbage-collected mid-way
-        task.add_done_callback(self._tasks.discard)
-
-    async def handle(self, events: List[Any], on_new_message: OnNewMessage) -> None:
+    async def accept(self, events: List[Any]) -> None:
         for event in events:
-            try:
-                if isinstance(event, StaffEcho):
-                    await self.on_staff_echo(event)
-                else:
-                    await self.handle_message(await self.on_arrival(event), on_new_message)
-            except Exception:
-                logger.exception("%s: an event could not be handled", self.platform)
+            if isinstance(event, StaffEcho):
+                await self.on_staff_echo(event)
+            else:
+                await self.enqueue(await self.on_arrival(event))
+        if self.worker is not None:
+            self.worker.wake()
 
-    async def handle_message(self, event: Inbound, on_new_message: OnNewMessage) -> None:
+    async def enqueue(self, event: Inbound) -> None:
         conversation = self.conversation_id(event.user)
-        # Taken before anything else is awaited, so one user's webhooks are
-        # handled in the order they arrived (Rasa's lock store orders turns only
-        # once they start).
-        async with self._arrival_order.hold(conversation):
-            if not await asyncio.to_thread(self.store.first_time, self.platform, event.delivery_id):
-                logger.info("%s: dropped a redelivery", self.platform)
-                return
-            # When the user last wrote decides what a later reply may be (each
-            # platform's window; the console shows it to staff).
-            await asyncio.to_thread(self.store.user_wrote, self.platform, user_key(conversation))
-            await on_new_message(
-                UserMessage(
-                    self.rasa_text(event), self.output(), conversation,
-                    input_channel=self.name(), metadata=event.metadata or None,
-                )
-            )
+        key = user_key(conversation)
+        stored = json.dumps({"user": event.user, "text": event.text, "metadata": event.metadata, "from_connector": event.from_connector})
+        if not await asyncio.to_thread(self.store.enqueue, self.platform, event.delivery_id, key, stored):
+            logger.info("%s: dropped a redelivery", self.platform)
+            return
+        # When the user last wrote decides what a later reply may be (each
+        # platform's window; the console shows it to staff).
+        await asyncio.to_thread(self.store.user_wrote, self.platform, key)
 
-    async def wait_until_idle(self) -> None:
-        """For tests and shutdown: wait for the webhooks being handled."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def run_turn(self, claimed: Claimed) -> None:
+        """One inbox event's turn (called by the worker, one at a time per user)."""
+        stored = json.loads(claimed.event)
+        event = Inbound(stored["user"], "", stored["text"], stored["metadata"] or {}, from_connector=stored["from_connector"])
+        conversation = self.conversation_id(event.user)
+        if claimed.attempts > 1 and not claimed.rerun and self._agent is not None:
+            tracker = await self._agent.tracker_store.retrieve(conversation)
+            if turn_in_tracker(tracker, claimed.id):
+                logger.info("%s: a turn saved before a crash was not run again", self.platform)
+                return
+        await self._on_new_message(
+            UserMessage(
+                self.rasa_text(event), self.output(claimed.id), conversation,
+                input_channel=self.name(), metadata={**event.metadata, INBOX_KEY: claimed.id},
+            )
+        )
 
 
 # --- what leaves ----------------------------------------------------------------------
@@ -431,8 +455,11 @@ class PlatformOutput(OutputChannel):
 
     platform = ""
 
-    def __init__(self, channel: WebhookInput) -> None:
+    def __init__(self, channel: WebhookInput, inbox_event: Optional[int] = None) -> None:
         self.channel = channel
+        self.inbox_event = inbox_event
+        self._next_index = 0
+        self._already_sent: Optional[Set[int]] = None
 
     @classmethod
     def name(cls) -> str:
@@ -448,7 +475,19 @@ class PlatformOutput(OutputChannel):
         raise NotImplementedError
 
     async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        if self.inbox_event is None:
+            await self.send_reply(recipient_id, Reply.from_rasa(message))
+            return
+        # Rasa hands a turn's replies over one after another, in the same order
+        # when the turn is run again: the index names a reply across runs.
+        index, self._next_index = self._next_index, self._next_index + 1
+        if self._already_sent is None:
+            self._already_sent = set(await asyncio.to_thread(self.channel.store.sent_replies, self.inbox_event))
+        if index in self._already_sent:
+            logger.info("%s: a reply sent before a crash was not sent again", self.platform)
+            return
         await self.send_reply(recipient_id, Reply.from_rasa(message))
+        await asyncio.to_thread(self.channel.store.reply_sent, self.inbox_event, index, user_key(recipient_id))
 
     async def send_reply(self, recipient_id: str, reply: Reply) -> None:
         chat = self.chat_of(recipient_id)

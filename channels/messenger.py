@@ -130,8 +130,8 @@ class MessengerInput(WebhookInput):
             return image_message(user, delivery, payload["url"])
         return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
-    def output(self) -> "MessengerOutput":
-        return MessengerOutput(self)
+    def output(self, inbox_event: Optional[int] = None) -> "MessengerOutput":
+        return MessengerOutput(self, inbox_event)
 
 
 class MessengerOutput(PlatformOutput):

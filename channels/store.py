@@ -1,7 +1,15 @@
 """What the connectors remember, in the application database.
 
-- `channel_deliveries`: platform message ids already handled, so a platform's
-  redelivery of the same webhook gets no second reply, also after a restart.
+- `channel_inbox`: every platform event, written before the platform is
+  answered 200, taken by a worker (channels.inbox) in order per user, and
+  marked done once its replies were sent or recorded as undeliverable. Its
+  (platform, delivery id) is unique, so a redelivery of a queued or done event
+  is dropped, also after a restart. The event (what the user wrote, the
+  platform user id) is deleted when it is done: a done row keeps only ids,
+  status and times, until DELIVERY_MEMORY_DAYS.
+- `channel_inbox_replies`: which replies of an event in progress were already
+  sent (event id and the reply's index in the turn), so a turn run again after
+  a crash does not send them twice. Deleted with the event's text.
 - `channel_echoes`: staff writing to a user from the platform's own inbox
   (Zalo's OA admin): when and to whom (a keyed hash), never what was written.
 - `channel_last_message`: when each user last wrote, per platform: what a
@@ -25,9 +33,12 @@ import os
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Optional
+from typing import Any, Dict, List, Optional
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, delete, event, insert, select, update
+from sqlalchemy import (
+    Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint, and_, create_engine, delete, event,
+    exists, insert, or_, select, update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from channels.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
@@ -37,12 +48,35 @@ PURGE_EVERY_SECONDS = 3600
 
 metadata = MetaData()
 
-deliveries = Table(
-    "channel_deliveries", metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("kind", String(16), primary_key=True),
-    Column("message_id", String(128), primary_key=True),
-    Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
+QUEUED, DONE = "queued", "done"
+
+inbox = Table(
+    "channel_inbox", metadata,
+    # Arrival order: a user's events are taken in this order.
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("platform", String(16), nullable=False),
+    Column("delivery_id", String(128), nullable=False),
+    Column("user_key", String(64), nullable=False, index=True),
+    # The event as JSON (channels.core.Inbound); NULL once done.
+    Column("event", Text, nullable=True),
+    Column("status", String(8), nullable=False, index=True),
+    # Who holds it and until when: a worker that dies lets the lease run out.
+    Column("leased_until", DateTime(timezone=True), nullable=True),
+    Column("leased_by", String(64), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    # The last attempt ended but an action failed in it (channels.inbox): run it again.
+    Column("rerun", Boolean, nullable=False, default=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("done_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("platform", "delivery_id", name="uq_channel_inbox_delivery"),
+)
+
+inbox_replies = Table(
+    "channel_inbox_replies", metadata,
+    Column("event_id", Integer, primary_key=True),
+    Column("reply_index", Integer, primary_key=True),
+    Column("user_key", String(64), nullable=False, index=True),
+    Column("at", DateTime(timezone=True), nullable=False),
 )
 
 echoes = Table(
@@ -101,17 +135,98 @@ class ChannelStore:
         metadata.create_all(self.engine)
         self._purged_at = 0.0
 
-    def first_time(self, platform: str, message_id: str, kind: str = "received") -> bool:
-        """Remember this id; False when it was already remembered (a redelivery)."""
+    # --- the inbox ---
+
+    def enqueue(self, platform: str, delivery_id: str, user_key: str, event: str) -> bool:
+        """Queue an event; False when this delivery is already queued or done (a redelivery)."""
         self._purge_now_and_then()
         try:
             with self.engine.begin() as connection:
-                connection.execute(
-                    insert(deliveries).values(platform=platform, kind=kind, message_id=message_id, seen_at=_now())
-                )
+                connection.execute(insert(inbox).values(
+                    platform=platform, delivery_id=delivery_id, user_key=user_key, event=event,
+                    status=QUEUED, attempts=0, rerun=False, received_at=_now(),
+                ))
         except IntegrityError:
             return False
         return True
+
+    def claim(self, platform: str, worker: str, lease_seconds: float, limit: int) -> List[Dict[str, Any]]:
+        """Lease up to `limit` events, each the oldest unfinished one of its user, none leased by a live worker.
+
+        A user's next event waits while an earlier one is unfinished, wherever
+        it is being handled, so each user's events run one at a time, in order.
+        Candidates are read with FOR UPDATE SKIP LOCKED on PostgreSQL (ignored
+        by SQLite), and each is taken by an UPDATE that re-checks the lease, so
+        two instances never take the same event.
+        """
+        now = _now()
+        earlier = inbox.alias("earlier")
+        lease_free = or_(inbox.c.leased_until.is_(None), inbox.c.leased_until < now)
+        candidates = (
+            select(inbox.c.id).where(
+                inbox.c.platform == platform, inbox.c.status == QUEUED, lease_free,
+                ~exists().where(and_(
+                    earlier.c.user_key == inbox.c.user_key, earlier.c.status == QUEUED, earlier.c.id < inbox.c.id,
+                )),
+            ).order_by(inbox.c.id).limit(limit).with_for_update(skip_locked=True)
+        )
+        claimed = []
+        with self.engine.begin() as connection:
+            for event_id in connection.execute(candidates).scalars().all():
+                taken = connection.execute(
+                    update(inbox).where(inbox.c.id == event_id, inbox.c.status == QUEUED, lease_free)
+                    .values(leased_until=now + timedelta(seconds=lease_seconds), leased_by=worker, attempts=inbox.c.attempts + 1)
+                ).rowcount
+                if taken:
+                    claimed.append(event_id)
+            if not claimed:
+                return []
+            rows = connection.execute(
+                select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun).where(inbox.c.id.in_(claimed)).order_by(inbox.c.id)
+            ).mappings().all()
+        return [dict(row) for row in rows]
+
+    def renew(self, event_ids: List[int], worker: str, lease_seconds: float) -> None:
+        """Extend the lease of the events this worker is still handling."""
+        if not event_ids:
+            return
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(inbox).where(inbox.c.id.in_(event_ids), inbox.c.leased_by == worker, inbox.c.status == QUEUED)
+                .values(leased_until=_now() + timedelta(seconds=lease_seconds))
+            )
+
+    def release(self, event_id: int, worker: str, retry_after_seconds: float, rerun: bool) -> None:
+        """Give an event back, to be taken again after `retry_after_seconds`."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(inbox).where(inbox.c.id == event_id, inbox.c.leased_by == worker, inbox.c.status == QUEUED)
+                .values(leased_until=_now() + timedelta(seconds=retry_after_seconds), leased_by=None, rerun=rerun)
+            )
+
+    def done(self, event_id: int) -> None:
+        """The event's replies are out: forget what the user wrote, keep the id for dedupe."""
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(inbox).where(inbox.c.id == event_id)
+                .values(status=DONE, event=None, leased_until=None, leased_by=None, done_at=_now())
+            )
+            connection.execute(delete(inbox_replies).where(inbox_replies.c.event_id == event_id))
+
+    def sent_replies(self, event_id: int) -> List[int]:
+        with self.engine.connect() as connection:
+            return list(connection.execute(
+                select(inbox_replies.c.reply_index).where(inbox_replies.c.event_id == event_id)
+            ).scalars())
+
+    def reply_sent(self, event_id: int, reply_index: int, user_key: str) -> None:
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(inbox_replies).values(
+                    event_id=event_id, reply_index=reply_index, user_key=user_key, at=_now(),
+                ))
+        except IntegrityError:
+            pass  # recorded by an earlier run of the same turn
 
     def user_wrote(self, platform: str, user_key: str, at: Optional[datetime] = None) -> None:
         """Remember that this user wrote (now, unless told when): the start of the platform's reply window."""
@@ -164,7 +279,9 @@ class ChannelStore:
     def purge_expired(self) -> None:
         now = _now()
         with self.engine.begin() as connection:
-            connection.execute(delete(deliveries).where(deliveries.c.seen_at < now - timedelta(days=DELIVERY_MEMORY_DAYS)))
+            connection.execute(delete(inbox).where(
+                inbox.c.status == DONE, inbox.c.done_at < now - timedelta(days=DELIVERY_MEMORY_DAYS),
+            ))
             connection.execute(
                 delete(button_payloads).where(button_payloads.c.created_at < now - timedelta(days=BUTTON_PAYLOAD_MEMORY_DAYS))
             )

@@ -162,8 +162,8 @@ class TelegramInput(WebhookInput):
             return response.text("", status=502)
         return response.raw(bytes(content), content_type="application/octet-stream")
 
-    def output(self) -> "TelegramOutput":
-        return TelegramOutput(self)
+    def output(self, inbox_event: Optional[int] = None) -> "TelegramOutput":
+        return TelegramOutput(self, inbox_event)
 
 
 class TelegramOutput(PlatformOutput):

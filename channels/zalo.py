@@ -226,8 +226,8 @@ class ZaloInput(WebhookInput):
                 return image_message(user, delivery, urls[0])
         return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
-    def output(self) -> "ZaloOutput":
-        return ZaloOutput(self)
+    def output(self, inbox_event: Optional[int] = None) -> "ZaloOutput":
+        return ZaloOutput(self, inbox_event)
 
     async def refresh_tokens(self, failed_access_token: str) -> None:
         async with self._refreshing, self.tokens.locked() as tokens:

@@ -150,14 +150,51 @@ def test_phone_buttons_are_told_from_answer_buttons():
     assert with_phone_lines("Gọi ngay", reply.phone_buttons) == "Gọi ngay\n\n📞 Gọi 111: 111"
 
 
-# --- dedup persistence ---
+# --- the durable inbox ---
 
 def test_a_delivery_is_remembered_by_a_new_store_on_the_same_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.db'}"
-    assert ChannelStore(url).first_time("zalo", "msg-1")
+    assert ChannelStore(url).enqueue("zalo", "msg-1", "user-a", "{}")
     restarted = ChannelStore(url)
-    assert not restarted.first_time("zalo", "msg-1")
-    assert restarted.first_time("telegram", "msg-1")  # ids are per platform
+    assert not restarted.enqueue("zalo", "msg-1", "user-a", "{}")
+    assert restarted.enqueue("telegram", "msg-1", "user-a", "{}")  # ids are per platform
+
+
+def test_a_done_event_is_still_a_redelivery_but_its_text_is_gone(tmp_path):
+    from sqlalchemy import select
+
+    from channels.store import inbox
+
+    store = ChannelStore(f"sqlite:///{tmp_path / 'app.db'}")
+    store.enqueue("zalo", "msg-1", "user-a", '{"text": "em bi giu"}')
+    [claimed] = store.claim("zalo", "w1", 30, 10)
+    store.reply_sent(claimed["id"], 0, "user-a")
+    store.done(claimed["id"])
+    assert not store.enqueue("zalo", "msg-1", "user-a", "{}")
+    with store.engine.connect() as connection:
+        assert connection.execute(select(inbox.c.event)).scalars().all() == [None]
+    assert store.sent_replies(claimed["id"]) == []
+
+
+def test_one_user_at_a_time_in_order_and_a_dead_worker_s_lease_runs_out(tmp_path):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from channels.store import inbox
+
+    store = ChannelStore(f"sqlite:///{tmp_path / 'app.db'}")
+    for delivery, user in (("1", "a"), ("2", "a"), ("3", "b")):
+        store.enqueue("zalo", delivery, user, delivery)
+    first = store.claim("zalo", "w1", 30, 10)
+    assert [row["event"] for row in first] == ["1", "3"]  # a's second waits for its first
+    assert store.claim("zalo", "w2", 30, 10) == []  # leased by w1
+    with store.engine.begin() as connection:  # w1 died: its leases run out
+        connection.execute(update(inbox).values(leased_until=inbox.c.leased_until - timedelta(seconds=60)))
+    again = store.claim("zalo", "w2", 30, 10)
+    assert [(row["event"], row["attempts"]) for row in again] == [("1", 2), ("3", 2)]
+    store.done(again[0]["id"])
+    assert [row["event"] for row in store.claim("zalo", "w2", 30, 10)] == ["2"]
 
 
 def test_forgotten_after_the_expiry(tmp_path):
@@ -165,14 +202,16 @@ def test_forgotten_after_the_expiry(tmp_path):
 
     from sqlalchemy import update
 
-    from channels.store import deliveries
+    from channels.store import inbox
 
     store = ChannelStore(f"sqlite:///{tmp_path / 'app.db'}")
-    store.first_time("zalo", "old")
+    store.enqueue("zalo", "old", "user-a", "{}")
+    [claimed] = store.claim("zalo", "w1", 30, 10)
+    store.done(claimed["id"])
     with store.engine.begin() as connection:
-        connection.execute(update(deliveries).values(seen_at=deliveries.c.seen_at - timedelta(days=8)))
+        connection.execute(update(inbox).values(done_at=inbox.c.done_at - timedelta(days=8)))
     store.purge_expired()
-    assert store.first_time("zalo", "old")
+    assert store.enqueue("zalo", "old", "user-a", "{}")
 
 
 def test_long_payloads_get_a_stable_short_key(tmp_path):
@@ -251,3 +290,17 @@ def test_http_statuses_mean_retry_or_give_up():
     with pytest.raises(Undeliverable):
         check_http_status(httpx.Response(403))
     check_http_status(httpx.Response(200))
+
+
+def test_erasing_a_user_deletes_their_inbox_rows(tmp_path):
+    from bot.store import Database
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    store = ChannelStore(url)
+    store.enqueue("zalo", "msg-1", "user-a", '{"text": "em bi giu"}')
+    store.enqueue("zalo", "msg-2", "user-b", "{}")
+    [first, _] = store.claim("zalo", "w1", 30, 10)
+    store.reply_sent(first["id"], 0, "user-a")
+    assert Database(url).erase_user("user-a") == 2  # the event and its sent reply
+    assert [row["event"] for row in store.claim("zalo", "w2", 30, 10)] == []  # user-b's is leased by w1
+    assert store.enqueue("zalo", "msg-1", "user-a", "{}")  # nothing of user-a is left, not even the id

@@ -1,0 +1,188 @@
+"""The worker that takes platform events from the durable inbox and runs their turns.
+
+A webhook's events are in the inbox (channels.store `channel_inbox`) before
+the platform is answered 200. This worker, one per channel in each Rasa
+process, leases the oldest unfinished event of each user (never two of one
+user at once, whichever instance holds them), runs the turn, and marks the
+event done only when the turn has returned, that is when every reply was sent
+or recorded as undeliverable. While a turn runs its lease is renewed; a worker
+that dies stops renewing, and after the lease runs out another worker (or the
+restarted process) takes the event again.
+
+What a turn run again finds (Rasa 3.6, rasa/core/processor.py `handle_message`):
+Rasa saves the tracker once, at the end of the turn, after every reply was
+handed to the output channel. So a crash mid-turn leaves the tracker without
+that turn: running it again replays the same message on the same state and
+gives the same replies in the same order. The replies already sent are known
+by their index in the turn (`channel_inbox_replies`) and skipped. A crash
+after the tracker was saved but before the event was marked done leaves a
+turn whose replies were all sent: the tracker holds the user message with this
+event's id in its metadata (`INBOX_KEY`), and the event is only marked done.
+A crash between a platform accepting a reply and its record leaves one reply
+that may be sent twice: the platforms have no idempotency key to prevent it.
+
+When the action server or the bot service (the NLG endpoint) is down, Rasa
+does not fail the turn: it logs "Encountered an exception while running
+action" and carries on without that action's replies (processor `_run_action`),
+then saves the tracker. The worker notices that log record (`_ActionFailures`)
+and gives the event back to be run again a little later, marked `rerun` so the
+saved turn does not count as done; the replies already sent are skipped as
+above. The tracker then holds the user's message once per attempt.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import uuid
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Dict, Optional, Set
+
+from rasa.shared.core.events import UserUttered
+
+logger = logging.getLogger(__name__)
+
+# Long enough for a slow turn between two renewals, short enough that a crashed
+# instance's events are taken again soon.
+LEASE_SECONDS = float(os.environ.get("CHANNEL_INBOX_LEASE_SECONDS", "30"))
+POLL_SECONDS = 0.5
+# A turn that raised is tried again after this long, not at once in a loop.
+RETRY_AFTER_SECONDS = 5.0
+MAX_TURNS_AT_ONCE = 8
+# After this many attempts an event is given up (logged), so one user's later messages are not held for ever.
+MAX_ATTEMPTS = 30
+# How long a SIGTERM waits for the turns in progress before Rasa stops (within
+# Docker's 10 s before its SIGKILL; an unfinished turn runs again after the lease).
+SHUTDOWN_GRACE_SECONDS = 8.0
+# Where the inbox event id rides in the user message's metadata (and so in the tracker).
+INBOX_KEY = "inbox_event"
+
+
+@dataclass
+class Claimed:
+    id: int
+    event: str
+    attempts: int
+    # The last attempt ran to its end but an action failed: run it again even if the tracker holds it.
+    rerun: bool = False
+
+
+class TurnFailed(Exception):
+    pass
+
+
+# The failures Rasa logged during the turn that this task runs (None outside a turn).
+_turn_failures: ContextVar[Optional[list]] = ContextVar("inbox_turn_failures", default=None)
+
+
+class _ActionFailures(logging.Filter):
+    """Counts the actions Rasa gave up on during an inbox turn; lets every record through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        failures = _turn_failures.get()
+        if failures is not None and record.exc_info and str(record.msg).startswith("Encountered an exception while running action"):
+            failures.append(record.exc_info[0].__name__ if record.exc_info[0] else "error")
+        return True
+
+
+logging.getLogger("rasa.core.processor").addFilter(_ActionFailures())
+
+
+RunTurn = Callable[[Claimed], Awaitable[None]]
+
+
+@dataclass
+class InboxWorker:
+    """Takes one platform's events from the inbox and runs `run_turn` for each."""
+
+    store: Any  # channels.store.ChannelStore
+    platform: str
+    run_turn: RunTurn
+    name: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    _running: Dict[int, asyncio.Task] = field(default_factory=dict)
+    _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _stopping: bool = False
+    _loops: Set[asyncio.Task] = field(default_factory=set)
+
+    def start(self) -> None:
+        self._loops = {asyncio.ensure_future(self._take_events()), asyncio.ensure_future(self._renew_leases())}
+
+    def wake(self) -> None:
+        """A new event was queued here: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def stop(self, grace: float = SHUTDOWN_GRACE_SECONDS) -> None:
+        """Take no new event; let the turns in progress finish (within `grace`)."""
+        self._stopping = True
+        self._wake.set()
+        if self._running:
+            await asyncio.wait(list(self._running.values()), timeout=grace)
+        for loop in self._loops:
+            loop.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+
+    async def idle(self) -> None:
+        """For tests: wait until no turn runs here."""
+        while self._running:
+            await asyncio.gather(*list(self._running.values()), return_exceptions=True)
+
+    async def _take_events(self) -> None:
+        while not self._stopping:
+            free = MAX_TURNS_AT_ONCE - len(self._running)
+            if free > 0:
+                try:
+                    for row in await asyncio.to_thread(self.store.claim, self.platform, self.name, LEASE_SECONDS, free):
+                        self._start_turn(Claimed(row["id"], row["event"], row["attempts"], row["rerun"]))
+                except Exception:
+                    logger.exception("%s: the inbox could not be read; trying again", self.platform)
+            self._wake.clear()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=POLL_SECONDS)
+            except asyncio.TimeoutError:
+                pass
+
+    def _start_turn(self, claimed: Claimed) -> None:
+        task = asyncio.ensure_future(self._turn(claimed))
+        self._running[claimed.id] = task
+        task.add_done_callback(lambda _task: self._after_turn(claimed.id))
+
+    def _after_turn(self, event_id: int) -> None:
+        self._running.pop(event_id, None)
+        self._wake.set()  # the user's next event may be waiting for this one
+
+    async def _turn(self, claimed: Claimed) -> None:
+        if claimed.attempts > MAX_ATTEMPTS:
+            logger.error("%s: an event failed %d times and was given up", self.platform, MAX_ATTEMPTS)
+            await asyncio.to_thread(self.store.done, claimed.id)
+            return
+        failures: list = []
+        _turn_failures.set(failures)  # this task's own context: other turns keep theirs
+        try:
+            await self.run_turn(claimed)
+            if failures:
+                raise TurnFailed(", ".join(failures))
+        except Exception as problem:
+            logger.warning("%s: a turn failed (%s); its event is tried again in %.0fs",
+                           self.platform, type(problem).__name__, RETRY_AFTER_SECONDS)
+            await asyncio.to_thread(self.store.release, claimed.id, self.name, RETRY_AFTER_SECONDS, bool(failures))
+            return
+        await asyncio.to_thread(self.store.done, claimed.id)
+
+    async def _renew_leases(self) -> None:
+        while True:
+            await asyncio.sleep(LEASE_SECONDS / 3)
+            try:
+                await asyncio.to_thread(self.store.renew, list(self._running), self.name, LEASE_SECONDS)
+            except Exception:
+                logger.exception("%s: inbox leases could not be renewed", self.platform)
+
+
+def turn_in_tracker(tracker: Optional[Any], event_id: int) -> bool:
+    """Whether Rasa saved a turn for this inbox event (a crash after the turn, before it was marked done)."""
+    if tracker is None:
+        return False
+    return any(
+        isinstance(event, UserUttered) and (event.metadata or {}).get(INBOX_KEY) == event_id
+        for event in tracker.events
+    )
