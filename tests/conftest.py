@@ -15,6 +15,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.slow)
 
 
+@pytest.fixture
+def content_copy(tmp_path):
+    """A copy of content/ a test may edit as campaign staff would."""
+    copy = tmp_path / "content"
+    shutil.copytree(ROOT / "content", copy)
+    return copy
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     assert MODEL.exists(), "no trained model: run the tests with `make test`, which trains first"

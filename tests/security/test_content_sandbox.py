@@ -1,5 +1,4 @@
 """Whoever edits content/ writes text: a template cannot reach Python's insides."""
-import shutil
 
 import jinja2
 import pytest
@@ -7,7 +6,6 @@ import pytest
 from bot.content import load_templates
 from bot.content.check import check_project_content
 from bot.content.render import _ENV
-from support import ROOT
 
 ESCAPES = [
     "{{ faq.__class__.__mro__ }}",
@@ -16,13 +14,6 @@ ESCAPES = [
     "{{ signs['__class__'] }}",
     "{{ quizzes|attr('__class__') }}",
 ]
-
-
-@pytest.fixture
-def content_copy(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(ROOT / "content", copy)
-    return copy
 
 
 def line_of(path, text):

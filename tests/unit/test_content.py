@@ -1,5 +1,4 @@
 import os
-import shutil
 import time
 
 import pytest
@@ -8,13 +7,6 @@ from bot.content import LiveContent
 from bot.content.check import check_project_content
 from bot.service import render_response
 from support import ROOT
-
-
-@pytest.fixture
-def content_copy(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(ROOT / "content", copy)
-    return copy
 
 
 def problems_in(directory):

@@ -1,18 +1,10 @@
 """`content check` refuses a message that can render longer than a phone bubble, however short its source."""
 import re
-import shutil
 
 import pytest
 
 from bot.content.check import MAX_BUBBLE_CHARS, check_project_content
 from support import ROOT
-
-
-@pytest.fixture
-def content_copy(tmp_path):
-    copy = tmp_path / "content"
-    shutil.copytree(ROOT / "content", copy)
-    return copy
 
 
 def length_problems(directory):
