@@ -25,11 +25,15 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    select,
 )
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
 Base = declarative_base()
 USER_KEY = "user_key"
+# Tables counting people month by month (bot/analytics) hold this instead of user_key.
+MONTHLY_KEY = "monthly_key"
+MONTH = "month"
 
 
 def utcnow() -> datetime:
@@ -39,6 +43,11 @@ def utcnow() -> datetime:
 def user_key_for(sender_id: str, secret_key: str) -> str:
     """The pseudonymous reference to a user that every table stores."""
     return hmac.new(secret_key.encode(), sender_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def monthly_key_for(user_key: str, month: str) -> str:
+    """The user_key hashed again with the month ("2026-11"), so rows of two months cannot be joined."""
+    return hmac.new(month.encode(), user_key.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class QuizAttempt(Base):
@@ -228,7 +237,20 @@ class Database:
             for table in reversed(tables.sorted_tables):
                 if USER_KEY in table.c:
                     removed += session.execute(delete(table).where(table.c[USER_KEY] == user_key)).rowcount
+                elif MONTHLY_KEY in table.c:
+                    removed += _erase_monthly(session, table, user_key)
         return removed
+
+
+def _erase_monthly(session: Session, table, user_key: str) -> int:
+    """One delete per month the table holds: the key differs each month by design."""
+    months = session.execute(select(table.c[MONTH]).distinct()).scalars().all()
+    return sum(
+        session.execute(
+            delete(table).where(table.c[MONTH] == month, table.c[MONTHLY_KEY] == monthly_key_for(user_key, month))
+        ).rowcount
+        for month in months
+    )
 
 
 def _sqlite_pragmas(connection, _record) -> None:
