@@ -16,7 +16,7 @@ export TF_INTER_OP_PARALLELISM_THREADS ?= 2
 export PYTHONPATH := $(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-fast validate train lock clean
+.PHONY: run test test-fast lint validate train lock clean
 
 run: $(INSTALLED) $(SYSTEM) $(MODEL)
 	$(BIN)/python -m bot run-local --model $(MODEL)
@@ -28,6 +28,12 @@ test: $(INSTALLED) $(SYSTEM) validate $(MODEL)
 test-fast: $(INSTALLED)
 	$(BIN)/python -m pytest tests -m "not slow" -q
 
+# Lint, format and type checks (configured in pyproject.toml).
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
 validate: $(INSTALLED)
 	$(BIN)/pip check
 	$(BIN)/python -m bot content check
@@ -36,10 +42,10 @@ validate: $(INSTALLED)
 train: $(MODEL)
 
 # The virtual environment, rebuilt only when the pinned requirements change.
-$(INSTALLED): requirements.txt
+$(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip<25"
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt -r requirements-dev.txt
 	$(BIN)/pip check
 	touch $@
 

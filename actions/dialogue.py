@@ -5,7 +5,9 @@ answers the question the assistant asked in its latest turn (nlu/answers.py
 decides). Each kind of question has one function below; it says what to do
 and which question, if any, stays open.
 """
-from typing import Any, Callable, Dict, List, Optional, Text
+
+from collections.abc import Callable
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -14,40 +16,45 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import offers, quiz
 from actions.handoff import HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
 from actions.names import ACTION_DELETE_MY_DATA
-from actions.referrals import referral, refer
+from actions.referrals import refer, referral
 from actions.runtime import latest_text, live_content
 from actions.session import bot_said_before
 from nlu import answers
 
 CLOSE = [SlotSet(answers.OPEN_QUESTION, None)]
-Handler = Callable[[CollectingDispatcher, Tracker, Dict[str, Any], str, str], List[Dict]]
+Handler = Callable[[CollectingDispatcher, Tracker, dict[str, Any], str, str], list[dict]]
 
 
-def typed_button_payload(text: str, response: str) -> Optional[str]:
+def typed_button_payload(text: str, response: str) -> str | None:
     """The payload of the button of `response` whose title the user typed ("Không rõ"), if any."""
     messages = live_content().templates.content.messages
     buttons = messages[response].buttons if response in messages else ()
     return next((b.payload for b in buttons if answers.is_title(text, [b.title])), None)
 
 
-def consent_titles() -> List[str]:
+def consent_titles() -> list[str]:
     """The titles of the consent buttons, typed as words: "Có, kết nối" works as pressing it."""
     messages = live_content().templates.content.messages
-    return [b.title for name in (OFFER, OFFER_AGAIN) if name in messages
-            for b in messages[name].buttons if b.payload == "/affirm"]
+    return [
+        b.title
+        for name in (OFFER, OFFER_AGAIN)
+        if name in messages
+        for b in messages[name].buttons
+        if b.payload == "/affirm"
+    ]
 
 
-def open_case() -> List[Dict]:
+def open_case() -> list[dict]:
     return CLOSE + [FollowupAction(HANDOFF_LOOP)]
 
 
-def decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     found = referral(tracker, in_danger=True)
     dispatcher.utter_message(response="utter_handoff_declined", abroad=found.abroad, embassy=found.embassy)
     return CLOSE
 
 
-def on_consent(dispatcher, tracker, question, text, intent) -> List[Dict]:
+def on_consent(dispatcher, tracker, question, text, intent) -> list[dict]:
     if text.startswith("/affirm") or answers.is_clear_yes(text, consent_titles()):
         return open_case()
     if text.startswith("/deny") or answers.is_clear_no(text):
@@ -61,7 +68,7 @@ def on_consent(dispatcher, tracker, question, text, intent) -> List[Dict]:
     return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.CONSENT})]
 
 
-def on_delete(dispatcher, tracker, question, text, intent) -> List[Dict]:
+def on_delete(dispatcher, tracker, question, text, intent) -> list[dict]:
     if text == "xoá hết" or answers.is_delete_confirmation(text):
         return CLOSE + [FollowupAction(ACTION_DELETE_MY_DATA)]
     if intent == "deny" or answers.is_clear_no(text) or answers.mentions_delete(text):  # "thôi không xoá"
@@ -72,11 +79,11 @@ def on_delete(dispatcher, tracker, question, text, intent) -> List[Dict]:
     return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.DELETE})]
 
 
-def on_offer_text(dispatcher, tracker, question, text, intent) -> List[Dict]:
+def on_offer_text(dispatcher, tracker, question, text, intent) -> list[dict]:
     return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
 
 
-def on_verdict(dispatcher, tracker, question, text, intent) -> List[Dict]:
+def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:
     state = tracker.get_slot(offers.OFFER_CHECK)
     if not state or not state.get("text"):
         return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
@@ -94,7 +101,7 @@ def on_verdict(dispatcher, tracker, question, text, intent) -> List[Dict]:
     return offers.follow_up(dispatcher, state, text)
 
 
-def on_quiz(dispatcher, tracker, question, text, intent) -> List[Dict]:
+def on_quiz(dispatcher, tracker, question, text, intent) -> list[dict]:
     # An option's own words first: an option may well be "Dừng lại".
     if answers.chosen_option(text, question.get("options") or []) is not None:
         return quiz.answer_quiz(dispatcher, tracker, text)
@@ -102,7 +109,7 @@ def on_quiz(dispatcher, tracker, question, text, intent) -> List[Dict]:
     return CLOSE
 
 
-def on_nothing_open(dispatcher, tracker, question, text, intent) -> List[Dict]:
+def on_nothing_open(dispatcher, tracker, question, text, intent) -> list[dict]:
     """A yes or no with no question on screen: a still-visible consent button counts, nothing else."""
     consent_shown = bot_said_before(tracker, [OFFER, OFFER_AGAIN])
     if consent_shown and (text.startswith("/affirm") or answers.is_title(text, consent_titles())):
@@ -111,17 +118,20 @@ def on_nothing_open(dispatcher, tracker, question, text, intent) -> List[Dict]:
     return []
 
 
-HANDLERS: Dict[Optional[str], Handler] = {
-    answers.CONSENT: on_consent, answers.DELETE: on_delete, answers.OFFER_TEXT: on_offer_text,
-    answers.VERDICT: on_verdict, answers.QUIZ: on_quiz,
+HANDLERS: dict[str | None, Handler] = {
+    answers.CONSENT: on_consent,
+    answers.DELETE: on_delete,
+    answers.OFFER_TEXT: on_offer_text,
+    answers.VERDICT: on_verdict,
+    answers.QUIZ: on_quiz,
 }
 
 
 class ActionAnswerOpenQuestion(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_open_question"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         question = answers.open_question(tracker.events) or {}
         intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
         handler = HANDLERS.get(question.get("kind"), on_nothing_open)

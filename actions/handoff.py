@@ -6,9 +6,10 @@ rules, the danger rule included), until the user or staff end the case. Staff
 news arrives as the external intent `EXTERNAL_handoff_update`, which the bot
 service triggers; the action reads what to say from the database.
 """
+
 import logging
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
@@ -29,10 +30,10 @@ NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, "platform_follow", "unsupported_
 
 
 class ActionHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return HANDOFF_LOOP
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         content = live_content().templates.content
         handoff = content.handoff
         db, key = database(), user_key(tracker)
@@ -58,12 +59,17 @@ class ActionHandoff(Action):
 def _start(tracker: Tracker, handoff, key: str, consent: str) -> conversation.Step:
     try:
         return conversation.start(
-            database(), handoff, user_key=key, conversation_id=tracker.sender_id,
-            channel=tracker.get_latest_input_channel() or "rest", reason=_reason(tracker),
-            consent_text=consent, notify_targets=settings().notify_targets,
+            database(),
+            handoff,
+            user_key=key,
+            conversation_id=tracker.sender_id,
+            channel=tracker.get_latest_input_channel() or "rest",
+            reason=_reason(tracker),
+            consent_text=consent,
+            notify_targets=settings().notify_targets,
             now=datetime.now(timezone.utc),
         )
-    except Exception:  # noqa: BLE001: whatever failed, the user must get the numbers, not silence
+    except Exception:  # whatever failed, the user must get the numbers, not silence
         logger.exception("could not open a case")
         return conversation.Step([conversation.Say("utter_handoff_unavailable")], ends=True)
 
@@ -77,38 +83,40 @@ def _reason(tracker: Tracker) -> str:
     return cases.DANGER if in_danger else cases.REQUEST
 
 
-def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> List[Dict]:
+def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> list[dict]:
     for say in step.says:
         if say.response == "utter_handoff_staff_reply":
             # Marks a person's reply, which Messenger may send after its 24-hour window.
-            dispatcher.utter_message(response=say.response, json_message={"message_kind": "staff_reply"}, **say.arguments)
+            dispatcher.utter_message(
+                response=say.response, json_message={"message_kind": "staff_reply"}, **say.arguments
+            )
         else:
             dispatcher.utter_message(response=say.response, **say.arguments)
     return []
 
 
-def offer_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+def offer_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     """Asks for consent: in full the first time in a conversation, in one line after that."""
     dispatcher.utter_message(response=OFFER_AGAIN if bot_said_before(tracker, [OFFER, OFFER_AGAIN]) else OFFER)
     return [SlotSet(OPEN_QUESTION, {"kind": CONSENT})]
 
 
 class ActionOfferHandoff(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_offer_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         return offer_handoff(dispatcher, tracker)
 
 
 class ActionSessionStart(Action):
     """A new session (after an hour's silence) keeps an open hand-off running."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
-        events: List[Dict] = [SessionStarted()]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        events: list[dict] = [SessionStarted()]
         events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
         if cases.open_case_of(database(), user_key(tracker)) is not None:
             events.append(ActiveLoop(HANDOFF_LOOP))

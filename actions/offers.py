@@ -4,8 +4,9 @@ The offer the user sent and the verdict they were told are kept in the
 `offer_check` slot, so that a follow-up ("is the pay high?", "they also want a
 deposit") is answered about that offer instead of being checked as a new ad.
 """
+
 from dataclasses import replace
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -27,20 +28,22 @@ ANSWERS = ("yes", "no", "unknown")
 # hàng không, lương 9 triệu..."), while "họ bảo qua Campuchia trước" adds to the first.
 NEW_AD_WORDS = 25
 JUDGED_ALONE_WORDS = 12
+
+
 def checker() -> OfferChecker:
     return OfferChecker(live_content().templates.content)
 
 
-def image_url(tracker: Tracker) -> Optional[str]:
+def image_url(tracker: Tracker) -> str | None:
     metadata = tracker.latest_message.get("metadata") or {}
     return metadata.get("image_url")
 
 
-def awaiting_offer() -> List[Dict]:
+def awaiting_offer() -> list[dict]:
     return [SlotSet(OPEN_QUESTION, {"kind": OFFER_TEXT})]
 
 
-def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False) -> List[Dict]:
+def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False) -> list[dict]:
     """The verdict on a pasted offer, or a request for the offer itself."""
     if money_already_paid(offer):
         dispatcher.utter_message(response="utter_referral_lost_money")
@@ -49,8 +52,14 @@ def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: b
         dispatcher.utter_message(response="utter_offer_need_more" if asked_for_it else "utter_ask_offer")
         return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
     say_verdict(dispatcher, verdict)
-    state = {"text": offer, "risk": verdict.risk, "score": verdict.score, "floor": verdict.floor,
-             "questions": [q.id for q in verdict.questions], "asked": None}
+    state = {
+        "text": offer,
+        "risk": verdict.risk,
+        "score": verdict.score,
+        "floor": verdict.floor,
+        "questions": [q.id for q in verdict.questions],
+        "asked": None,
+    }
     return [SlotSet(OFFER_CHECK, state)] + ask_next_question(dispatcher, state)
 
 
@@ -60,11 +69,14 @@ def say_verdict(dispatcher: CollectingDispatcher, verdict: Verdict) -> None:
         dispatcher.utter_message(response="utter_offer_next_steps", risk=verdict.risk)
 
 
-def ask_next_question(dispatcher: CollectingDispatcher, state: Dict[str, Any]) -> List[Dict]:
+def ask_next_question(dispatcher: CollectingDispatcher, state: dict[str, Any]) -> list[dict]:
     """The checker's next question about what the offer leaves out, once; then follow-ups are free."""
     question = checker().question(state["questions"][0]) if state.get("questions") else None
     if question is None:
-        return [SlotSet(OFFER_CHECK, {**state, "asked": None, "questions": []}), SlotSet(OPEN_QUESTION, {"kind": VERDICT})]
+        return [
+            SlotSet(OFFER_CHECK, {**state, "asked": None, "questions": []}),
+            SlotSet(OPEN_QUESTION, {"kind": VERDICT}),
+        ]
     dispatcher.utter_message(response="utter_offer_question", question=question.text)
     return [
         SlotSet(OFFER_CHECK, {**state, "asked": question.id, "questions": state["questions"][1:]}),
@@ -72,7 +84,7 @@ def ask_next_question(dispatcher: CollectingDispatcher, state: Dict[str, Any]) -
     ]
 
 
-def answer_question(dispatcher: CollectingDispatcher, state: Dict[str, Any], answer: str) -> List[Dict]:
+def answer_question(dispatcher: CollectingDispatcher, state: dict[str, Any], answer: str) -> list[dict]:
     """The user answered the checker's question: the risk moves, a flagged offer never to low."""
     # A fee, an ID handed over, travel abroad arranged: no answer brings the risk below medium.
     score, rescored = checker().rescore(state["score"], state["asked"], answer, floor=state.get("floor", LOW))
@@ -84,7 +96,7 @@ def answer_question(dispatcher: CollectingDispatcher, state: Dict[str, Any], ans
     return ask_next_question(dispatcher, state)
 
 
-def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str) -> List[Dict]:
+def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str) -> list[dict]:
     """A message about the offer already checked: a new fact updates it, a question is answered."""
     the_checker = checker()
     words = len(text.split())
@@ -92,14 +104,16 @@ def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str
         return reply_to_offer(dispatcher, text)
     earlier = the_checker.check(state["text"])
     # What the user was told stands: the recheck starts from it (floor and destination kept).
-    earlier = replace(earlier, risk=higher_risk(earlier.risk, state["risk"]), score=max(earlier.score, state["score"]),
-                      questions=())
+    earlier = replace(
+        earlier, risk=higher_risk(earlier.risk, state["risk"]), score=max(earlier.score, state["score"]), questions=()
+    )
     updated = with_new_fact(the_checker, earlier, state["text"], text)
     added = new_signs(earlier, updated)
     keep = [SlotSet(OPEN_QUESTION, {"kind": VERDICT})]
     if added:
         dispatcher.utter_message(
-            response="utter_offer_updated", risk=updated.risk,
+            response="utter_offer_updated",
+            risk=updated.risk,
             new_signs=[{"title": s.title, "evidence": list(s.evidence)} for s in added[:3]],
         )
         if updated.risk in ("medium", "high"):
@@ -111,12 +125,15 @@ def follow_up(dispatcher: CollectingDispatcher, state: Dict[str, Any], text: str
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     else:
         dispatcher.utter_message(
-            response="utter_offer_followup", topic=topic, risk=earlier.risk, signs=verdict_arguments(earlier)["signs"],
+            response="utter_offer_followup",
+            topic=topic,
+            risk=earlier.risk,
+            signs=verdict_arguments(earlier)["signs"],
         )
     return keep
 
 
-def answer_of(tracker: Tracker) -> Optional[str]:
+def answer_of(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
     return answer if answer in ANSWERS else None
@@ -125,10 +142,10 @@ def answer_of(tracker: Tracker) -> Optional[str]:
 class ActionCheckOffer(Action):
     """A pasted or photographed offer gets a verdict; a bare request gets asked for the offer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_check_offer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         offer = latest_text(tracker)
         url = image_url(tracker)
         if url:

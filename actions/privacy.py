@@ -1,4 +1,4 @@
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -12,10 +12,10 @@ from nlu.answers import DELETE, OPEN_QUESTION
 class ActionConfirmDelete(Action):
     """Erasing is asked as its own question, which only an explicit "xoá" answers (actions/dialogue.py)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_confirm_delete"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         dispatcher.utter_message(response="utter_confirm_delete")
         return [SlotSet(OPEN_QUESTION, {"kind": DELETE})]
 
@@ -28,10 +28,10 @@ class ActionDeleteMyData(Action):
     turn that asked for deletion is left behind either.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return ACTION_DELETE_MY_DATA
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         database().erase_user(user_key(tracker))
         dispatcher.utter_message(response="utter_data_deleted")
         return []

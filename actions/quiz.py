@@ -1,5 +1,5 @@
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,7 +20,7 @@ def payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"
 
 
-def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> List[Dict]:
+def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> list[dict]:
     """Shows the question; the options travel in `open_question` so a typed answer finds its way back."""
     options = [{"letter": o.letter, "text": o.text} for o in view.options]
     dispatcher.utter_message(
@@ -30,14 +30,13 @@ def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> List
         question=view.text,
         options=options,
         buttons=[
-            {"title": o.letter, "payload": payload("quiz_answer", quiz_choice=o.letter.lower())}
-            for o in view.options
+            {"title": o.letter, "payload": payload("quiz_answer", quiz_choice=o.letter.lower())} for o in view.options
         ],
     )
     return [SlotSet(OPEN_QUESTION, {"kind": QUIZ, "options": options})]
 
 
-def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) -> List[Dict]:
+def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) -> list[dict]:
     try:
         outcome = quiz_book().answer(user_key(tracker), typed)
     except NoQuizRunning:
@@ -59,8 +58,11 @@ def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) 
         return utter_question(dispatcher, outcome.next_question)
     result = outcome.result
     dispatcher.utter_message(
-        response="utter_quiz_result", title=result.quiz_title, score=result.score,
-        total=result.total, quiz_id=result.quiz_id,
+        response="utter_quiz_result",
+        title=result.quiz_title,
+        score=result.score,
+        total=result.total,
+        quiz_id=result.quiz_id,
     )
     return []
 
@@ -68,12 +70,12 @@ def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) 
 class ActionStartQuiz(Action):
     """Starts the chosen quiz, resumes an unfinished one, or offers the list."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_quiz"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         book = quiz_book()
-        chosen: Optional[str] = next(tracker.get_latest_entity_values("quiz_id"), None)
+        chosen: str | None = next(tracker.get_latest_entity_values("quiz_id"), None)
         key = user_key(tracker)
         if chosen is None:
             unfinished = book.current(key)
@@ -85,18 +87,22 @@ class ActionStartQuiz(Action):
         if chosen not in book.quizzes:
             dispatcher.utter_message(
                 response="utter_quiz_menu",
-                buttons=[{"title": q.button, "payload": payload("start_quiz", quiz_id=q.id)} for q in book.quizzes.values()],
+                buttons=[
+                    {"title": q.button, "payload": payload("start_quiz", quiz_id=q.id)} for q in book.quizzes.values()
+                ],
             )
             return []
         quiz = book.quizzes[chosen]
-        dispatcher.utter_message(response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions))
+        dispatcher.utter_message(
+            response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions)
+        )
         return utter_question(dispatcher, book.start(key, chosen))
 
 
 class ActionAnswerQuiz(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_quiz"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         typed = next(tracker.get_latest_entity_values("quiz_choice"), None) or latest_text(tracker)
         return answer_quiz(dispatcher, tracker, typed)

@@ -1,5 +1,6 @@
 """The right verified contacts for what the user said, and where they are."""
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,18 +19,21 @@ def referral(tracker: Tracker, in_danger: bool) -> Referral:
 
 
 def money_already_paid(text: str) -> bool:
-    """"I paid a 3m deposit and they blocked me": what to do now comes with whatever else is said."""
+    """ "I paid a 3m deposit and they blocked me": what to do now comes with whatever else is said."""
     settings = live_content().templates.content.referrals
     return referral_for(text, settings, in_danger=False).situation == LOST_MONEY
 
 
-def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -> List[Dict]:
+def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -> list[dict]:
     found = referral(tracker, in_danger)
     repeated = in_danger and bot_said_before(tracker, DANGER_BLOCKS)
     # The second time in a conversation: short, and about what is new, not the same block again.
     response = "utter_referral_danger_again" if repeated else found.response
     dispatcher.utter_message(
-        response=response, embassy=found.embassy, abroad=found.abroad, facts=list(found.advice),
+        response=response,
+        embassy=found.embassy,
+        abroad=found.abroad,
+        facts=list(found.advice),
     )
     if in_danger and money_already_paid(latest_text(tracker)):
         dispatcher.utter_message(response="utter_referral_lost_money")
@@ -40,18 +44,18 @@ def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -
 class ActionReferDanger(Action):
     """Emergency contacts first, for where the person is: abroad or at home."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return REFER_DANGER
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         return refer(dispatcher, tracker, in_danger=True)
 
 
 class ActionRefer(Action):
     """A request for a number: the contacts for the situation described, or the main lines."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_refer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         return refer(dispatcher, tracker, in_danger=False)

@@ -1,4 +1,5 @@
 """What every action needs, made once per action-server process."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -9,9 +9,11 @@ message of the conversation). Here the same app
 - answers an action that failed with the safe "technical problem" reply,
   logging only the action's name, the error's type and where it was raised.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hmac
 import logging
 import os
@@ -56,10 +58,8 @@ def protect(app: Sanic, token: str) -> Sanic:
     @app.exception(Exception)
     async def failed(request: Request, error: Exception):
         action = "?"
-        try:
+        with contextlib.suppress(Exception):  # the body itself was the problem
             action = str((request.json or {}).get("next_action", "?"))[:80]
-        except Exception:  # the body itself was the problem
-            pass
         logger.error("action %s failed: %s at %s", action, type(error).__name__, where_it_failed(error))
         if request.path == "/webhook" and action != "?":
             return response.json(safe_failure_reply(), status=200)

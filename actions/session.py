@@ -3,15 +3,17 @@
 A session starts with `action_session_start`; nothing before it counts, so a
 person who comes back the next day is not told "as you said" about last week.
 """
-from typing import Any, Dict, Iterable, List
+
+from collections.abc import Iterable
+from typing import Any
 
 from rasa_sdk import Tracker
 
 
-def this_session(tracker: Tracker) -> List[Dict[str, Any]]:
+def this_session(tracker: Tracker) -> list[dict[str, Any]]:
     events = list(tracker.events)
     starts = [i for i, e in enumerate(events) if e.get("event") == "session_started"]
-    return events[starts[-1] + 1:] if starts else events
+    return events[starts[-1] + 1 :] if starts else events
 
 
 def earlier_user_texts(tracker: Tracker) -> str:
@@ -30,6 +32,4 @@ def bot_said_before(tracker: Tracker, responses: Iterable[str]) -> bool:
     events = this_session(tracker)
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     before = events[: users[-1]] if users else events
-    return any(
-        e.get("event") == "bot" and (e.get("metadata") or {}).get(RESPONSE_KEY) in names for e in before
-    )
+    return any(e.get("event") == "bot" and (e.get("metadata") or {}).get(RESPONSE_KEY) in names for e in before)

@@ -1,5 +1,6 @@
 """The warning signs: a short list of titles first, the explanations only when asked, in phone-sized parts."""
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -9,10 +10,10 @@ from bot.offers.reply import signs_in_bubbles
 
 
 class ActionWarningSigns(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_warning_signs"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         if next(tracker.get_latest_entity_values("sign_detail"), None) != "all":
             dispatcher.utter_message(response="utter_warning_signs")
             return []

@@ -1,4 +1,5 @@
 """Command line: `python -m bot <command>`; `python -m bot --help` lists them."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,7 +7,6 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import List
 
 from bot.settings import ROOT, Settings
 
@@ -103,7 +103,15 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
 
 def cmd_eval_offers(args: argparse.Namespace) -> int:
     from bot.offers.evaluation import (
-        evaluate, informal_ads, lures_of_kind, only_usable, read_labelled, report, short_ads, summary)
+        evaluate,
+        informal_ads,
+        lures_of_kind,
+        only_usable,
+        read_labelled,
+        report,
+        short_ads,
+        summary,
+    )
     from bot.offers.splits import split_files
 
     checker, _ = _offer_checker()
@@ -122,17 +130,36 @@ def cmd_eval_offers(args: argparse.Namespace) -> int:
         for heading, subset, limit, gated in (
             (f"Full texts ({len(rows)})", rows, None, True),
             (f"Every text cut to its first {args.truncate} characters", rows, args.truncate, True),
-            (f"Short ads alone (ordinary ads of at most {args.truncate} characters, and every lure)", short_ads(rows), None, False),
-            ("Informal ads alone (ordinary ads from Chợ Tốt and groups, and every lure)", informal_ads(rows), None, False),
-            ("Verbatim lures alone (ad texts as written, quoted; and every ordinary ad)",
-             lures_of_kind(rows, ("verbatim", "quoted")), None, False),
-            ("Reported lures alone (offers as victims reported them; and every ordinary ad)",
-             lures_of_kind(rows, ("reported",)), None, False),
+            (
+                f"Short ads alone (ordinary ads of at most {args.truncate} characters, and every lure)",
+                short_ads(rows),
+                None,
+                False,
+            ),
+            (
+                "Informal ads alone (ordinary ads from Chợ Tốt and groups, and every lure)",
+                informal_ads(rows),
+                None,
+                False,
+            ),
+            (
+                "Verbatim lures alone (ad texts as written, quoted; and every ordinary ad)",
+                lures_of_kind(rows, ("verbatim", "quoted")),
+                None,
+                False,
+            ),
+            (
+                "Reported lures alone (offers as victims reported them; and every ordinary ad)",
+                lures_of_kind(rows, ("reported",)),
+                None,
+                False,
+            ),
         ):
             result = evaluate(checker, subset, limit=limit)
             print(report(result, heading, items=items))
             below = (args.gate_recall is not None and result.recall < args.gate_recall) or (
-                args.gate_false_alarms is not None and result.false_positive_rate > args.gate_false_alarms)
+                args.gate_false_alarms is not None and result.false_positive_rate > args.gate_false_alarms
+            )
             if gated and below:
                 failed.append(f"{name}, {heading}: {summary(result)}")
     for failure in failed:
@@ -255,14 +282,22 @@ def build_parser() -> argparse.ArgumentParser:
     check_offer = commands.add_parser("check-offer", help="check a job offer read from stdin")
     output = check_offer.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="the verdict as one JSON object")
-    output.add_argument("--jsonl", action="store_true", help="JSON Lines in (each with \"text\"), one result per line out")
+    output.add_argument(
+        "--jsonl", action="store_true", help='JSON Lines in (each with "text"), one result per line out'
+    )
     check_offer.set_defaults(handler=cmd_check_offer)
 
     eval_offers = commands.add_parser(
-        "eval-offers", help="recall, false alarms and per-sign precision/recall on labelled offers, per split")
+        "eval-offers", help="recall, false alarms and per-sign precision/recall on labelled offers, per split"
+    )
     eval_offers.add_argument("files", nargs="*", help="JSON Lines files instead of the committed splits")
-    eval_offers.add_argument("--split", nargs="+", choices=["train", "dev", "test"], default=["train", "dev"],
-                             help="which committed splits (tests/data/offers/); test only when asked")
+    eval_offers.add_argument(
+        "--split",
+        nargs="+",
+        choices=["train", "dev", "test"],
+        default=["train", "dev"],
+        help="which committed splits (tests/data/offers/); test only when asked",
+    )
     eval_offers.add_argument("--truncate", type=int, default=300, help="also evaluate every text cut to N characters")
     eval_offers.add_argument("--only-usable", metavar="REVIEW", help="keep only the items a review file marks usable")
     eval_offers.add_argument("--gate-recall", type=float, help="exit 1 when recall is below this (any view)")
@@ -293,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: List[str] = None) -> int:
+def main(argv: list[str] = None) -> int:
     args = build_parser().parse_args(argv)
     return args.handler(args)
 

@@ -1,13 +1,12 @@
 """Choosing the FAQ answer that fits a question, by its keywords in content/faq.yml."""
-from __future__ import annotations
 
-from typing import Dict, Optional
+from __future__ import annotations
 
 from bot.content.model import FaqTopic
 from nlu.normalise import normalise_with_origin
 
 
-def best_topic(question: str, topics: Dict[str, FaqTopic]) -> Optional[str]:
+def best_topic(question: str, topics: dict[str, FaqTopic]) -> str | None:
     """The topic whose keywords the question uses most; None when none fits.
 
     On a tie the longer keywords win: "phạt bao nhiêu năm" says more than "mua bán người".

@@ -7,13 +7,15 @@
 - `RateLimit`: at most N events per key in a sliding window, in bounded memory.
 - `client_address`: who is calling, believing X-Forwarded-For only from our proxies.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import json
 import time
 from collections import OrderedDict, deque
-from typing import Any, Callable, Deque, Iterable, Optional, Sequence, Tuple
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -30,7 +32,7 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """Refuses with 413 a request body longer than the limit of its path prefix (longest prefix wins)."""
 
-    def __init__(self, app: ASGIApp, limits: Sequence[Tuple[str, int]], default: int) -> None:
+    def __init__(self, app: ASGIApp, limits: Sequence[tuple[str, int]], default: int) -> None:
         self.app = app
         self.limits = sorted(limits, key=lambda item: -len(item[0]))
         self.default = default
@@ -75,7 +77,7 @@ def too_large() -> JSONResponse:
     return JSONResponse({"error": "too_long"}, status_code=413)
 
 
-async def read_json(request: Request) -> Optional[Any]:
+async def read_json(request: Request) -> Any | None:
     try:
         return json.loads(await request.body())
     except (ValueError, RecursionError):
@@ -85,12 +87,14 @@ async def read_json(request: Request) -> Optional[Any]:
 class RateLimit:
     """At most `count` events per key within `seconds`; remembers at most `keys` keys (oldest forgotten)."""
 
-    def __init__(self, count: int, seconds: float, keys: int = 50_000, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, count: int, seconds: float, keys: int = 50_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.count = count
         self.seconds = seconds
         self.keys = keys
         self.clock = clock
-        self._events: "OrderedDict[str, Deque[float]]" = OrderedDict()
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
 
     def allow(self, key: str) -> bool:
         """Counts the event and says whether it is within the limit."""
@@ -113,7 +117,7 @@ class RateLimit:
         return max(1, int(events[0] + self.seconds - self.clock()) + 1)
 
 
-def trusted_networks(spec: Iterable[str]) -> Tuple[ipaddress._BaseNetwork, ...]:
+def trusted_networks(spec: Iterable[str]) -> tuple[ipaddress._BaseNetwork, ...]:
     """TRUSTED_PROXIES: addresses or networks (CIDR) of the reverse proxies in front of the bot service."""
     return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in spec if item.strip())
 

@@ -4,6 +4,7 @@ Rasa (5005), the action server (5055) and the bot service (8000) are separate
 processes, as in production; this starts them with local settings (SQLite
 under var/), waits until each answers, and stops all three on Ctrl-C.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import httpx
 
@@ -31,19 +31,19 @@ class Ports:
     bot: int = 8000
     # Further Rasa instances sharing the stores, as behind a load balancer (needs
     # a shared database and LOCK_STORE_URL).
-    more_rasa: Tuple[int, ...] = ()
+    more_rasa: tuple[int, ...] = ()
 
 
 @dataclass
 class Process:
     name: str
-    command: List[str]
+    command: list[str]
     health_url: str
     # Which of PROCESS_SECRETS it is handed: each process holds only the secrets it needs.
     role: str = "bot"
-    popen: Optional[subprocess.Popen] = None
+    popen: subprocess.Popen | None = None
     started_at: float = 0.0
-    ready_after: Optional[float] = None
+    ready_after: float | None = None
 
 
 @dataclass
@@ -51,11 +51,11 @@ class LocalAssistant:
     model: Path
     ports: Ports = field(default_factory=Ports)
     data_dir: Path = VAR
-    extra_env: Dict[str, str] = field(default_factory=dict)
-    log_dir: Optional[Path] = None
-    processes: List[Process] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path | None = None
+    processes: list[Process] = field(default_factory=list)
 
-    def environment(self) -> Dict[str, str]:
+    def environment(self) -> dict[str, str]:
         """Everything the processes share; secrets are added per process (`process_environment`)."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {k: v for k, v in os.environ.items() if k not in SECRET_NAMES}
@@ -74,40 +74,54 @@ class LocalAssistant:
         env.update({k: v for k, v in self.extra_env.items() if k not in SECRET_NAMES})
         return env
 
-    def secrets(self) -> Dict[str, str]:
+    def secrets(self) -> dict[str, str]:
         """One value per secret for this run: the caller's (extra_env, environment), else the local one."""
         return {name: self.extra_env.get(name) or secret(name) for name in SECRET_NAMES}
 
-    def process_environment(self, role: str, env: Dict[str, str]) -> Dict[str, str]:
+    def process_environment(self, role: str, env: dict[str, str]) -> dict[str, str]:
         chosen = self.secrets()
         return {**env, **{name: chosen[name] for name in PROCESS_SECRETS[role]}}
 
-    def _plan(self) -> List[Process]:
+    def _plan(self) -> list[Process]:
         return [
             Process(
                 "bot service",
                 [sys.executable, "-m", "bot", "serve", "--port", str(self.ports.bot)],
-                f"http://127.0.0.1:{self.ports.bot}/health", "bot",
+                f"http://127.0.0.1:{self.ports.bot}/health",
+                "bot",
             ),
             Process(
                 "action server",
                 [sys.executable, "-m", "actions.server", "--port", str(self.ports.actions), "--actions", "actions"],
-                f"http://127.0.0.1:{self.ports.actions}/health", "actions",
+                f"http://127.0.0.1:{self.ports.actions}/health",
+                "actions",
             ),
         ] + [
             Process(
                 "rasa" if port == self.ports.rasa else f"rasa {port}",
                 [
                     # `rasa run` with its API secret out of the command line (tracker/launch.py).
-                    sys.executable, "-m", "tracker.launch", "--model", str(self.model), "--port", str(port),
-                    "--interface", "127.0.0.1", "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                    sys.executable,
+                    "-m",
+                    "tracker.launch",
+                    "--model",
+                    str(self.model),
+                    "--port",
+                    str(port),
+                    "--interface",
+                    "127.0.0.1",
+                    "--endpoints",
+                    "endpoints.yml",
+                    "--credentials",
+                    "credentials.yml",
                 ],
-                f"http://127.0.0.1:{port}/", "rasa",
+                f"http://127.0.0.1:{port}/",
+                "rasa",
             )
             for port in (self.ports.rasa, *self.ports.more_rasa)
         ]
 
-    def start(self) -> "LocalAssistant":
+    def start(self) -> LocalAssistant:
         env = self.environment()
         self.processes = self._plan()
         for process in self.processes:
@@ -119,11 +133,14 @@ class LocalAssistant:
             raise
         return self
 
-    def _launch(self, process: Process, env: Dict[str, str]) -> None:
+    def _launch(self, process: Process, env: dict[str, str]) -> None:
         process.started_at = time.monotonic()
         process.popen = subprocess.Popen(
-            process.command, cwd=ROOT, env=self.process_environment(process.role, env),
-            stdout=self._log_file(process), stderr=subprocess.STDOUT,
+            process.command,
+            cwd=ROOT,
+            env=self.process_environment(process.role, env),
+            stdout=self._log_file(process),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -149,7 +166,7 @@ class LocalAssistant:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         return open(self.log_dir / f"{process.name.replace(' ', '_')}.log", "ab")
 
-    def _wait_until_ready(self, processes: List[Process]) -> None:
+    def _wait_until_ready(self, processes: list[Process]) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         waiting = list(processes)
         while waiting:
@@ -175,7 +192,7 @@ class LocalAssistant:
                     os.killpg(process.popen.pid, signal.SIGKILL)
                     process.popen.wait()
 
-    def __enter__(self) -> "LocalAssistant":
+    def __enter__(self) -> LocalAssistant:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:

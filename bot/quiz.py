@@ -4,11 +4,11 @@ Options are shuffled once per attempt and the order is stored, so a user who
 comes back later (or after a danger message interrupted them) sees the same
 letters for the same options.
 """
+
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
 
 from sqlalchemy import func, select
 
@@ -26,7 +26,7 @@ class NoQuizRunning(Exception):
 class NotAChoice(Exception):
     """The answer names none of the options; carries the letters to offer."""
 
-    def __init__(self, letters: List[str]) -> None:
+    def __init__(self, letters: list[str]) -> None:
         super().__init__(", ".join(letters))
         self.letters = letters
 
@@ -45,7 +45,7 @@ class QuestionView:
     number: int
     total: int
     text: str
-    options: Tuple[ShownOption, ...]
+    options: tuple[ShownOption, ...]
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,8 @@ class Result:
 @dataclass(frozen=True)
 class AnswerOutcome:
     feedback: Feedback
-    next_question: Optional[QuestionView]
-    result: Optional[Result]
+    next_question: QuestionView | None
+    result: Result | None
 
 
 @dataclass(frozen=True)
@@ -84,12 +84,12 @@ class QuizStats:
     quiz_id: str
     starts: int
     completions: int
-    average_score: Optional[float]
-    questions: Tuple[QuestionStats, ...]
+    average_score: float | None
+    questions: tuple[QuestionStats, ...]
 
 
 class QuizBook:
-    def __init__(self, db: Database, quizzes: Dict[str, Quiz], rng: Optional[random.Random] = None) -> None:
+    def __init__(self, db: Database, quizzes: dict[str, Quiz], rng: random.Random | None = None) -> None:
         self.db = db
         self.quizzes = quizzes
         self.rng = rng or random.Random()
@@ -100,14 +100,12 @@ class QuizBook:
         questions = [q.id for q in quiz.questions]
         options = {q.id: self.rng.sample([o.id for o in q.options], len(q.options)) for q in quiz.questions}
         with self.db.session() as session:
-            attempt = QuizAttempt(
-                user_key=user_key, quiz_id=quiz_id, question_order=questions, option_order=options
-            )
+            attempt = QuizAttempt(user_key=user_key, quiz_id=quiz_id, question_order=questions, option_order=options)
             session.add(attempt)
             session.flush()
             return self._view(attempt)
 
-    def current(self, user_key: str) -> Optional[QuestionView]:
+    def current(self, user_key: str) -> QuestionView | None:
         """The question an unfinished quiz of this user is waiting on."""
         with self.db.session() as session:
             attempt = self._unfinished(session, user_key)
@@ -128,8 +126,12 @@ class QuizBook:
             correct = chosen.option_id == question.answer
             session.add(
                 QuizAnswer(
-                    attempt_id=attempt.id, user_key=user_key, quiz_id=quiz.id,
-                    question_id=question.id, option_id=chosen.option_id, correct=correct,
+                    attempt_id=attempt.id,
+                    user_key=user_key,
+                    quiz_id=quiz.id,
+                    question_id=question.id,
+                    option_id=chosen.option_id,
+                    correct=correct,
                 )
             )
             attempt.score += int(correct)
@@ -141,13 +143,13 @@ class QuizBook:
                 return AnswerOutcome(feedback, None, result)
             return AnswerOutcome(feedback, self._view(attempt), None)
 
-    def stats(self) -> List[QuizStats]:
+    def stats(self) -> list[QuizStats]:
         with self.db.session() as session:
             return [self._stats_of(session, quiz) for quiz in self.quizzes.values()]
 
     # --- internals ---------------------------------------------------------------
 
-    def _unfinished(self, session, user_key: str) -> Optional[QuizAttempt]:
+    def _unfinished(self, session, user_key: str) -> QuizAttempt | None:
         attempts = session.execute(
             select(QuizAttempt)
             .where(QuizAttempt.user_key == user_key, QuizAttempt.finished_at.is_(None))
@@ -164,12 +166,16 @@ class QuizBook:
         quiz = self.quizzes[attempt.quiz_id]
         question = quiz.question(attempt.question_order[attempt.position])
         return QuestionView(
-            quiz.id, quiz.title, attempt.position + 1, len(attempt.question_order),
-            question.text, self._shown_options(attempt, question),
+            quiz.id,
+            quiz.title,
+            attempt.position + 1,
+            len(attempt.question_order),
+            question.text,
+            self._shown_options(attempt, question),
         )
 
     @staticmethod
-    def _shown_options(attempt: QuizAttempt, question: QuizQuestion) -> Tuple[ShownOption, ...]:
+    def _shown_options(attempt: QuizAttempt, question: QuizQuestion) -> tuple[ShownOption, ...]:
         order = [o for o in attempt.option_order.get(question.id, []) if any(x.id == o for x in question.options)]
         order += [o.id for o in question.options if o.id not in order]
         return tuple(
@@ -182,16 +188,22 @@ class QuizBook:
         scores = session.execute(finished).scalars().all()
         per_question = []
         for question in quiz.questions:
-            rows = session.execute(
-                select(QuizAnswer.correct).where(QuizAnswer.quiz_id == quiz.id, QuizAnswer.question_id == question.id)
-            ).scalars().all()
+            rows = (
+                session.execute(
+                    select(QuizAnswer.correct).where(
+                        QuizAnswer.quiz_id == quiz.id, QuizAnswer.question_id == question.id
+                    )
+                )
+                .scalars()
+                .all()
+            )
             share = sum(rows) / len(rows) if rows else 0.0
             per_question.append(QuestionStats(question.id, len(rows), share))
         average = sum(scores) / len(scores) if scores else None
         return QuizStats(quiz.id, starts, len(scores), average, tuple(per_question))
 
 
-def _parse_choice(typed: str, shown: Tuple[ShownOption, ...]) -> Optional[ShownOption]:
+def _parse_choice(typed: str, shown: tuple[ShownOption, ...]) -> ShownOption | None:
     """The option's own words (slips allowed), or a letter or number ("b", "câu B", "em chọn 2")."""
     index = chosen_option(typed, [{"letter": o.letter, "text": o.text} for o in shown])
     return shown[index] if index is not None else None

@@ -3,10 +3,10 @@
 Where the person is carries over the whole conversation: someone who said
 "I'm in Laos" three messages ago cannot dial 111 or 113 now either.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
 
 from bot.content.model import ReferralSettings
 from nlu.normalise import normalise_with_origin
@@ -18,23 +18,23 @@ LOST_MONEY = "lost_money"  # money already paid: what to do now comes first
 @dataclass(frozen=True)
 class Referral:
     situation: str
-    embassy: Optional[str] = None  # a hotline id, where a verified embassy line exists
+    embassy: str | None = None  # a hotline id, where a verified embassy line exists
     abroad: bool = False
-    advice: Tuple[str, ...] = ()  # for what the latest message adds: a ransom demand, a taken passport...
+    advice: tuple[str, ...] = ()  # for what the latest message adds: a ransom demand, a taken passport...
 
     @property
     def response(self) -> str:
         return f"utter_referral_{self.situation}"
 
 
-def where(text: str, settings: ReferralSettings) -> Tuple[bool, Optional[str]]:
+def where(text: str, settings: ReferralSettings) -> tuple[bool, str | None]:
     """(abroad, embassy hotline id) from everything the user said."""
     normalised = normalise_with_origin(text)
     embassy = next((hotline for places, hotline in settings.embassies if places.find(normalised)), None)
     return embassy is not None or bool(settings.abroad_places.find(normalised)), embassy
 
 
-def advice_for(text: str, settings: ReferralSettings) -> Tuple[str, ...]:
+def advice_for(text: str, settings: ReferralSettings) -> tuple[str, ...]:
     """One line of advice for each fact the text tells (content/referrals.yml, `facts`)."""
     normalised = normalise_with_origin(text)
     return tuple(advice for _, phrases, advice in settings.facts if phrases.find(normalised))

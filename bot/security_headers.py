@@ -9,9 +9,8 @@ from our own origin: text a user typed that slipped past autoescaping still
 could not run. The console has no inline style either; the web chat page keeps
 its inline style sheet, so the rest of the service allows inline style.
 """
-from __future__ import annotations
 
-from typing import Dict
+from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,13 +19,13 @@ _POLICY = (
     "default-src 'none'; script-src 'self'; style-src {styles}; img-src 'self'; connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
-EVERY_RESPONSE: Dict[str, str] = {
+EVERY_RESPONSE: dict[str, str] = {
     "Content-Security-Policy": _POLICY.format(styles="'self' 'unsafe-inline'"),
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
-CONSOLE_RESPONSE: Dict[str, str] = {
+CONSOLE_RESPONSE: dict[str, str] = {
     **EVERY_RESPONSE,
     "Content-Security-Policy": _POLICY.format(styles="'self'"),
     # Transcripts must not stay in a shared computer's browser cache or a proxy's.
@@ -44,7 +43,11 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        wanted = CONSOLE_RESPONSE if path == self.console_prefix or path.startswith(self.console_prefix + "/") else EVERY_RESPONSE
+        wanted = (
+            CONSOLE_RESPONSE
+            if path == self.console_prefix or path.startswith(self.console_prefix + "/")
+            else EVERY_RESPONSE
+        )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

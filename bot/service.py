@@ -3,13 +3,14 @@
 Rasa asks `POST /nlg` for every response; the text comes from content/,
 rendered for the channel asking, from the last good version of the files.
 """
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import hmac
 import logging
-from typing import Any, Dict
+from typing import Any
 
 import httpx
 import jinja2
@@ -25,9 +26,9 @@ from bot.content import LiveContent
 from bot.guards import KIB, MIB, BodyLimit, read_json
 from bot.handoff import worker
 from bot.handoff.delivery import Delivery
+from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
 from bot.security_headers import SecurityHeaders
 from bot.settings import Settings
-from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
 from bot.store import Database
 from bot.webchat import webchat_routes
 
@@ -38,12 +39,22 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 FALLBACK_RESPONSE = "utter_technical_problem"
 # Keys rasa_sdk always sends with a dispatched response; they are not template variables.
-_DISPATCH_KEYS = {"text", "buttons", "elements", "custom", "template", "response", "image", "attachment", "json_message"}
+_DISPATCH_KEYS = {
+    "text",
+    "buttons",
+    "elements",
+    "custom",
+    "template",
+    "response",
+    "image",
+    "attachment",
+    "json_message",
+}
 # Rasa sends the whole tracker with every NLG request: a long hand-off is a few hundred kB.
 BODY_LIMITS = (("/nlg", 4 * MIB), ("/api/chat-image", MAX_IMAGE_BYTES), ("/api/chat", 32 * KIB))
 
 
-def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any]:
+def render_response(content: LiveContent, body: dict[str, Any]) -> dict[str, Any]:
     """What Rasa's NLG endpoint answers; never an empty or broken message."""
     name = body.get("response") or body.get("template") or ""
     channel = (body.get("channel") or {}).get("name") or "rest"
@@ -59,7 +70,9 @@ def render_response(content: LiveContent, body: Dict[str, Any]) -> Dict[str, Any
         # The error names the missing variable, never the user's text.
         logger.error("response %r failed to render (%s): sent %s instead", name, error, FALLBACK_RESPONSE)
     except Exception as error:  # a value of the wrong type from an action: still answer
-        logger.error("response %r failed to render (%s): sent %s instead", name, type(error).__name__, FALLBACK_RESPONSE)
+        logger.error(
+            "response %r failed to render (%s): sent %s instead", name, type(error).__name__, FALLBACK_RESPONSE
+        )
     return templates.render(FALLBACK_RESPONSE, channel, {}, {})
 
 
@@ -76,7 +89,9 @@ def create_app(settings: Settings) -> Starlette:
 
     async def nlg(request: Request) -> Response:
         """For Rasa only: it presents SERVICE_TOKEN (endpoints.yml)."""
-        if not hmac.compare_digest(request.headers.get(SERVICE_TOKEN_HEADER, "").encode(), settings.service_token.encode()):
+        if not hmac.compare_digest(
+            request.headers.get(SERVICE_TOKEN_HEADER, "").encode(), settings.service_token.encode()
+        ):
             return JSONResponse({"error": "unauthorised"}, status_code=401)
         body = await read_json(request)
         if not isinstance(body, dict):
@@ -97,9 +112,13 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, limits=BODY_LIMITS, default=64 * KIB),
             Middleware(
-                SessionMiddleware, secret_key=settings.console_session_secret, session_cookie="staff_session",
-                max_age=12 * 3600, same_site="strict", https_only=settings.secure_cookies,
-            )
+                SessionMiddleware,
+                secret_key=settings.console_session_secret,
+                session_cookie="staff_session",
+                max_age=12 * 3600,
+                same_site="strict",
+                https_only=settings.secure_cookies,
+            ),
         ],
         lifespan=lambda app: _running(rasa, worker.run_forever(db, settings, content, delivery)),
     )

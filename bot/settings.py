@@ -6,13 +6,14 @@ or Rasa (public webhooks) cannot forge a console session. Locally each secret
 is made once and kept in var/secrets/; in production (APP_ENV=production, or
 any platform token set) a missing one stops the process instead.
 """
+
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -33,7 +34,13 @@ PROCESS_SECRETS = {
     "bot": ("APP_SECRET_KEY", "CONSOLE_SESSION_SECRET", "RASA_JWT_SECRET", "SERVICE_TOKEN", "WEBCHAT_CHANNEL_SECRET"),
 }
 # Any of these means real users can reach the assistant.
-PLATFORM_TOKENS = ("TELEGRAM_BOT_TOKEN", "ZALO_APP_ID", "ZALO_ACCESS_TOKEN", "MESSENGER_PAGE_TOKEN", "MESSENGER_APP_SECRET")
+PLATFORM_TOKENS = (
+    "TELEGRAM_BOT_TOKEN",
+    "ZALO_APP_ID",
+    "ZALO_ACCESS_TOKEN",
+    "MESSENGER_PAGE_TOKEN",
+    "MESSENGER_APP_SECRET",
+)
 # The old single local secret keeps its file, so local pseudonyms stay the same.
 _LOCAL_FILES = {"APP_SECRET_KEY": "secret_key"}
 
@@ -104,10 +111,10 @@ class Settings:
     # Send the console's session cookie over HTTPS only: on unless the console is on this machine.
     secure_cookies: bool = False
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For the console believes; none by default.
-    trusted_proxies: Tuple[str, ...] = ()
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
-    def notify_targets(self) -> List[str]:
+    def notify_targets(self) -> list[str]:
         targets = []
         if self.telegram_bot_token and self.staff_telegram_chat_id:
             targets.append("telegram")
@@ -117,7 +124,7 @@ class Settings:
         return targets
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         bot_service_url = os.environ.get("BOT_SERVICE_URL", "http://127.0.0.1:8000")
         console_url = os.environ.get("CONSOLE_URL", "")
         secure_default = "0" if _is_local_address(console_url or bot_service_url) else "1"
@@ -138,7 +145,5 @@ class Settings:
             staff_webhook_secret=os.environ.get("STAFF_WEBHOOK_SECRET", ""),
             console_url=console_url,
             secure_cookies=os.environ.get("CONSOLE_SECURE_COOKIES", secure_default) == "1",
-            trusted_proxies=tuple(
-                p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()
-            ),
+            trusted_proxies=tuple(p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
         )

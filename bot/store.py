@@ -4,13 +4,14 @@ No row holds a platform user id in clear: rows about a user carry `user_key`,
 a keyed hash of the sender id, so the database alone does not say who anyone
 is, and erasing a user is one delete per table that has that column.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
 
 from sqlalchemy import (
     JSON,
@@ -88,6 +89,7 @@ class QuizAnswer(Base):
 
 
 # --- hand-off to hotline staff -------------------------------------------------------
+
 
 class Case(Base):
     """One hand-off: opened with the user's consent, worked by staff, closed by either side."""

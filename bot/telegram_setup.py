@@ -4,6 +4,7 @@ Telegram sends TELEGRAM_WEBHOOK_SECRET back with every update (header
 X-Telegram-Bot-Api-Secret-Token); the connector (channels/telegram.py) refuses
 updates without it. Only messages and button presses are asked for.
 """
+
 from __future__ import annotations
 
 import argparse

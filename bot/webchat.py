@@ -9,6 +9,7 @@ delivered to this browser; typed, it stays words. Messages, new ids and
 screenshots are rate-limited per browser and per address, and screenshots are
 held in memory, within quotas, for one read by the action server.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -16,8 +17,9 @@ import logging
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 import httpx
 import jinja2
@@ -67,20 +69,23 @@ class Uploads:
     """
 
     def __init__(self) -> None:
-        self._images: "OrderedDict[str, Tuple[bytes, str, float, str]]" = OrderedDict()
+        self._images: OrderedDict[str, tuple[bytes, str, float, str]] = OrderedDict()
 
-    def put(self, image: bytes, content_type: str, sender: str) -> Optional[str]:
+    def put(self, image: bytes, content_type: str, sender: str) -> str | None:
         """The token to fetch it by, or None when the quotas are full."""
         self._forget_old()
         held = list(self._images.values())
-        if (sum(1 for *_, owner in held if owner == sender) >= UPLOADS_PER_SENDER or len(held) >= UPLOADS_HELD
-                or sum(len(i) for i, *_ in held) + len(image) > UPLOAD_BYTES_HELD):
+        if (
+            sum(1 for *_, owner in held if owner == sender) >= UPLOADS_PER_SENDER
+            or len(held) >= UPLOADS_HELD
+            or sum(len(i) for i, *_ in held) + len(image) > UPLOAD_BYTES_HELD
+        ):
             return None
         token = secrets.token_urlsafe(24)
         self._images[token] = (image, content_type, time.monotonic(), sender)
         return token
 
-    def take(self, token: str) -> Optional[Tuple[bytes, str]]:
+    def take(self, token: str) -> tuple[bytes, str] | None:
         self._forget_old()
         held = self._images.pop(token, None)
         return (held[0], held[1]) if held else None
@@ -96,9 +101,9 @@ class ButtonMemory:
 
     def __init__(self, browsers: int = 20_000) -> None:
         self.browsers = browsers
-        self._payloads: "OrderedDict[str, List[str]]" = OrderedDict()
+        self._payloads: OrderedDict[str, list[str]] = OrderedDict()
 
-    def remember(self, sender: str, messages: Sequence[Dict[str, Any]]) -> None:
+    def remember(self, sender: str, messages: Sequence[dict[str, Any]]) -> None:
         payloads = [b.get("payload", "") for m in messages for b in (m.get("buttons") or [])]
         payloads = [p for p in payloads if isinstance(p, str) and p.startswith("/")]
         if not payloads:
@@ -115,25 +120,33 @@ def new_webchat_id() -> str:
     return "web-" + secrets.token_urlsafe(18)
 
 
-def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery, rasa: httpx.AsyncClient,
-                   trusted_proxies: Sequence[str] = ()) -> List[Route]:
+def webchat_routes(
+    settings: Settings,
+    content: LiveContent,
+    delivery: Delivery,
+    rasa: httpx.AsyncClient,
+    trusted_proxies: Sequence[str] = (),
+) -> list[Route]:
     limits, uploads, buttons = Limits(), Uploads(), ButtonMemory()
     proxies = trusted_networks(trusted_proxies)
 
-    def labels() -> Dict[str, str]:
+    def labels() -> dict[str, str]:
         current = content.templates.content
         number = current.hotlines["trafficking"].number
-        return dict(current.webchat, unavailable=f"{current.webchat['unavailable']} {number}",
-                    too_fast=f"{current.webchat['too_fast']} {number}")
+        return dict(
+            current.webchat,
+            unavailable=f"{current.webchat['unavailable']} {number}",
+            too_fast=f"{current.webchat['too_fast']} {number}",
+        )
 
     def refused(reason: str, status: int) -> JSONResponse:
         return JSONResponse({"error": reason, "text": labels().get(reason, "")}, status_code=status)
 
-    def sender_of(request: Request) -> Optional[str]:
+    def sender_of(request: Request) -> str | None:
         sender = request.cookies.get(COOKIE, "")
         return sender if sender.startswith("web-") and 12 <= len(sender) <= 68 else None
 
-    def sender_or_new(request: Request) -> Optional[str]:
+    def sender_or_new(request: Request) -> str | None:
         """This browser's id, or a new one unless its address has made too many lately."""
         known = sender_of(request)
         if known or not limits.new_ids_per_address.allow(request_address(request, proxies)):
@@ -141,17 +154,21 @@ def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery,
         return new_webchat_id()
 
     def with_identity(reply: Response, sender: str) -> Response:
-        reply.set_cookie(COOKIE, sender, max_age=COOKIE_SECONDS, httponly=True, samesite="strict",
-                         secure=settings.secure_cookies)
+        reply.set_cookie(
+            COOKIE, sender, max_age=COOKIE_SECONDS, httponly=True, samesite="strict", secure=settings.secure_cookies
+        )
         return reply
 
     def over_limit(request: Request, sender: str, per_sender: RateLimit, per_address: RateLimit) -> bool:
         return not per_sender.allow(sender) or not per_address.allow(request_address(request, proxies))
 
-    async def to_rasa(sender: str, message: str, payload: bool = False, metadata: Optional[Dict[str, str]] = None) -> Response:
+    async def to_rasa(
+        sender: str, message: str, payload: bool = False, metadata: dict[str, str] | None = None
+    ) -> Response:
         try:
             reply = await rasa.post(
-                "/webhooks/rest/webhook", headers={CHANNEL_SECRET_HEADER: settings.webchat_channel_secret},
+                "/webhooks/rest/webhook",
+                headers={CHANNEL_SECRET_HEADER: settings.webchat_channel_secret},
                 json={"sender": sender, "message": message, "payload": payload, "metadata": metadata or {}},
             )
             reply.raise_for_status()
@@ -165,7 +182,9 @@ def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery,
     async def chat_page(request: Request) -> Response:
         # Verified numbers only become tap-to-call links: "1500" in a salary must not.
         phones = {h.number: h.dial for h in content.templates.content.hotlines.values() if h.dial}
-        page = HTMLResponse(_PAGES.get_template("webchat.html").render(labels=labels(), phones=phones, max_chars=MAX_CHAT_MESSAGE_CHARS))
+        page = HTMLResponse(
+            _PAGES.get_template("webchat.html").render(labels=labels(), phones=phones, max_chars=MAX_CHAT_MESSAGE_CHARS)
+        )
         sender = sender_or_new(request)
         return with_identity(page, sender) if sender else page
 
@@ -220,7 +239,9 @@ def webchat_routes(settings: Settings, content: LiveContent, delivery: Delivery,
 
     async def uploaded(request: Request) -> Response:
         """For the action server only: it presents SERVICE_TOKEN."""
-        if not hmac.compare_digest(request.headers.get(SERVICE_TOKEN_HEADER, "").encode(), settings.service_token.encode()):
+        if not hmac.compare_digest(
+            request.headers.get(SERVICE_TOKEN_HEADER, "").encode(), settings.service_token.encode()
+        ):
             return Response(status_code=401)
         held = uploads.take(request.path_params["token"])
         if held is None:

@@ -17,6 +17,7 @@ anything a user typed that starts with "/" is given to Rasa as plain words
 Nothing here logs what a user wrote or a platform user id in clear: a log line
 that must tell users apart names the keyed `user_key` (`log_name`).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -26,15 +27,15 @@ import inspect
 import json
 import logging
 import os
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Set
+from typing import Any
 
 import httpx
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from channels.inbox import INBOX_KEY, Claimed, InboxWorker, turn_in_tracker
 from channels.limits import MAX_WEBHOOK_BODY_BYTES
@@ -65,7 +66,8 @@ SEAL_LENGTH = 16  # hex characters: 64 bits, against guesses sent one webhook at
 
 # --- signatures and pseudonyms -------------------------------------------------------
 
-def same_secret(given: Optional[str], expected: str) -> bool:
+
+def same_secret(given: str | None, expected: str) -> bool:
     """Constant-time comparison; an absent value or an empty expectation never matches."""
     if not given or not expected:
         return False
@@ -100,6 +102,7 @@ def log_name(conversation_id: str) -> str:
 
 # --- what may reach Rasa as an intent ---------------------------------------------------
 
+
 def _seal_of(payload: str) -> str:
     return hmac.new(_secret().encode(), b"button:" + payload.encode(), hashlib.sha256).hexdigest()[:SEAL_LENGTH]
 
@@ -113,7 +116,7 @@ def sealed_length(payload: str) -> int:
     return len(seal(payload).encode())
 
 
-def unseal(text: str) -> Optional[str]:
+def unseal(text: str) -> str | None:
     """The payload of a sealed button, or None when `text` is not one the connectors produced."""
     payload, mark, given = text.rpartition(SEAL_MARK)
     if not mark or not same_secret(given, _seal_of(payload)):
@@ -133,11 +136,12 @@ def as_typed(text: str) -> str:
     """
     words = text.lstrip()
     while words.startswith(INTENT_PREFIX):
-        words = words[len(INTENT_PREFIX):].lstrip()
+        words = words[len(INTENT_PREFIX) :].lstrip()
     return words if words else UNSUPPORTED_MESSAGE
 
 
 # --- what arrives ---------------------------------------------------------------------
+
 
 @dataclass
 class Inbound:
@@ -146,17 +150,17 @@ class Inbound:
     user: str
     delivery_id: str
     text: str
-    metadata: Dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
     # A platform reference to act on before the turn, never given to Rasa
     # (Telegram's callback query id, answered at once).
-    platform_ref: Optional[str] = None
+    platform_ref: str | None = None
     # True when the connector itself chose `text` ("/unsupported_message", an
     # image): the only text that reaches Rasa unchanged. What a user sent,
     # typed or pressed, goes through `WebhookInput.rasa_text`.
     from_connector: bool = False
 
 
-def connector_event(user: str, delivery_id: str, intent: str, metadata: Optional[Dict[str, Any]] = None) -> Inbound:
+def connector_event(user: str, delivery_id: str, intent: str, metadata: dict[str, Any] | None = None) -> Inbound:
     return Inbound(user, delivery_id, intent, metadata or {}, from_connector=True)
 
 
@@ -193,22 +197,26 @@ class WebhookInput(InputChannel):
     # anything longer is cut before Rasa parses it.
     max_inbound_text = 0
 
-    def __init__(self, enabled: bool, store_url: Optional[str] = None) -> None:
+    def __init__(self, enabled: bool, store_url: str | None = None) -> None:
         if enabled and not os.environ.get("APP_SECRET_KEY"):
             # Without it the connectors' user references would not match the bot's:
             # erasing a user would miss their rows, staff would miss refused replies.
-            logger.error("%s channel disabled: APP_SECRET_KEY is not set (README, environment variables)", self.platform)
+            logger.error(
+                "%s channel disabled: APP_SECRET_KEY is not set (README, environment variables)", self.platform
+            )
             enabled = False
         self.enabled = enabled
         self._store_url = store_url
-        self._store: Optional[ChannelStore] = None
+        self._store: ChannelStore | None = None
         self.sender = Sender(self.platform)
-        self.worker: Optional[InboxWorker] = None
-        self._on_new_message: Optional[OnNewMessage] = None
+        self.worker: InboxWorker | None = None
+        self._on_new_message: OnNewMessage | None = None
         self._agent: Any = None  # Rasa's, to read a tracker when a turn may have run before a crash
-        self._client: Optional[httpx.AsyncClient] = None
+        self._client: httpx.AsyncClient | None = None
         if not enabled:
-            logger.info("%s channel disabled: its settings are not in the environment (docs/channels.md)", self.platform)
+            logger.info(
+                "%s channel disabled: its settings are not in the environment (docs/channels.md)", self.platform
+            )
 
     @classmethod
     def name(cls) -> str:
@@ -237,7 +245,7 @@ class WebhookInput(InputChannel):
         """The webhook's events: `Inbound`, `StaffEcho`, or None for those to ignore."""
         raise NotImplementedError
 
-    def output(self, inbox_event: Optional[int] = None) -> "PlatformOutput":
+    def output(self, inbox_event: int | None = None) -> PlatformOutput:
         """The output for one inbox event's turn, or (None) for messages sent outside a turn (staff replies)."""
         raise NotImplementedError
 
@@ -278,7 +286,7 @@ class WebhookInput(InputChannel):
         # Prefixed, so equal ids on two platforms are never one conversation.
         return f"{self.platform}:{user}"
 
-    def get_output_channel(self) -> Optional[OutputChannel]:
+    def get_output_channel(self) -> OutputChannel | None:
         return self.output() if self.enabled else None
 
     def add_routes(self, webhook: Blueprint) -> None:
@@ -350,7 +358,7 @@ class WebhookInput(InputChannel):
         # Only now: the events are in the database, a crash from here loses none.
         return response.text("ok")
 
-    async def accept(self, events: List[Any]) -> None:
+    async def accept(self, events: list[Any]) -> None:
         for event in events:
             if isinstance(event, StaffEcho):
                 await self.on_staff_echo(event)
@@ -362,7 +370,9 @@ class WebhookInput(InputChannel):
     async def enqueue(self, event: Inbound) -> None:
         conversation = self.conversation_id(event.user)
         key = user_key(conversation)
-        stored = json.dumps({"user": event.user, "text": event.text, "metadata": event.metadata, "from_connector": event.from_connector})
+        stored = json.dumps(
+            {"user": event.user, "text": event.text, "metadata": event.metadata, "from_connector": event.from_connector}
+        )
         if not await asyncio.to_thread(self.store.enqueue, self.platform, event.delivery_id, key, stored):
             logger.info("%s: dropped a redelivery", self.platform)
             return
@@ -373,7 +383,9 @@ class WebhookInput(InputChannel):
     async def run_turn(self, claimed: Claimed) -> None:
         """One inbox event's turn (called by the worker, one at a time per user)."""
         stored = json.loads(claimed.event)
-        event = Inbound(stored["user"], "", stored["text"], stored["metadata"] or {}, from_connector=stored["from_connector"])
+        event = Inbound(
+            stored["user"], "", stored["text"], stored["metadata"] or {}, from_connector=stored["from_connector"]
+        )
         conversation = self.conversation_id(event.user)
         if claimed.attempts > 1 and not claimed.rerun and self._agent is not None:
             tracker = await self._agent.tracker_store.retrieve(conversation)
@@ -382,13 +394,17 @@ class WebhookInput(InputChannel):
                 return
         await self._on_new_message(
             UserMessage(
-                self.rasa_text(event), self.output(claimed.id), conversation,
-                input_channel=self.name(), metadata={**event.metadata, INBOX_KEY: claimed.id},
+                self.rasa_text(event),
+                self.output(claimed.id),
+                conversation,
+                input_channel=self.name(),
+                metadata={**event.metadata, INBOX_KEY: claimed.id},
             )
         )
 
 
 # --- what leaves ----------------------------------------------------------------------
+
 
 @dataclass
 class Button:
@@ -396,8 +412,8 @@ class Button:
     payload: str
 
     @property
-    def phone(self) -> Optional[str]:
-        return self.payload[len(PHONE_PREFIX):] if self.payload.startswith(PHONE_PREFIX) else None
+    def phone(self) -> str | None:
+        return self.payload[len(PHONE_PREFIX) :] if self.payload.startswith(PHONE_PREFIX) else None
 
 
 @dataclass
@@ -405,12 +421,12 @@ class Reply:
     """One Rasa response, reduced to what a user can be shown."""
 
     text: str = ""
-    buttons: List[Button] = field(default_factory=list)
-    image_url: Optional[str] = None
+    buttons: list[Button] = field(default_factory=list)
+    image_url: str | None = None
     staff_reply: bool = False
 
     @classmethod
-    def from_rasa(cls, message: Dict[str, Any]) -> "Reply":
+    def from_rasa(cls, message: dict[str, Any]) -> Reply:
         custom = message.get("custom") or {}
         # The custom part only says what kind of message this is: it is never shown.
         staff = isinstance(custom, dict) and custom.get("message_kind") == STAFF_REPLY_KIND
@@ -422,11 +438,11 @@ class Reply:
         return cls(str(message.get("text") or "").strip(), buttons, message.get("image"), staff)
 
     @property
-    def phone_buttons(self) -> List[Button]:
+    def phone_buttons(self) -> list[Button]:
         return [b for b in self.buttons if b.phone]
 
     @property
-    def answer_buttons(self) -> List[Button]:
+    def answer_buttons(self) -> list[Button]:
         return [b for b in self.buttons if not b.phone]
 
 
@@ -435,11 +451,11 @@ def phone_lines(buttons: Iterable[Button]) -> str:
     return "\n".join(f"{b.title}: {b.phone}" for b in buttons)
 
 
-def with_phone_lines(text: str, buttons: List[Button]) -> str:
+def with_phone_lines(text: str, buttons: list[Button]) -> str:
     return "\n\n".join(part for part in (text, phone_lines(buttons)) if part)
 
 
-def kept_within(buttons: List[Button], limit: int, platform: str) -> List[Button]:
+def kept_within(buttons: list[Button], limit: int, platform: str) -> list[Button]:
     if len(buttons) > limit:
         # content check keeps messages within the strictest limit; this is the last guard.
         logger.warning("%s shows at most %d buttons: %d dropped", platform, limit, len(buttons) - limit)
@@ -455,11 +471,11 @@ class PlatformOutput(OutputChannel):
 
     platform = ""
 
-    def __init__(self, channel: WebhookInput, inbox_event: Optional[int] = None) -> None:
+    def __init__(self, channel: WebhookInput, inbox_event: int | None = None) -> None:
         self.channel = channel
         self.inbox_event = inbox_event
         self._next_index = 0
-        self._already_sent: Optional[Set[int]] = None
+        self._already_sent: set[int] | None = None
 
     @classmethod
     def name(cls) -> str:
@@ -469,12 +485,12 @@ class PlatformOutput(OutputChannel):
         prefix = f"{self.platform}:"
         if not recipient_id.startswith(prefix):
             raise ValueError(f"not a {self.platform} conversation")
-        return recipient_id[len(prefix):]
+        return recipient_id[len(prefix) :]
 
-    async def requests(self, chat: str, reply: Reply) -> List[Callable[[], Awaitable[object]]]:
+    async def requests(self, chat: str, reply: Reply) -> list[Callable[[], Awaitable[object]]]:
         raise NotImplementedError
 
-    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         if self.inbox_event is None:
             await self.send_reply(recipient_id, Reply.from_rasa(message))
             return
@@ -498,7 +514,10 @@ class PlatformOutput(OutputChannel):
             # the console shows these beside the case.
             await asyncio.to_thread(
                 self.channel.store.record_undelivered,
-                self.platform, user_key(recipient_id), reply.staff_reply, str(refusals[0]),
+                self.platform,
+                user_key(recipient_id),
+                reply.staff_reply,
+                str(refusals[0]),
             )
 
     # Rasa's other entry points, for callers that use them directly.
@@ -506,11 +525,13 @@ class PlatformOutput(OutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self.send_response(recipient_id, {"text": text, **kwargs})
 
-    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any) -> None:
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
         await self.send_response(recipient_id, {"text": text, "buttons": buttons, **kwargs})
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.send_reply(recipient_id, Reply(image_url=image))
 
-    async def send_custom_json(self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any) -> None:
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """Custom parts are instructions to connectors, never shown to a user."""

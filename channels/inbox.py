@@ -29,15 +29,18 @@ and gives the event back to be run again a little later, marked `rerun` so the
 saved turn does not count as done; the replies already sent are skipped as
 above. The tracker then holds the user's message once per attempt.
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import uuid
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Dict, Optional, Set
+from typing import Any
 
 from rasa.shared.core.events import UserUttered
 
@@ -73,7 +76,7 @@ class TurnFailed(Exception):
 
 
 # The failures Rasa logged during the turn that this task runs (None outside a turn).
-_turn_failures: ContextVar[Optional[list]] = ContextVar("inbox_turn_failures", default=None)
+_turn_failures: ContextVar[list | None] = ContextVar("inbox_turn_failures", default=None)
 
 
 class _ActionFailures(logging.Filter):
@@ -81,7 +84,11 @@ class _ActionFailures(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         failures = _turn_failures.get()
-        if failures is not None and record.exc_info and str(record.msg).startswith("Encountered an exception while running action"):
+        if (
+            failures is not None
+            and record.exc_info
+            and str(record.msg).startswith("Encountered an exception while running action")
+        ):
             failures.append(record.exc_info[0].__name__ if record.exc_info[0] else "error")
         return True
 
@@ -100,10 +107,10 @@ class InboxWorker:
     platform: str
     run_turn: RunTurn
     name: str = field(default_factory=lambda: f"{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    _running: Dict[int, asyncio.Task] = field(default_factory=dict)
+    _running: dict[int, asyncio.Task] = field(default_factory=dict)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
-    _loops: Set[asyncio.Task] = field(default_factory=set)
+    _loops: set[asyncio.Task] = field(default_factory=set)
 
     def start(self) -> None:
         self._loops = {asyncio.ensure_future(self._take_events()), asyncio.ensure_future(self._renew_leases())}
@@ -137,10 +144,8 @@ class InboxWorker:
                 except Exception:
                     logger.exception("%s: the inbox could not be read; trying again", self.platform)
             self._wake.clear()
-            try:
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=POLL_SECONDS)
-            except asyncio.TimeoutError:
-                pass
 
     def _start_turn(self, claimed: Claimed) -> None:
         task = asyncio.ensure_future(self._turn(claimed))
@@ -163,8 +168,12 @@ class InboxWorker:
             if failures:
                 raise TurnFailed(", ".join(failures))
         except Exception as problem:
-            logger.warning("%s: a turn failed (%s); its event is tried again in %.0fs",
-                           self.platform, type(problem).__name__, RETRY_AFTER_SECONDS)
+            logger.warning(
+                "%s: a turn failed (%s); its event is tried again in %.0fs",
+                self.platform,
+                type(problem).__name__,
+                RETRY_AFTER_SECONDS,
+            )
             await asyncio.to_thread(self.store.release, claimed.id, self.name, RETRY_AFTER_SECONDS, bool(failures))
             return
         await asyncio.to_thread(self.store.done, claimed.id)
@@ -178,11 +187,10 @@ class InboxWorker:
                 logger.exception("%s: inbox leases could not be renewed", self.platform)
 
 
-def turn_in_tracker(tracker: Optional[Any], event_id: int) -> bool:
+def turn_in_tracker(tracker: Any | None, event_id: int) -> bool:
     """Whether Rasa saved a turn for this inbox event (a crash after the turn, before it was marked done)."""
     if tracker is None:
         return False
     return any(
-        isinstance(event, UserUttered) and (event.metadata or {}).get(INBOX_KEY) == event_id
-        for event in tracker.events
+        isinstance(event, UserUttered) and (event.metadata or {}).get(INBOX_KEY) == event_id for event in tracker.events
     )

@@ -5,15 +5,17 @@ MESSENGER_VERIFY_TOKEN (the subscription handshake), MESSENGER_PAGE_TOKEN
 (sends), MESSENGER_API_BASE, MESSENGER_HUMAN_AGENT_TAG (on once App Review has
 granted the Human Agent permission; off by default).
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any
 
 import httpx
 from sanic import response
@@ -21,8 +23,20 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.core import (
-    UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, connector_event, hmac_sha256_hex,
-    image_message, kept_within, same_secret, seal, user_key, with_phone_lines,
+    UNSUPPORTED_MESSAGE,
+    Button,
+    Inbound,
+    PlatformOutput,
+    Reply,
+    WebhookInput,
+    connector_event,
+    hmac_sha256_hex,
+    image_message,
+    kept_within,
+    same_secret,
+    seal,
+    user_key,
+    with_phone_lines,
 )
 from channels.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, MessengerLimit
 from channels.sending import TryAgain, Undeliverable, check_http_status
@@ -62,13 +76,14 @@ class MessengerSettings:
     human_agent_tag: bool = False
 
     @classmethod
-    def from_env(cls) -> "MessengerSettings":
+    def from_env(cls) -> MessengerSettings:
         return cls(
             app_secret=os.environ.get("MESSENGER_APP_SECRET", ""),
             verify_token=os.environ.get("MESSENGER_VERIFY_TOKEN", ""),
             page_token=os.environ.get("MESSENGER_PAGE_TOKEN", ""),
             api_base=os.environ.get("MESSENGER_API_BASE", GRAPH_API_BASE).rstrip("/"),
-            human_agent_tag=os.environ.get("MESSENGER_HUMAN_AGENT_TAG", "off").strip().lower() in ("on", "true", "1", "yes"),
+            human_agent_tag=os.environ.get("MESSENGER_HUMAN_AGENT_TAG", "off").strip().lower()
+            in ("on", "true", "1", "yes"),
         )
 
     @property
@@ -81,18 +96,20 @@ class MessengerInput(WebhookInput):
     refusal_status = 403
     max_inbound_text = MAX_UNDOCUMENTED_INBOUND_TEXT
 
-    def __init__(self, settings: MessengerSettings, store_url: Optional[str] = None) -> None:
+    def __init__(self, settings: MessengerSettings, store_url: str | None = None) -> None:
         super().__init__(settings.complete, store_url)
         self.settings = settings
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "MessengerInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> MessengerInput:
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
         return cls(MessengerSettings.from_env())
 
     async def handshake(self, request: Request) -> HTTPResponse:
         """Meta's subscription check: echo the challenge when the verify token matches."""
-        if request.args.get("hub.mode") == "subscribe" and same_secret(request.args.get("hub.verify_token"), self.settings.verify_token):
+        if request.args.get("hub.mode") == "subscribe" and same_secret(
+            request.args.get("hub.verify_token"), self.settings.verify_token
+        ):
             return response.text(request.args.get("hub.challenge", ""))
         return response.text("", status=403)
 
@@ -100,7 +117,7 @@ class MessengerInput(WebhookInput):
         expected = "sha256=" + hmac_sha256_hex(self.settings.app_secret, body)
         return same_secret(request.headers.get(SIGNATURE_HEADER), expected)
 
-    def events(self, payload: Dict[str, Any]) -> Iterable[Any]:
+    def events(self, payload: dict[str, Any]) -> Iterable[Any]:
         if payload.get("object") != "page":
             return
         for entry in payload.get("entry") or []:
@@ -108,7 +125,7 @@ class MessengerInput(WebhookInput):
             for event in entry.get("messaging") or []:
                 yield self.event(event)
 
-    def event(self, event: Dict[str, Any]) -> Optional[Inbound]:
+    def event(self, event: dict[str, Any]) -> Inbound | None:
         user = event["sender"]["id"]
         if "postback" in event:
             postback = event["postback"]
@@ -130,7 +147,7 @@ class MessengerInput(WebhookInput):
             return image_message(user, delivery, payload["url"])
         return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
-    def output(self, inbox_event: Optional[int] = None) -> "MessengerOutput":
+    def output(self, inbox_event: int | None = None) -> MessengerOutput:
         return MessengerOutput(self, inbox_event)
 
 
@@ -138,7 +155,7 @@ class MessengerOutput(PlatformOutput):
     platform = "messenger"
     channel: MessengerInput
 
-    async def requests(self, chat: str, reply: Reply) -> List[Any]:
+    async def requests(self, chat: str, reply: Reply) -> list[Any]:
         callable_ = [b for b in reply.phone_buttons if CALLABLE_NUMBER.match(b.phone)]
         phones = callable_[: MessengerLimit.MAX_TEMPLATE_BUTTONS]
         # Short codes, and phone buttons beyond what one template holds, become lines of text.
@@ -148,7 +165,8 @@ class MessengerOutput(PlatformOutput):
             messages[-1:] = self.button_template(messages[-1]["text"], phones)
         answers = kept_within(
             [b for b in reply.answer_buttons if len(seal(b.payload)) <= MessengerLimit.MAX_PAYLOAD_LENGTH],
-            MessengerLimit.MAX_QUICK_REPLIES, self.platform,
+            MessengerLimit.MAX_QUICK_REPLIES,
+            self.platform,
         )
         if answers and messages:
             messages[-1]["quick_replies"] = [quick_reply(b) for b in answers]
@@ -157,13 +175,15 @@ class MessengerOutput(PlatformOutput):
         kind = await self.messaging_kind(chat, reply.staff_reply)
         return [self._send(chat, message, kind) for message in messages]
 
-    async def messaging_kind(self, chat: str, staff_reply: bool) -> Dict[str, str]:
+    async def messaging_kind(self, chat: str, staff_reply: bool) -> dict[str, str]:
         """RESPONSE within 24 hours of the user's last message; a person's reply after
         that carries the HUMAN_AGENT tag, if the app may use it, up to 7 days."""
         if not (staff_reply and self.channel.settings.human_agent_tag):
             return {"messaging_type": "RESPONSE"}
         wrote = await asyncio.to_thread(
-            self.channel.store.last_user_message, self.platform, user_key(f"{self.platform}:{chat}"),
+            self.channel.store.last_user_message,
+            self.platform,
+            user_key(f"{self.platform}:{chat}"),
         )
         since = datetime.now(timezone.utc) - wrote if wrote else None
         if since is not None and since <= timedelta(hours=MessengerLimit.STANDARD_WINDOW_HOURS):
@@ -171,23 +191,32 @@ class MessengerOutput(PlatformOutput):
         return {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
 
     @staticmethod
-    def button_template(text: str, phones: List[Button]) -> List[Dict[str, Any]]:
+    def button_template(text: str, phones: list[Button]) -> list[dict[str, Any]]:
         """The last part of the text with call buttons; a template holds less text than a message."""
         parts = split_text(text, MessengerLimit.MAX_TEMPLATE_TEXT_LENGTH)
-        template = {"attachment": {"type": "template", "payload": {
-            "template_type": "button",
-            "text": parts[-1],
-            "buttons": [
-                {"type": "phone_number", "title": cut_to(b.title, MessengerLimit.MAX_BUTTON_TITLE), "payload": b.phone}
-                for b in phones
-            ],
-        }}}
+        template = {
+            "attachment": {
+                "type": "template",
+                "payload": {
+                    "template_type": "button",
+                    "text": parts[-1],
+                    "buttons": [
+                        {
+                            "type": "phone_number",
+                            "title": cut_to(b.title, MessengerLimit.MAX_BUTTON_TITLE),
+                            "payload": b.phone,
+                        }
+                        for b in phones
+                    ],
+                },
+            }
+        }
         return [{"text": part} for part in parts[:-1]] + [template]
 
-    def _send(self, chat: str, message: Dict[str, Any], kind: Dict[str, str]):
-        body: Dict[str, Any] = {"recipient": {"id": chat}, "message": message, **kind}
+    def _send(self, chat: str, message: dict[str, Any], kind: dict[str, str]):
+        body: dict[str, Any] = {"recipient": {"id": chat}, "message": message, **kind}
 
-        async def attempt() -> Optional[str]:
+        async def attempt() -> str | None:
             answer = await self.channel.client.post(
                 f"{self.channel.settings.api_base}/me/messages",
                 params={"access_token": self.channel.settings.page_token},
@@ -200,17 +229,18 @@ class MessengerOutput(PlatformOutput):
                 raise Undeliverable(f"Graph error {code}: {REFUSALS[code]}")
             check_http_status(answer)
             return answer.json().get("message_id")
+
         return attempt
 
 
-def graph_error_code(answer: httpx.Response) -> Optional[int]:
+def graph_error_code(answer: httpx.Response) -> int | None:
     try:
         return (answer.json().get("error") or {}).get("code")
     except ValueError:
         return None
 
 
-def quick_reply(button: Button) -> Dict[str, Any]:
+def quick_reply(button: Button) -> dict[str, Any]:
     return {
         "content_type": "text",
         # Meta counts characters as JavaScript does, in UTF-16 units: an emoji is two.

@@ -5,12 +5,13 @@ and raises `TryAgain` (rate limit, server error, timeout) or `Undeliverable`
 (the platform refused for good). The sender retries the first, honouring the
 platform's `retry_after`, and gives up on the second.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Awaitable, Callable, Dict, List, Optional, Sequence, Tuple
 
 import httpx
 
@@ -26,7 +27,7 @@ LONGEST_DELAY_SECONDS = 30.0
 class TryAgain(Exception):
     """The platform could not take the message now; `after` is its own wait, if it said one."""
 
-    def __init__(self, reason: str, after: Optional[float] = None) -> None:
+    def __init__(self, reason: str, after: float | None = None) -> None:
         super().__init__(reason)
         self.after = after
 
@@ -45,7 +46,7 @@ def check_http_status(response: httpx.Response) -> None:
         raise Undeliverable(f"refused with {response.status_code}")
 
 
-def _seconds(value: Optional[str]) -> Optional[float]:
+def _seconds(value: str | None) -> float | None:
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -56,7 +57,7 @@ class ChatOrder:
     """One lock per chat, so one chat's messages leave in the order they were given."""
 
     def __init__(self) -> None:
-        self._locks: Dict[str, Tuple[asyncio.Lock, int]] = {}
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     @asynccontextmanager
     async def hold(self, chat: str) -> AsyncIterator[None]:
@@ -89,13 +90,13 @@ class Sender:
         self.sleep = sleep
         self.order = ChatOrder()
 
-    async def send_in_order(self, chat: str, attempts: Sequence[Attempt]) -> List[Undeliverable]:
+    async def send_in_order(self, chat: str, attempts: Sequence[Attempt]) -> list[Undeliverable]:
         """Send each in turn, after everything given earlier for this chat; returns the refusals.
 
         A message the platform refuses for good is logged and skipped: the
         ones after it still go, as a person would carry on talking.
         """
-        refusals: List[Undeliverable] = []
+        refusals: list[Undeliverable] = []
         async with self.order.hold(chat):
             for attempt in attempts:
                 try:

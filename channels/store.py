@@ -26,6 +26,7 @@
 The URL is `DATABASE_URL`, the same database as the bot service's; the tables
 are created when missing. Calls are synchronous: run them in a thread.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,11 +34,27 @@ import os
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, Integer, MetaData, String, Table, Text, UniqueConstraint, and_, create_engine, delete, event,
-    exists, insert, or_, select, update,
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    create_engine,
+    delete,
+    event,
+    exists,
+    insert,
+    or_,
+    select,
+    update,
 )
 from sqlalchemy.exc import IntegrityError
 
@@ -51,7 +68,8 @@ metadata = MetaData()
 QUEUED, DONE = "queued", "done"
 
 inbox = Table(
-    "channel_inbox", metadata,
+    "channel_inbox",
+    metadata,
     # Arrival order: a user's events are taken in this order.
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("platform", String(16), nullable=False),
@@ -72,7 +90,8 @@ inbox = Table(
 )
 
 inbox_replies = Table(
-    "channel_inbox_replies", metadata,
+    "channel_inbox_replies",
+    metadata,
     Column("event_id", Integer, primary_key=True),
     Column("reply_index", Integer, primary_key=True),
     Column("user_key", String(64), nullable=False, index=True),
@@ -80,7 +99,8 @@ inbox_replies = Table(
 )
 
 echoes = Table(
-    "channel_echoes", metadata,
+    "channel_echoes",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("platform", String(16), nullable=False),
     # The same keyed hash of the conversation id as the bot's `user_key`, so
@@ -91,7 +111,8 @@ echoes = Table(
 )
 
 undelivered = Table(
-    "channel_undelivered", metadata,
+    "channel_undelivered",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("platform", String(16), nullable=False),
     Column("user_key", String(64), nullable=False, index=True),
@@ -101,14 +122,16 @@ undelivered = Table(
 )
 
 last_messages = Table(
-    "channel_last_message", metadata,
+    "channel_last_message",
+    metadata,
     Column("platform", String(16), primary_key=True),
     Column("user_key", String(64), primary_key=True),
     Column("at", DateTime(timezone=True), nullable=False),
 )
 
 button_payloads = Table(
-    "channel_button_payloads", metadata,
+    "channel_button_payloads",
+    metadata,
     Column("key", String(32), primary_key=True),
     Column("payload", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, index=True),
@@ -124,10 +147,10 @@ def _now() -> datetime:
 
 
 class ChannelStore:
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         url = url or database_url()
         if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
         # hide_parameters: a failed statement is logged without its values (user keys).
         self.engine = create_engine(url, future=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
@@ -142,15 +165,23 @@ class ChannelStore:
         self._purge_now_and_then()
         try:
             with self.engine.begin() as connection:
-                connection.execute(insert(inbox).values(
-                    platform=platform, delivery_id=delivery_id, user_key=user_key, event=event,
-                    status=QUEUED, attempts=0, rerun=False, received_at=_now(),
-                ))
+                connection.execute(
+                    insert(inbox).values(
+                        platform=platform,
+                        delivery_id=delivery_id,
+                        user_key=user_key,
+                        event=event,
+                        status=QUEUED,
+                        attempts=0,
+                        rerun=False,
+                        received_at=_now(),
+                    )
+                )
         except IntegrityError:
             return False
         return True
 
-    def claim(self, platform: str, worker: str, lease_seconds: float, limit: int) -> List[Dict[str, Any]]:
+    def claim(self, platform: str, worker: str, lease_seconds: float, limit: int) -> list[dict[str, Any]]:
         """Lease up to `limit` events, each the oldest unfinished one of its user, none leased by a live worker.
 
         A user's next event waits while an earlier one is unfinished, wherever
@@ -163,36 +194,58 @@ class ChannelStore:
         earlier = inbox.alias("earlier")
         lease_free = or_(inbox.c.leased_until.is_(None), inbox.c.leased_until < now)
         candidates = (
-            select(inbox.c.id).where(
-                inbox.c.platform == platform, inbox.c.status == QUEUED, lease_free,
-                ~exists().where(and_(
-                    earlier.c.user_key == inbox.c.user_key, earlier.c.status == QUEUED, earlier.c.id < inbox.c.id,
-                )),
-            ).order_by(inbox.c.id).limit(limit).with_for_update(skip_locked=True)
+            select(inbox.c.id)
+            .where(
+                inbox.c.platform == platform,
+                inbox.c.status == QUEUED,
+                lease_free,
+                ~exists().where(
+                    and_(
+                        earlier.c.user_key == inbox.c.user_key,
+                        earlier.c.status == QUEUED,
+                        earlier.c.id < inbox.c.id,
+                    )
+                ),
+            )
+            .order_by(inbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         claimed = []
         with self.engine.begin() as connection:
             for event_id in connection.execute(candidates).scalars().all():
                 taken = connection.execute(
-                    update(inbox).where(inbox.c.id == event_id, inbox.c.status == QUEUED, lease_free)
-                    .values(leased_until=now + timedelta(seconds=lease_seconds), leased_by=worker, attempts=inbox.c.attempts + 1)
+                    update(inbox)
+                    .where(inbox.c.id == event_id, inbox.c.status == QUEUED, lease_free)
+                    .values(
+                        leased_until=now + timedelta(seconds=lease_seconds),
+                        leased_by=worker,
+                        attempts=inbox.c.attempts + 1,
+                    )
                 ).rowcount
                 if taken:
                     claimed.append(event_id)
             if not claimed:
                 return []
-            rows = connection.execute(
-                select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun).where(inbox.c.id.in_(claimed)).order_by(inbox.c.id)
-            ).mappings().all()
+            rows = (
+                connection.execute(
+                    select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun)
+                    .where(inbox.c.id.in_(claimed))
+                    .order_by(inbox.c.id)
+                )
+                .mappings()
+                .all()
+            )
         return [dict(row) for row in rows]
 
-    def renew(self, event_ids: List[int], worker: str, lease_seconds: float) -> None:
+    def renew(self, event_ids: list[int], worker: str, lease_seconds: float) -> None:
         """Extend the lease of the events this worker is still handling."""
         if not event_ids:
             return
         with self.engine.begin() as connection:
             connection.execute(
-                update(inbox).where(inbox.c.id.in_(event_ids), inbox.c.leased_by == worker, inbox.c.status == QUEUED)
+                update(inbox)
+                .where(inbox.c.id.in_(event_ids), inbox.c.leased_by == worker, inbox.c.status == QUEUED)
                 .values(leased_until=_now() + timedelta(seconds=lease_seconds))
             )
 
@@ -200,7 +253,8 @@ class ChannelStore:
         """Give an event back, to be taken again after `retry_after_seconds`."""
         with self.engine.begin() as connection:
             connection.execute(
-                update(inbox).where(inbox.c.id == event_id, inbox.c.leased_by == worker, inbox.c.status == QUEUED)
+                update(inbox)
+                .where(inbox.c.id == event_id, inbox.c.leased_by == worker, inbox.c.status == QUEUED)
                 .values(leased_until=_now() + timedelta(seconds=retry_after_seconds), leased_by=None, rerun=rerun)
             )
 
@@ -208,32 +262,41 @@ class ChannelStore:
         """The event's replies are out: forget what the user wrote, keep the id for dedupe."""
         with self.engine.begin() as connection:
             connection.execute(
-                update(inbox).where(inbox.c.id == event_id)
+                update(inbox)
+                .where(inbox.c.id == event_id)
                 .values(status=DONE, event=None, leased_until=None, leased_by=None, done_at=_now())
             )
             connection.execute(delete(inbox_replies).where(inbox_replies.c.event_id == event_id))
 
-    def sent_replies(self, event_id: int) -> List[int]:
+    def sent_replies(self, event_id: int) -> list[int]:
         with self.engine.connect() as connection:
-            return list(connection.execute(
-                select(inbox_replies.c.reply_index).where(inbox_replies.c.event_id == event_id)
-            ).scalars())
+            return list(
+                connection.execute(
+                    select(inbox_replies.c.reply_index).where(inbox_replies.c.event_id == event_id)
+                ).scalars()
+            )
 
     def reply_sent(self, event_id: int, reply_index: int, user_key: str) -> None:
         try:
             with self.engine.begin() as connection:
-                connection.execute(insert(inbox_replies).values(
-                    event_id=event_id, reply_index=reply_index, user_key=user_key, at=_now(),
-                ))
+                connection.execute(
+                    insert(inbox_replies).values(
+                        event_id=event_id,
+                        reply_index=reply_index,
+                        user_key=user_key,
+                        at=_now(),
+                    )
+                )
         except IntegrityError:
             pass  # recorded by an earlier run of the same turn
 
-    def user_wrote(self, platform: str, user_key: str, at: Optional[datetime] = None) -> None:
+    def user_wrote(self, platform: str, user_key: str, at: datetime | None = None) -> None:
         """Remember that this user wrote (now, unless told when): the start of the platform's reply window."""
         at = at or _now()
         with self.engine.begin() as connection:
             done = connection.execute(
-                update(last_messages).where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
+                update(last_messages)
+                .where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
                 .values(at=at)
             ).rowcount
             if not done:
@@ -243,10 +306,12 @@ class ChannelStore:
                 except IntegrityError:
                     pass  # another instance wrote the row at the same moment: its time is as good
 
-    def last_user_message(self, platform: str, user_key: str) -> Optional[datetime]:
+    def last_user_message(self, platform: str, user_key: str) -> datetime | None:
         with self.engine.connect() as connection:
             at = connection.execute(
-                select(last_messages.c.at).where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
+                select(last_messages.c.at).where(
+                    last_messages.c.platform == platform, last_messages.c.user_key == user_key
+                )
             ).scalar()
         return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
 
@@ -256,9 +321,15 @@ class ChannelStore:
 
     def record_undelivered(self, platform: str, user_key: str, staff_reply: bool, reason: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(insert(undelivered).values(
-                platform=platform, user_key=user_key, staff_reply=staff_reply, reason=reason[:200], at=_now(),
-            ))
+            connection.execute(
+                insert(undelivered).values(
+                    platform=platform,
+                    user_key=user_key,
+                    staff_reply=staff_reply,
+                    reason=reason[:200],
+                    at=_now(),
+                )
+            )
 
     def short_key(self, payload: str) -> str:
         """A short stable key for a payload; the same payload always gets the same key."""
@@ -269,21 +340,28 @@ class ChannelStore:
         except IntegrityError:
             # Sent again: keep it as long as from now.
             with self.engine.begin() as connection:
-                connection.execute(update(button_payloads).where(button_payloads.c.key == key).values(created_at=_now()))
+                connection.execute(
+                    update(button_payloads).where(button_payloads.c.key == key).values(created_at=_now())
+                )
         return key
 
-    def payload_for(self, key: str) -> Optional[str]:
+    def payload_for(self, key: str) -> str | None:
         with self.engine.connect() as connection:
             return connection.execute(select(button_payloads.c.payload).where(button_payloads.c.key == key)).scalar()
 
     def purge_expired(self) -> None:
         now = _now()
         with self.engine.begin() as connection:
-            connection.execute(delete(inbox).where(
-                inbox.c.status == DONE, inbox.c.done_at < now - timedelta(days=DELIVERY_MEMORY_DAYS),
-            ))
             connection.execute(
-                delete(button_payloads).where(button_payloads.c.created_at < now - timedelta(days=BUTTON_PAYLOAD_MEMORY_DAYS))
+                delete(inbox).where(
+                    inbox.c.status == DONE,
+                    inbox.c.done_at < now - timedelta(days=DELIVERY_MEMORY_DAYS),
+                )
+            )
+            connection.execute(
+                delete(button_payloads).where(
+                    button_payloads.c.created_at < now - timedelta(days=BUTTON_PAYLOAD_MEMORY_DAYS)
+                )
             )
 
     def _purge_now_and_then(self) -> None:

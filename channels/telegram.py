@@ -5,15 +5,17 @@ sends it back in X-Telegram-Bot-Api-Secret-Token; `python -m bot telegram
 set-webhook URL` registers it), TELEGRAM_API_BASE, and RASA_URL (where the
 action server reaches this process for photos, see `photo_link`).
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any
 
 import httpx
 from sanic import Blueprint, response
@@ -23,8 +25,20 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from channels.core import (
-    PLATFORM_FOLLOW, UNSUPPORTED_MESSAGE, Button, Inbound, PlatformOutput, Reply, WebhookInput, connector_event,
-    hmac_sha256_hex, image_message, same_secret, seal, sealed_length, with_phone_lines,
+    PLATFORM_FOLLOW,
+    UNSUPPORTED_MESSAGE,
+    Button,
+    Inbound,
+    PlatformOutput,
+    Reply,
+    WebhookInput,
+    connector_event,
+    hmac_sha256_hex,
+    image_message,
+    same_secret,
+    seal,
+    sealed_length,
+    with_phone_lines,
 )
 from channels.limits import TelegramLimit
 from channels.sending import TryAgain, Undeliverable
@@ -52,7 +66,7 @@ class TelegramSettings:
     rasa_url: str = "http://127.0.0.1:5005"
 
     @classmethod
-    def from_env(cls) -> "TelegramSettings":
+    def from_env(cls) -> TelegramSettings:
         return cls(
             bot_token=os.environ.get("TELEGRAM_BOT_TOKEN", ""),
             webhook_secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET", ""),
@@ -71,7 +85,7 @@ class TelegramInput(WebhookInput):
     refusal_status = 401
     max_inbound_text = TelegramLimit.MAX_TEXT_LENGTH
 
-    def __init__(self, settings: TelegramSettings, store_url: Optional[str] = None) -> None:
+    def __init__(self, settings: TelegramSettings, store_url: str | None = None) -> None:
         super().__init__(settings.complete, store_url)
         self.settings = settings
         self.bot = Bot(
@@ -82,7 +96,7 @@ class TelegramInput(WebhookInput):
         self._starting = asyncio.Lock()
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
         return cls(TelegramSettings.from_env())
 
@@ -94,7 +108,7 @@ class TelegramInput(WebhookInput):
     def verify(self, request: Request, body: bytes, payload: Any) -> bool:
         return same_secret(request.headers.get(SECRET_HEADER), self.settings.webhook_secret)
 
-    def events(self, payload: Dict[str, Any]) -> Iterable[Any]:
+    def events(self, payload: dict[str, Any]) -> Iterable[Any]:
         update = Update.de_json(payload, self.bot)
         delivery = f"update:{update.update_id}"
         if update.callback_query and update.callback_query.message:
@@ -112,7 +126,9 @@ class TelegramInput(WebhookInput):
         if message.text:
             return Inbound(chat, delivery, message.text)
         photo = message.photo[-1] if message.photo else None  # the largest size
-        document = message.document if message.document and (message.document.mime_type or "").startswith("image/") else None
+        document = (
+            message.document if message.document and (message.document.mime_type or "").startswith("image/") else None
+        )
         file = photo or document
         if file:
             return image_message(chat, delivery, self.photo_link(file.file_id))
@@ -127,7 +143,7 @@ class TelegramInput(WebhookInput):
             except TelegramError as error:
                 logger.warning("telegram: could not answer a button press: %s", type(error).__name__)
             if event.text.startswith(SHORT_KEY_PREFIX):
-                payload = await asyncio.to_thread(self.store.payload_for, event.text[len(SHORT_KEY_PREFIX):])
+                payload = await asyncio.to_thread(self.store.payload_for, event.text[len(SHORT_KEY_PREFIX) :])
                 event.text = payload or event.text
         return event
 
@@ -150,7 +166,12 @@ class TelegramInput(WebhookInput):
     async def photo(self, request: Request, file_id: str) -> HTTPResponse:
         expires = request.args.get("expires", "0")
         expected = hmac_sha256_hex(self.settings.webhook_secret, f"{file_id}:{expires}".encode())
-        if not self.enabled or not same_secret(request.args.get("signature"), expected) or not expires.isdigit() or int(expires) < time.time():
+        if (
+            not self.enabled
+            or not same_secret(request.args.get("signature"), expected)
+            or not expires.isdigit()
+            or int(expires) < time.time()
+        ):
             return response.text("", status=404)
         try:
             file = await (await self.ready_bot()).get_file(file_id)
@@ -162,7 +183,7 @@ class TelegramInput(WebhookInput):
             return response.text("", status=502)
         return response.raw(bytes(content), content_type="application/octet-stream")
 
-    def output(self, inbox_event: Optional[int] = None) -> "TelegramOutput":
+    def output(self, inbox_event: int | None = None) -> TelegramOutput:
         return TelegramOutput(self, inbox_event)
 
 
@@ -170,7 +191,7 @@ class TelegramOutput(PlatformOutput):
     platform = "telegram"
     channel: TelegramInput
 
-    async def requests(self, chat: str, reply: Reply) -> List[Any]:
+    async def requests(self, chat: str, reply: Reply) -> list[Any]:
         # Telegram has no call buttons: numbers go in the text, where they can be tapped.
         text = with_phone_lines(reply.text, reply.phone_buttons)
         parts = split_text(text, TelegramLimit.MAX_TEXT_LENGTH)
@@ -183,7 +204,7 @@ class TelegramOutput(PlatformOutput):
             calls.append(self._call("send_photo", chat_id=chat, photo=reply.image_url))
         return calls
 
-    async def keyboard(self, buttons: List[Button]) -> Optional[InlineKeyboardMarkup]:
+    async def keyboard(self, buttons: list[Button]) -> InlineKeyboardMarkup | None:
         if not buttons:
             return None
         rows = [[InlineKeyboardButton(b.title, callback_data=await self.callback_data(b.payload))] for b in buttons]
@@ -209,10 +230,13 @@ class TelegramOutput(PlatformOutput):
                 raise Undeliverable(f"{type(error).__name__}: {error}") from error
             except (TimedOut, NetworkError) as error:
                 if may_have_arrived(error):
-                    raise Undeliverable(f"{type(error).__name__} after sending: the message may not have arrived") from error
+                    raise Undeliverable(
+                        f"{type(error).__name__} after sending: the message may not have arrived"
+                    ) from error
                 raise TryAgain(type(error).__name__) from error
             except TelegramError as error:
                 raise Undeliverable(type(error).__name__) from error
+
         return attempt
 
     async def _ready_bot(self) -> Bot:

@@ -3,10 +3,10 @@
 A cut falls between paragraphs if it can, else between lines, then sentences,
 then words; only a single word longer than the limit is cut inside.
 """
+
 from __future__ import annotations
 
 import re
-from typing import List
 
 # Coarsest first. Each keeps its separator at the end of the piece before it,
 # so joining the pieces gives the text back.
@@ -33,7 +33,7 @@ def cut_to(text: str, limit: int) -> str:
     return kept
 
 
-def split_text(text: str, limit: int) -> List[str]:
+def split_text(text: str, limit: int) -> list[str]:
     """The text in messages of at most `limit` (as `text_length` counts), in order."""
     text = text.strip()
     if not text:
@@ -42,12 +42,12 @@ def split_text(text: str, limit: int) -> List[str]:
     return [chunk for chunk in chunks if chunk]
 
 
-def _split(text: str, limit: int, level: int) -> List[str]:
+def _split(text: str, limit: int, level: int) -> list[str]:
     if text_length(text) <= limit:
         return [text]
     if level == len(_BOUNDARIES):
         return _cut(text, limit)
-    chunks: List[str] = []
+    chunks: list[str] = []
     current = ""
     for piece in _BOUNDARIES[level].split(text):
         if text_length(current + piece) <= limit:
@@ -65,8 +65,8 @@ def _split(text: str, limit: int, level: int) -> List[str]:
     return chunks
 
 
-def _cut(word: str, limit: int) -> List[str]:
-    chunks: List[str] = []
+def _cut(word: str, limit: int) -> list[str]:
+    chunks: list[str] = []
     current = ""
     for character in word:
         if text_length(current + character) > limit:

@@ -11,6 +11,7 @@ Rasa's stock REST channel lets whoever reaches it speak as any sender id
 The name stays "rest": staff replies, the console and content rendering know
 the web chat by it.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -19,7 +20,8 @@ import logging
 import os
 import re
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -46,7 +48,7 @@ def allowed_payload(text: str) -> bool:
     return bool(match) and not INTERNAL_INTENT.match(match.group("intent"))
 
 
-def message_from(body: Any) -> Optional[Dict[str, Any]]:
+def message_from(body: Any) -> dict[str, Any] | None:
     """The message the bot service sent, checked; None when it is not one we take."""
     if not isinstance(body, dict):
         return None
@@ -65,11 +67,11 @@ def message_from(body: Any) -> Optional[Dict[str, Any]]:
 
 
 class WebChatInput(RestInput):
-    def __init__(self, secret: Optional[str] = None) -> None:
+    def __init__(self, secret: str | None = None) -> None:
         self.secret = secret if secret is not None else os.environ.get("WEBCHAT_CHANNEL_SECRET", "")
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WebChatInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> WebChatInput:
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
@@ -93,10 +95,15 @@ class WebChatInput(RestInput):
                 return response.json({"error": "bad_request"}, status=400)
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(UserMessage(
-                    message["text"], collector, message["sender"], input_channel=self.name(),
-                    metadata=message["metadata"],
-                ))
+                await on_new_message(
+                    UserMessage(
+                        message["text"],
+                        collector,
+                        message["sender"],
+                        input_channel=self.name(),
+                        metadata=message["metadata"],
+                    )
+                )
             except CancelledError:
                 logger.error("web chat: the turn timed out")
             except Exception as error:  # noqa: BLE001 - the user still gets an answer; never the text in the log

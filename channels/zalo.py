@@ -8,6 +8,7 @@ ZALO_PHONE_BUTTONS (vn|off), and for the unverified signature details
 ZALO_SIGNATURE_KEY (oa_secret|app_secret) and ZALO_SIGNATURE_ID (app_id|oa_id,
 with ZALO_OA_ID).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,18 +18,32 @@ import logging
 import os
 import re
 import time
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Dict, Iterable, List, Optional
+from typing import Any
 
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.core import (
-    UNSUPPORTED_MESSAGE, PLATFORM_FOLLOW, Button, Inbound, PlatformOutput, Reply, StaffEcho,
-    WebhookInput, connector_event, image_message, kept_within, same_secret, seal, sha256_hex, with_phone_lines,
+    PLATFORM_FOLLOW,
+    UNSUPPORTED_MESSAGE,
+    Button,
+    Inbound,
+    PlatformOutput,
+    Reply,
+    StaffEcho,
+    WebhookInput,
+    connector_event,
+    image_message,
+    kept_within,
+    same_secret,
+    seal,
+    sha256_hex,
+    with_phone_lines,
 )
 from channels.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, ZaloLimit
 from channels.sending import TryAgain, Undeliverable, check_http_status
@@ -75,7 +90,7 @@ class ZaloSettings:
     phone_buttons: str = "vn"
 
     @classmethod
-    def from_env(cls) -> "ZaloSettings":
+    def from_env(cls) -> ZaloSettings:
         env = os.environ.get
         return cls(
             app_id=env("ZALO_APP_ID", ""),
@@ -125,7 +140,7 @@ class ZaloTokens:
             self.refresh_token = stored["refresh_token"]
 
     @asynccontextmanager
-    async def locked(self) -> AsyncIterator["ZaloTokens"]:
+    async def locked(self) -> AsyncIterator[ZaloTokens]:
         """The pair as on disk, locked against the other processes using the file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
@@ -153,14 +168,18 @@ class ZaloInput(WebhookInput):
     refusal_status = 401
     max_inbound_text = MAX_UNDOCUMENTED_INBOUND_TEXT
 
-    def __init__(self, settings: ZaloSettings, store_url: Optional[str] = None) -> None:
+    def __init__(self, settings: ZaloSettings, store_url: str | None = None) -> None:
         super().__init__(settings.complete, store_url)
         self.settings = settings
-        self.tokens = ZaloTokens(settings.token_file, settings.access_token, settings.refresh_token) if settings.complete else None
+        self.tokens = (
+            ZaloTokens(settings.token_file, settings.access_token, settings.refresh_token)
+            if settings.complete
+            else None
+        )
         self._refreshing = asyncio.Lock()
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "ZaloInput":
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ZaloInput:
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
         return cls(ZaloSettings.from_env())
 
@@ -172,7 +191,9 @@ class ZaloInput(WebhookInput):
     def verify(self, request: Request, body: bytes, payload: Any) -> bool:
         given = (request.headers.get(SIGNATURE_HEADER) or "").strip()
         timestamp = str(payload.get("timestamp", "")) if isinstance(payload, dict) else ""
-        expected = sha256_hex(self.settings.signing_id.encode(), body, timestamp.encode(), self.settings.signing_secret.encode())
+        expected = sha256_hex(
+            self.settings.signing_id.encode(), body, timestamp.encode(), self.settings.signing_secret.encode()
+        )
         if not same_secret(given.removeprefix("mac="), expected):
             return False
         if not fresh(timestamp, time.time()):
@@ -193,12 +214,12 @@ class ZaloInput(WebhookInput):
         meta = VERIFICATION_META.format(code=code)
         return response.html(f"<!DOCTYPE html><html><head>{meta}</head><body></body></html>")
 
-    def events(self, payload: Dict[str, Any]) -> Iterable[Any]:
+    def events(self, payload: dict[str, Any]) -> Iterable[Any]:
         # One event per webhook; a list is accepted too, should Zalo ever batch.
         for event in payload if isinstance(payload, list) else [payload]:
             yield self.event(event)
 
-    def event(self, event: Dict[str, Any]) -> Any:
+    def event(self, event: dict[str, Any]) -> Any:
         name = event.get("event_name", "")
         message = event.get("message") or {}
         if name == "follow":
@@ -226,7 +247,7 @@ class ZaloInput(WebhookInput):
                 return image_message(user, delivery, urls[0])
         return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
-    def output(self, inbox_event: Optional[int] = None) -> "ZaloOutput":
+    def output(self, inbox_event: int | None = None) -> ZaloOutput:
         return ZaloOutput(self, inbox_event)
 
     async def refresh_tokens(self, failed_access_token: str) -> None:
@@ -236,7 +257,11 @@ class ZaloInput(WebhookInput):
             response = await self.client.post(
                 f"{self.settings.oauth_base}/v4/oa/access_token",
                 headers={"secret_key": self.settings.app_secret},
-                data={"refresh_token": tokens.refresh_token, "app_id": self.settings.app_id, "grant_type": "refresh_token"},
+                data={
+                    "refresh_token": tokens.refresh_token,
+                    "app_id": self.settings.app_id,
+                    "grant_type": "refresh_token",
+                },
             )
             check_http_status(response)
             answer = response.json()
@@ -250,33 +275,43 @@ class ZaloOutput(PlatformOutput):
     platform = "zalo"
     channel: ZaloInput
 
-    async def requests(self, chat: str, reply: Reply) -> List[Any]:
+    async def requests(self, chat: str, reply: Reply) -> list[Any]:
         # Every number is in the text, whether or not it also gets a call button.
         text = with_phone_lines(reply.text, reply.phone_buttons)
-        messages: List[Dict[str, Any]] = [{"text": part} for part in split_text(text, ZaloLimit.MAX_TEXT_LENGTH)]
+        messages: list[dict[str, Any]] = [{"text": part} for part in split_text(text, ZaloLimit.MAX_TEXT_LENGTH)]
         phones = [b for b in reply.phone_buttons if self.callable(b.phone)]
         answers = [b for b in reply.answer_buttons if fits_a_query_button(b.payload)]
         buttons = kept_within(phones + answers, ZaloLimit.MAX_BUTTONS, self.platform)
         if buttons and messages:
             messages[-1]["attachment"] = {"type": "template", "payload": {"buttons": [zalo_button(b) for b in buttons]}}
         if reply.image_url:
-            messages.append({"attachment": {"type": "template", "payload": {
-                "template_type": "media", "elements": [{"media_type": "image", "url": reply.image_url}]}}})
+            messages.append(
+                {
+                    "attachment": {
+                        "type": "template",
+                        "payload": {
+                            "template_type": "media",
+                            "elements": [{"media_type": "image", "url": reply.image_url}],
+                        },
+                    }
+                }
+            )
         return [self._send(chat, message) for message in messages]
 
     def callable(self, phone: str) -> bool:
         return self.channel.settings.phone_buttons != "off" and KNOWN_GOOD_PHONE.match(phone) is not None
 
-    def _send(self, chat: str, message: Dict[str, Any]):
+    def _send(self, chat: str, message: dict[str, Any]):
         async def attempt() -> str:
             answer = await self._post(chat, message)
             if answer.get("error") in TOKEN_ERRORS:
                 await self.channel.refresh_tokens(answer["_token"])
                 answer = await self._post(chat, message)
             return await self._accepted(answer)
+
         return attempt
 
-    async def _post(self, chat: str, message: Dict[str, Any]) -> Dict[str, Any]:
+    async def _post(self, chat: str, message: dict[str, Any]) -> dict[str, Any]:
         token = self.channel.tokens.access_token
         response = await self.channel.client.post(
             f"{self.channel.settings.api_base}/v3.0/oa/message/cs",
@@ -286,7 +321,7 @@ class ZaloOutput(PlatformOutput):
         check_http_status(response)
         return {**response.json(), "_token": token}
 
-    async def _accepted(self, answer: Dict[str, Any]) -> str:
+    async def _accepted(self, answer: dict[str, Any]) -> str:
         # Zalo answers HTTP 200 whatever happened: the verdict is in `error`.
         error = answer.get("error", 0)
         if error == RATE_LIMITED:
@@ -312,7 +347,7 @@ def fits_a_query_button(payload: str) -> bool:
     return False
 
 
-def zalo_button(button: Button) -> Dict[str, Any]:
+def zalo_button(button: Button) -> dict[str, Any]:
     title = cut_to(button.title, ZaloLimit.MAX_BUTTON_TITLE)
     if button.phone:
         digits = KNOWN_GOOD_PHONE.match(button.phone).group(0)[1:]  # "+84…" → "84…"

@@ -6,13 +6,15 @@ latest turn, recorded there as a `SlotSet` of `open_question`. A question from
 an earlier turn is closed by whatever came after it, so a "yes" can only ever
 answer what is on screen.
 """
+
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence
+from typing import Any
 
 from nlu.normalise import fold, normalise
 from nlu.phrases import PhraseSet
@@ -27,23 +29,45 @@ SHORT_REQUEST_WORDS = 4
 CHOICE_SIMILARITY = 0.8
 
 # Intents that are their own question even while consent is asked: answered as usual.
-ANSWERED_AS_USUAL_DURING_CONSENT = frozenset({
-    "ask_trafficking_info", "ask_hotline", "ask_warning_signs", "check_job_offer", "start_quiz",
-    "quiz_answer", "delete_my_data", "greet", "goodbye", "bot_challenge", "thank",
-})
+ANSWERED_AS_USUAL_DURING_CONSENT = frozenset(
+    {
+        "ask_trafficking_info",
+        "ask_hotline",
+        "ask_warning_signs",
+        "check_job_offer",
+        "start_quiz",
+        "quiz_answer",
+        "delete_my_data",
+        "greet",
+        "goodbye",
+        "bot_challenge",
+        "thank",
+    }
+)
 # ... and while an offer or a follow-up about one is awaited.
-ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset({
-    DANGER_INTENT, "greet", "goodbye", "thank", "start_quiz", "ask_hotline", "request_human",
-    "delete_my_data", "ask_warning_signs", "bot_challenge", "quiz_answer",
-})
+ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset(
+    {
+        DANGER_INTENT,
+        "greet",
+        "goodbye",
+        "thank",
+        "start_quiz",
+        "ask_hotline",
+        "request_human",
+        "delete_my_data",
+        "ask_warning_signs",
+        "bot_challenge",
+        "quiz_answer",
+    }
+)
 # Requests that are never about the offer on screen, however long.
 ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy"})
 _WORD = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=1)
-def vocabulary() -> Dict[str, FrozenSet[str]]:
-    sets: Dict[str, set] = {}
+def vocabulary() -> dict[str, frozenset[str]]:
+    sets: dict[str, set] = {}
     for line in (Path(__file__).parent / "answers.tsv").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             name, word = line.split("\t")[:2]
@@ -51,11 +75,11 @@ def vocabulary() -> Dict[str, FrozenSet[str]]:
     return {name: frozenset(words) for name, words in sets.items()}
 
 
-def words_of(text: str) -> List[str]:
+def words_of(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-def folded_words(text: str) -> List[str]:
+def folded_words(text: str) -> list[str]:
     """Folded but not expanded: a lone "a" or "b" is a letter here, not teencode."""
     return _WORD.findall(fold(text))
 
@@ -77,7 +101,7 @@ def is_title(text: str, titles: Iterable[str]) -> bool:
 
 
 def is_clear_yes(text: str, titles: Iterable[str] = ()) -> bool:
-    """"có", "dc", "ok", "đồng ý", "kết nối đi", or a yes button's title typed: nothing else."""
+    """ "có", "dc", "ok", "đồng ý", "kết nối đi", or a yes button's title typed: nothing else."""
     if is_title(text, titles):
         return True
     words = words_of(text)
@@ -109,7 +133,7 @@ FOLLOWUP_TOPICS = ("fee", "company", "pay", "go")
 
 
 @lru_cache(maxsize=1)
-def _topic_phrases() -> Dict[str, PhraseSet]:
+def _topic_phrases() -> dict[str, PhraseSet]:
     sets = vocabulary()
     return {topic: PhraseSet(sorted(sets.get(f"topic_{topic}", ())), negatable=False) for topic in FOLLOWUP_TOPICS}
 
@@ -121,7 +145,7 @@ def followup_topic(text: str) -> str:
 
 
 def is_more_request(text: str) -> bool:
-    """"xem thêm", "chi tiết", "xem hết dấu hiệu": the rest of the verdict."""
+    """ "xem thêm", "chi tiết", "xem hết dấu hiệu": the rest of the verdict."""
     return _only(words_of(text), "more_core", "more", "filler")
 
 
@@ -129,7 +153,7 @@ def is_quiz_stop(text: str) -> bool:
     return _only(words_of(text), "stop", "stop_extra", "filler")
 
 
-def chosen_option(typed: str, options: Sequence[Mapping[str, str]]) -> Optional[int]:
+def chosen_option(typed: str, options: Sequence[Mapping[str, str]]) -> int | None:
     """The index of the option named by its letter, number or own words (folded, slips allowed)."""
     words = folded_words(typed)
     if not words:
@@ -157,7 +181,7 @@ def chosen_option(typed: str, options: Sequence[Mapping[str, str]]) -> Optional[
     return best if scores[best] >= CHOICE_SIMILARITY else None
 
 
-def open_question(events: Sequence[Mapping[str, Any]]) -> Optional[Dict[str, Any]]:
+def open_question(events: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
     """The question the assistant asked in its latest turn, before the latest user message.
 
     `events` are the tracker's events as dicts, oldest first.
@@ -168,7 +192,7 @@ def open_question(events: Sequence[Mapping[str, Any]]) -> Optional[Dict[str, Any
     end = users[-1]
     start = users[-2] if len(users) > 1 else -1
     asked = None
-    for event in events[start + 1:end]:
+    for event in events[start + 1 : end]:
         if event.get("event") == "slot" and event.get("name") == OPEN_QUESTION:
             asked = event.get("value")
     return asked if isinstance(asked, dict) and asked.get("kind") else None

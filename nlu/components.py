@@ -1,8 +1,9 @@
 """Rasa pipeline components for Vietnamese, and the dialogue policy that reads them. The only module of `nlu` that imports Rasa."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.core.policies.policy import Policy, PolicyPrediction
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -27,9 +28,7 @@ DANGER_INTENT = "report_danger"
 MAX_TOKENS = 300
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class VietnameseTokenizer(WhitespaceTokenizer):
     """One token per syllable as typed; the normalised form goes in the lemma.
 
@@ -38,7 +37,7 @@ class VietnameseTokenizer(WhitespaceTokenizer):
     Emoji that carry meaning (🆘, 😭) become tokens instead of being dropped.
     """
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)
         tokens = super().tokenize(message, attribute)
         # The classifier reads at most MAX_TOKENS: Rasa runs NLU inside its event loop,
@@ -52,17 +51,15 @@ class VietnameseTokenizer(WhitespaceTokenizer):
         return tokens
 
     @staticmethod
-    def _emoji_tokens(text: Text, tokens: List[Token]) -> List[Token]:
+    def _emoji_tokens(text: str, tokens: list[Token]) -> list[Token]:
         covered = {i for t in tokens for i in range(t.start, t.end)}
         known = emoji_words()
         return [
-            Token(char, position)
-            for position, char in enumerate(text)
-            if char in known and position not in covered
+            Token(char, position) for position, char in enumerate(text) if char in known and position not in covered
         ]
 
 
-def _set_intent(message: Message, name: Text) -> None:
+def _set_intent(message: Message, name: str) -> None:
     """Make `name` the intent with full confidence, keeping the rest of the ranking."""
     chosen = {"name": name, "confidence": 1.0}
     ranking = [i for i in message.get(INTENT_RANKING_KEY) or [] if i.get("name") != name]
@@ -76,20 +73,20 @@ class _RuleOverride(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "_RuleOverride":
+    ) -> _RuleOverride:
         return cls(config)
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._override(message)
         return messages
@@ -98,9 +95,7 @@ class _RuleOverride(GraphComponent):
         raise NotImplementedError
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class PastedOfferOverride(_RuleOverride):
     """A long message with pay, a contact platform or a place is a pasted offer.
 
@@ -111,22 +106,22 @@ class PastedOfferOverride(_RuleOverride):
     KEEP = {"check_job_offer", DANGER_INTENT}
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"min_words": 15, "below_confidence": 0.8, "cue_entities": ["salary", "platform", "country", "place"]}
 
     def _override(self, message: Message) -> None:
         predicted = message.get(INTENT) or {}
         if predicted.get("name") in self.KEEP or len((message.get(TEXT) or "").split()) < self.config["min_words"]:
             return
-        unsure = predicted.get("name") == "nlu_fallback" or predicted.get("confidence", 0) < self.config["below_confidence"]
+        unsure = (
+            predicted.get("name") == "nlu_fallback" or predicted.get("confidence", 0) < self.config["below_confidence"]
+        )
         has_cue = any(e.get("entity") in self.config["cue_entities"] for e in message.get("entities") or [])
         if unsure and has_cue:
             _set_intent(message, "check_job_offer")
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class DangerSignalOverride(_RuleOverride):
     """Danger always wins: a message with a danger phrase becomes `report_danger`.
 
@@ -136,10 +131,10 @@ class DangerSignalOverride(_RuleOverride):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"signals_file": str(DEFAULT_SIGNALS_FILE.relative_to(PROJECT_ROOT))}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self.net = DangerNet(Path(config["signals_file"]))
 
@@ -152,9 +147,7 @@ class DangerSignalOverride(_RuleOverride):
             _set_intent(message, DANGER_INTENT)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class OpenQuestionPolicy(Policy):
     """A message that answers the question on screen goes to the action that asked it.
 
@@ -172,14 +165,17 @@ class OpenQuestionPolicy(Policy):
     ENDS_A_CLAIMED_TURN = ("action_answer_open_question", "action_delete_my_data", "action_handoff")
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"priority": 7}
 
     def train(self, *args: Any, **kwargs: Any) -> Resource:
         return self._resource
 
     def predict_action_probabilities(
-        self, tracker: DialogueStateTracker, domain: Domain, rule_only_data: Optional[Dict[Text, Any]] = None,
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
         abstain = self._prediction(self._default_predictions(domain))
@@ -198,7 +194,7 @@ class OpenQuestionPolicy(Policy):
             return self._predict(domain, ACTION_LISTEN_NAME)
         return abstain
 
-    def _predict(self, domain: Domain, action: Text) -> PolicyPrediction:
+    def _predict(self, domain: Domain, action: str) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
         return self._prediction(probabilities)

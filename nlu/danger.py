@@ -6,6 +6,7 @@ phrases live in `content/danger_signals.yml`, owned by campaign staff; a saved
 change is picked up without restarting, and a broken file keeps the last good
 phrases in use.
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,7 +14,6 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Tuple
 
 import yaml
 
@@ -40,12 +40,9 @@ class DangerMatch:
     quote: str
 
 
-def load_signals(path: Path) -> Tuple[DangerSignal, ...]:
+def load_signals(path: Path) -> tuple[DangerSignal, ...]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return tuple(
-        DangerSignal(entry["id"], entry["title"], PhraseSet(entry["phrases"]))
-        for entry in data["signals"]
-    )
+    return tuple(DangerSignal(entry["id"], entry["title"], PhraseSet(entry["phrases"])) for entry in data["signals"])
 
 
 def signals_path(configured: Path) -> Path:
@@ -62,11 +59,11 @@ def signals_path(configured: Path) -> Path:
 class DangerNet:
     def __init__(self, path: Path = DEFAULT_SIGNALS_FILE) -> None:
         self.path = signals_path(path)
-        self._signals: Tuple[DangerSignal, ...] = load_signals(self.path)
+        self._signals: tuple[DangerSignal, ...] = load_signals(self.path)
         self._mtime = self._current_mtime()
         self._checked_at = time.monotonic()
 
-    def _current_mtime(self) -> Optional[float]:
+    def _current_mtime(self) -> float | None:
         try:
             return os.stat(self.path).st_mtime
         except OSError:
@@ -85,11 +82,9 @@ class DangerNet:
         except Exception as error:  # a half-saved or broken file must not stop the net
             logger.error("%s: kept the previous danger signals: %s", self.path, error)
 
-    def find(self, text: str) -> List[DangerMatch]:
+    def find(self, text: str) -> list[DangerMatch]:
         self._reload_if_changed()
         normalised = normalise_with_origin(text)
         return [
-            DangerMatch(signal.id, match.quote)
-            for signal in self._signals
-            for match in signal.phrases.find(normalised)
+            DangerMatch(signal.id, match.quote) for signal in self._signals for match in signal.phrases.find(normalised)
         ]

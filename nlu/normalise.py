@@ -8,6 +8,7 @@ diacritic folding with đ -> d. Expanding after folding would map wrong words.
 `normalise_with_origin` also keeps, for every character of the result, where it
 came from in the typed text, so a match can be quoted back in the user's words.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 _HERE = Path(__file__).parent
 _PIECE = re.compile(r"\w+|\s+|.", re.UNICODE | re.DOTALL)
@@ -29,11 +29,11 @@ _INVISIBLE = {"\u200d", "\ufe0f", "\ufe0e", "\u200b"}
 
 @dataclass(frozen=True)
 class Shorthand:
-    always: Dict[str, str]
-    after_number: Dict[str, str]
+    always: dict[str, str]
+    after_number: dict[str, str]
 
 
-def _read_tsv(path: Path) -> List[List[str]]:
+def _read_tsv(path: Path) -> list[list[str]]:
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
@@ -43,8 +43,8 @@ def _read_tsv(path: Path) -> List[List[str]]:
 
 @lru_cache(maxsize=1)
 def shorthand() -> Shorthand:
-    always: Dict[str, str] = {}
-    after_number: Dict[str, str] = {}
+    always: dict[str, str] = {}
+    after_number: dict[str, str] = {}
     for key, expansion, when in _read_tsv(_HERE / "teencode.tsv"):
         table = after_number if when == "after_number" else always
         table[unicodedata.normalize("NFC", key)] = unicodedata.normalize("NFC", expansion)
@@ -52,7 +52,7 @@ def shorthand() -> Shorthand:
 
 
 @lru_cache(maxsize=1)
-def emoji_words() -> Dict[str, str]:
+def emoji_words() -> dict[str, str]:
     return {emoji: word for emoji, word in _read_tsv(_HERE / "emoji.tsv")}
 
 
@@ -76,9 +76,9 @@ class NormalisedText:
 
     text: str
     source: str
-    origin: Tuple[int, ...]
+    origin: tuple[int, ...]
 
-    def source_span(self, start: int, end: int) -> Tuple[int, int]:
+    def source_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of `source` that produced the non-empty `text[start:end]`."""
         first, last = self.origin[start], self.origin[end - 1]
         # An expanded shorthand maps to its first character: take the whole word.
@@ -90,7 +90,7 @@ class NormalisedText:
         return self.source[first:last]
 
 
-def _expand_word(word: str, after_number: bool) -> Optional[str]:
+def _expand_word(word: str, after_number: bool) -> str | None:
     table = shorthand()
     if after_number and word in table.after_number:
         return table.after_number[word]
@@ -109,8 +109,8 @@ def normalise_with_origin(text: str, after_number: bool = False) -> NormalisedTe
     normalises one token at a time), so "tr" reads as "triệu".
     """
     source = unicodedata.normalize("NFC", text)
-    out: List[str] = []
-    origin: List[int] = []
+    out: list[str] = []
+    origin: list[int] = []
     previous_word = "0" if after_number else ""
     emoji = emoji_words()
 

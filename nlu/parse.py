@@ -1,15 +1,17 @@
 """Parsing messages with a trained model, outside the Rasa server (for evaluation)."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterable, Iterator
+from typing import Any
 
 
-def parsed_lines(model: Path, lines: Iterable[str]) -> Iterator[Dict[str, Any]]:
+def parsed_lines(model: Path, lines: Iterable[str]) -> Iterator[dict[str, Any]]:
     """One result per line, with the model loaded once."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # Results go to stdout, one JSON object a line: logs go to stderr, and at

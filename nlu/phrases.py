@@ -5,13 +5,15 @@ A phrase is written as people would write it, with or without diacritics
 A phrase right after a negation ("không bị giữ", "chưa bị đánh") does not
 count, so "công ty không thu phí" does not look like a fee.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Pattern, Tuple
+from re import Pattern
 
 from nlu.normalise import NormalisedText, normalise, normalise_with_origin
 
@@ -49,7 +51,7 @@ def compile_phrase(phrase: str) -> Pattern[str]:
 
 
 @lru_cache(maxsize=1)
-def homographs() -> Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]]:
+def homographs() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Folded word -> (following words, preceding words) that make it another word."""
     table = {}
     for line in (Path(__file__).parent / "homographs.tsv").read_text(encoding="utf-8").splitlines():
@@ -65,18 +67,18 @@ _FIRST_WORD = re.compile(r"^\W*(\w+)")
 
 def is_another_word(text: str, start: int, end: int) -> bool:
     """'lao' in 'lao dong' (labour) or 'thu lao' (a fee) is not Laos."""
-    last = _LAST_WORD.search(text[max(0, end - 20):end])
+    last = _LAST_WORD.search(text[max(0, end - 20) : end])
     rule = homographs().get(last.group(1)) if last else None
     if rule is None:
         return False
     followers, preceders = rule
-    after = _FIRST_WORD.match(text[end:end + 15])
-    before = _LAST_WORD.search(text[max(0, start - 15):start])
+    after = _FIRST_WORD.match(text[end : end + 15])
+    before = _LAST_WORD.search(text[max(0, start - 15) : start])
     return bool(after and after.group(1) in followers) or bool(before and before.group(1) in preceders)
 
 
 def is_negated(text: str, start: int) -> bool:
-    return bool(_NEGATED_BEFORE.search(text[max(0, start - 20):start]))
+    return bool(_NEGATED_BEFORE.search(text[max(0, start - 20) : start]))
 
 
 class PhraseSet:
@@ -87,13 +89,13 @@ class PhraseSet:
     """
 
     def __init__(self, phrases: Iterable[str], negatable: bool = True) -> None:
-        self.phrases: Tuple[str, ...] = tuple(phrases)
+        self.phrases: tuple[str, ...] = tuple(phrases)
         self.negatable = negatable
         self._each = [(p, compile_phrase(p)) for p in self.phrases]
         sources = sorted({phrase_regex(p) for p in self.phrases}, key=len, reverse=True)
         self._all = re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)") if sources else None
 
-    def find(self, text: "str | NormalisedText") -> List[PhraseMatch]:
+    def find(self, text: str | NormalisedText) -> list[PhraseMatch]:
         if self._all is None:
             return []
         normalised = text if isinstance(text, NormalisedText) else normalise_with_origin(text)

@@ -6,6 +6,7 @@ Starts the three real processes on free ports with throw-away databases, so
 it does not disturb a running `make run`. Prints a Markdown table and writes
 results/benchmark.json. Figures are measurements, not assertions.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,9 +80,26 @@ def time_training(out: Path) -> float:
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(out / "cache"), "PYTHONPATH": str(ROOT)}
     started = time.monotonic()
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "--domain", "domain.yml", "--data", "nlu/data",
-         "stories", "--config", "config.yml", "--out", str(out), "--fixed-model-name", "benchmark", "--force"],
-        cwd=ROOT, check=True, capture_output=True, env=env,
+        [
+            str(Path(sys.executable).parent / "rasa"),
+            "train",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "nlu/data",
+            "stories",
+            "--config",
+            "config.yml",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "benchmark",
+            "--force",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env=env,
     )
     return time.monotonic() - started
 
@@ -98,8 +116,9 @@ def main() -> None:
         if args.train:
             figures["training_seconds"] = round(time_training(Path(scratch)), 1)
         ports = Ports(rasa=free_port(), actions=free_port(), bot=free_port())
-        with LocalAssistant(Path(args.model), ports=ports, data_dir=Path(scratch) / "data",
-                            log_dir=Path(scratch) / "logs") as assistant:
+        with LocalAssistant(
+            Path(args.model), ports=ports, data_dir=Path(scratch) / "data", log_dir=Path(scratch) / "logs"
+        ) as assistant:
             for process in assistant.processes:
                 figures[f"startup_seconds[{process.name}]"] = round(process.ready_after, 1)
             url = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"

@@ -6,6 +6,7 @@ The events are synthetic (a seeded mix of kinds, channels, verdicts, signs,
 quizzes over twelve months, 40,000 people): they measure speed, not the campaign.
 Prints the time of compute_all over the whole year and over one month, best of three.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,20 @@ from bot.store import Database, monthly_key_for
 START = datetime(2025, 12, 1, tzinfo=timezone.utc)
 CHANNELS = ["telegram", "zalo", "messenger", "webchat"]
 # kind, weight: a check names a few signs, a quiz several answers.
-KINDS = [("conversation", 14), ("offer", 12), ("offer_sign", 25), ("quiz_start", 5), ("quiz_answer", 30),
-         ("quiz_done", 4), ("referral", 4), ("handoff", 2), ("handoff_claim", 1), ("handoff_reply", 1),
-         ("handoff_close", 1), ("content_problem", 1)]
+KINDS = [
+    ("conversation", 14),
+    ("offer", 12),
+    ("offer_sign", 25),
+    ("quiz_start", 5),
+    ("quiz_answer", 30),
+    ("quiz_done", 4),
+    ("referral", 4),
+    ("handoff", 2),
+    ("handoff_claim", 1),
+    ("handoff_reply", 1),
+    ("handoff_close", 1),
+    ("content_problem", 1),
+]
 SIGNS = [f"sign_{n}" for n in range(24)]
 
 
@@ -35,8 +47,13 @@ def event(rng: random.Random, kind: str) -> dict:
     fields = time_fields(at)
     person = None if kind == "content_problem" else monthly_key_for(f"user{rng.randrange(40_000)}", fields["month"])
     # executemany needs every column in every row.
-    row = {"kind": kind, "channel": rng.choice(CHANNELS), "monthly_key": person, **fields, **dict.fromkeys(
-        ("subject", "item", "correct", "number", "total", "attempt"))}
+    row = {
+        "kind": kind,
+        "channel": rng.choice(CHANNELS),
+        "monthly_key": person,
+        **fields,
+        **dict.fromkeys(("subject", "item", "correct", "number", "total", "attempt")),
+    }
     if kind == "offer":
         row.update(subject=rng.choice(["unclear", "low", "medium", "high"]), item=rng.choice(["text", "screenshot"]))
     elif kind == "offer_sign":
@@ -62,7 +79,7 @@ def event(rng: random.Random, kind: str) -> dict:
 
 def generate(db: Database, count: int, seed: int) -> None:
     rng = random.Random(seed)
-    kinds, weights = zip(*KINDS)
+    kinds, weights = zip(*KINDS, strict=False)
     with db.session() as session:
         for offset in range(0, count, 50_000):
             batch = rng.choices(kinds, weights, k=min(50_000, count - offset))
@@ -95,8 +112,10 @@ def main() -> None:
         year = best_of_three(db, Filters(date(2025, 12, 1), date(2026, 11, 30)))
         month = best_of_three(db, Filters(date(2026, 11, 1), date(2026, 11, 30)))
         one_channel = best_of_three(db, Filters(date(2026, 11, 1), date(2026, 11, 30), "zalo"))
-        print(f"all indicators, whole year: {year:.3f} s; one month: {month:.3f} s; "
-              f"one month, one channel: {one_channel:.3f} s (best of 3)")
+        print(
+            f"all indicators, whole year: {year:.3f} s; one month: {month:.3f} s; "
+            f"one month, one channel: {one_channel:.3f} s (best of 3)"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ claims and replies through the console; the time runs until the reply is in
 the user's web chat outbox (what the page fetches). Prints a Markdown table
 and writes results/benchmark_handoff.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from benchmark import free_port, latency_figures, report  # noqa: E402
+
 from bot.localrun import LocalAssistant, Ports  # noqa: E402
 
 PASSWORD = "benchmark password"
@@ -58,12 +60,19 @@ def main() -> None:
     opening, delivery = [], []
     with tempfile.TemporaryDirectory() as scratch:
         ports = Ports(rasa=free_port(), actions=free_port(), bot=free_port())
-        with LocalAssistant(Path(args.model), ports=ports, data_dir=Path(scratch) / "data",
-                            log_dir=Path(scratch) / "logs") as assistant:
+        with LocalAssistant(
+            Path(args.model), ports=ports, data_dir=Path(scratch) / "data", log_dir=Path(scratch) / "logs"
+        ) as assistant:
             env = assistant.environment()
-            subprocess.run([sys.executable, "-m", "bot", "staff", "add", "bench", "--role", "hotline", "--password-stdin"],
-                           input=PASSWORD + "\n", text=True, check=True, capture_output=True, cwd=ROOT,
-                           env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": env["DATABASE_URL"]})
+            subprocess.run(
+                [sys.executable, "-m", "bot", "staff", "add", "bench", "--role", "hotline", "--password-stdin"],
+                input=PASSWORD + "\n",
+                text=True,
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+                env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": env["DATABASE_URL"]},
+            )
             rest = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
             staff = staff_session(f"http://127.0.0.1:{ports.bot}")
             with httpx.Client(timeout=60) as user:
@@ -76,13 +85,16 @@ def main() -> None:
                     staff.post(f"/staff/cases/{number}/claim", data={"csrf": staff.csrf})
                     for reply in range(args.replies):
                         started = time.perf_counter()
-                        staff.post(f"/staff/cases/{number}/reply", data={"csrf": staff.csrf, "text": f"Trả lời số {reply}"})
+                        staff.post(
+                            f"/staff/cases/{number}/reply", data={"csrf": staff.csrf, "text": f"Trả lời số {reply}"}
+                        )
                         delivery.append((wait_for_reply(staff, sender) - started) * 1000)
 
     figures = {"cases": args.cases, "staff_replies": len(delivery)}
     figures.update(latency_figures("consent_to_case_number", opening))
     figures.update(latency_figures("staff_reply_to_user", delivery))
     report(figures, "benchmark_handoff.json")
+
 
 if __name__ == "__main__":
     main()

@@ -1,7 +1,8 @@
 """Checker speed: p50/p95 to check a 3,000-character offer; OCR time for a phone screenshot.
 
-    .venv/bin/python scripts/benchmark_offers.py [--runs 200]
+.venv/bin/python scripts/benchmark_offers.py [--runs 200]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,10 +18,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "tests" / "unit"))
 
+from test_ocr import OFFER_LINES, screenshot  # noqa: E402
+
 from bot.content import load_templates  # noqa: E402
 from bot.offers import OfferChecker  # noqa: E402
 from bot.offers.ocr import text_from_image_bytes  # noqa: E402
-from test_ocr import OFFER_LINES, screenshot  # noqa: E402
 
 
 def long_offer(rows, length=3000) -> str:
@@ -42,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     templates, _ = load_templates(ROOT / "content")
     checker = OfferChecker(templates.content)
-    rows = [json.loads(l) for l in (ROOT / "tests/data/offers_lures.jsonl").read_text().splitlines() if l.strip()]
+    rows = [json.loads(row) for row in (ROOT / "tests/data/offers_lures.jsonl").read_text().splitlines() if row.strip()]
     offer = long_offer(rows)
     checker.check(offer)  # warm-up: compiled patterns, caches
     timings, cpu = [], []
@@ -57,10 +59,12 @@ def main() -> None:
         started = time.perf_counter()
         asyncio.run(text_from_image_bytes(image))
         ocr.append(time.perf_counter() - started)
-    print(f"check a {len(offer)}-character offer, {args.runs} runs: "
-          f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms "
-          f"(CPU time p50 {statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms; "
-          f"wall time includes waiting for a shared core)")
+    print(
+        f"check a {len(offer)}-character offer, {args.runs} runs: "
+        f"p50 {statistics.median(timings):.1f} ms, p95 {percentile(timings, 0.95):.1f} ms "
+        f"(CPU time p50 {statistics.median(cpu):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms; "
+        f"wall time includes waiting for a shared core)"
+    )
     print(f"OCR of a 1080x1920 screenshot, 5 runs: median {statistics.median(ocr):.2f} s, max {max(ocr):.2f} s")
 
 

@@ -6,6 +6,7 @@ so this is how long every other user waits behind one such message).
 Loads the trained model in this process (no server), parses each message a few
 times after a warm-up, and prints the median seconds per parse.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@
 
 Works on a copy of content/, with the same LiveContent the bot service uses.
 """
+
 from __future__ import annotations
 
 import shutil

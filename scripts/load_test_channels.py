@@ -9,6 +9,7 @@ webhooks is posted twice, as Zalo does when an answer is slow. Reports
 throughput, webhook-to-send latency, and lost and duplicate replies (both
 must be 0). Writes results/load_test_channels.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,10 @@ REPLY_TIMEOUT_SECONDS = 30
 
 async def post(client: httpx.AsyncClient, event: dict) -> int:
     body = json.dumps(event).encode()
-    headers = {"Content-Type": "application/json", "X-ZEvent-Signature": zalo_signature(body, event["timestamp"], ZALO_OA_SECRET)}
+    headers = {
+        "Content-Type": "application/json",
+        "X-ZEvent-Signature": zalo_signature(body, event["timestamp"], ZALO_OA_SECRET),
+    }
     return (await client.post("/zalo/webhook", content=body, headers=headers)).status_code
 
 
@@ -59,14 +63,20 @@ async def conversation(client, platforms, user: str, count: int, redeliver: floa
 async def load(rasa_url: str, platforms, messages: int, users: int, redeliver: float) -> dict:
     latencies = []
     people = [new_user() for _ in range(users)]
-    async with httpx.AsyncClient(base_url=f"{rasa_url}/webhooks", timeout=30, limits=httpx.Limits(max_connections=users)) as client:
+    async with httpx.AsyncClient(
+        base_url=f"{rasa_url}/webhooks", timeout=30, limits=httpx.Limits(max_connections=users)
+    ) as client:
         started = time.monotonic()
-        await asyncio.gather(*(conversation(client, platforms, u, messages // users, redeliver, latencies) for u in people))
+        await asyncio.gather(
+            *(conversation(client, platforms, u, messages // users, redeliver, latencies) for u in people)
+        )
         elapsed = time.monotonic() - started
     await asyncio.sleep(3)  # late duplicates would arrive now
     sent = users * (messages // users)
     return {
-        "webhooks": sent, "users": users, "elapsed_s": round(elapsed, 1),
+        "webhooks": sent,
+        "users": users,
+        "elapsed_s": round(elapsed, 1),
         "throughput_per_s": round(sent / elapsed, 1),
         **latency_figures("webhook_to_send", latencies),
         "lost": sum(max(0, messages // users - len(platforms.zalo.to(u))) for u in people),
@@ -84,8 +94,13 @@ def main() -> int:
 
     data = Path(tempfile.mkdtemp(prefix="load-channels-"))
     try:
-        with FakePlatforms() as platforms, assistant_on_fakes(ROOT / "models" / "current.tar.gz", platforms.url, data, "load-test-logs") as assistant:
-            figures = asyncio.run(load(f"http://127.0.0.1:{assistant.ports.rasa}", platforms, args.messages, args.users, args.redeliver))
+        with (
+            FakePlatforms() as platforms,
+            assistant_on_fakes(ROOT / "models" / "current.tar.gz", platforms.url, data, "load-test-logs") as assistant,
+        ):
+            figures = asyncio.run(
+                load(f"http://127.0.0.1:{assistant.ports.rasa}", platforms, args.messages, args.users, args.redeliver)
+            )
     finally:
         shutil.rmtree(data, ignore_errors=True)
     report(figures, "load_test_channels.json")

@@ -5,6 +5,7 @@
 Writes tests/data/offers/{train,dev,test}.jsonl and prints only counts: the
 test split's texts are not for reading.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,11 @@ REQUIRED = ("id", "label", "text", "source_url")
 
 
 def usable(row: dict) -> bool:
-    return (all(row.get(k) for k in REQUIRED) and row["label"] in ("lure", "ordinary")
-            and str(row["source_url"]).startswith("http"))
+    return (
+        all(row.get(k) for k in REQUIRED)
+        and row["label"] in ("lure", "ordinary")
+        and str(row["source_url"]).startswith("http")
+    )
 
 
 def main() -> None:
@@ -39,10 +43,15 @@ def main() -> None:
             for row in rows:
                 out.write(json.dumps(row, ensure_ascii=False) + "\n")
     kept = sum(len(r) for r in splits.values())
-    print(f"read {len(collected)}, without id/label/text/source URL {len(collected) - len(good)}, "
-          f"near duplicates dropped {len(good) - kept}")
+    print(
+        f"read {len(collected)}, without id/label/text/source URL {len(collected) - len(good)}, "
+        f"near duplicates dropped {len(good) - kept}"
+    )
     for split, rows in splits.items():
-        sources = {label: len({source_of(r["source_url"]) for r in rows if r["label"] == label}) for label in ("lure", "ordinary")}
+        sources = {
+            label: len({source_of(r["source_url"]) for r in rows if r["label"] == label})
+            for label in ("lure", "ordinary")
+        }
         print(split, dict(Counter(r["label"] for r in rows)), "sources:", sources)
 
 

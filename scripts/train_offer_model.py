@@ -11,6 +11,7 @@ hand weights on dev by that same cost, on a dev split with at least MIN_DEV of
 each label.
 Writes bot/offers/offer_model.json. Never reads the test split.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,14 +92,27 @@ def main() -> None:
     sign_ids = tuple(sorted(content.signs))
     x = features(texts, sign_rows, sign_ids, text_vectorizers(words, chars))
     folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    chosen = LogisticRegressionCV(Cs=[0.1, 0.3, 1, 3, 10, 30], cv=folds, class_weight="balanced",
-                                  scoring="neg_log_loss", max_iter=5000).fit(x, y).C_[0]
+    chosen = (
+        LogisticRegressionCV(
+            Cs=[0.1, 0.3, 1, 3, 10, 30], cv=folds, class_weight="balanced", scoring="neg_log_loss", max_iter=5000
+        )
+        .fit(x, y)
+        .C_[0]
+    )
     model = LogisticRegression(C=chosen, class_weight="balanced", max_iter=5000)
     margins = cross_val_predict(model, x, y, cv=folds, method="decision_function")
     platt = LogisticRegression().fit(margins.reshape(-1, 1), y)
     model.fit(x, y)
-    learned = LearnedScore(sign_ids, text_vectorizers(words, chars), model.coef_[0], float(model.intercept_[0]),
-                           (float(platt.coef_[0][0]), float(platt.intercept_[0])), 0.5, True, "")
+    learned = LearnedScore(
+        sign_ids,
+        text_vectorizers(words, chars),
+        model.coef_[0],
+        float(model.intercept_[0]),
+        (float(platt.coef_[0][0]), float(platt.intercept_[0])),
+        0.5,
+        True,
+        "",
+    )
 
     hand_cost, hand_fa = cost(hand, dev)
     dev_counts = [sum(1 for r in dev if r["label"] == label) for label in (LURE, "ordinary")]
@@ -119,16 +133,30 @@ def main() -> None:
         best = (learned_cost, learned_fa, best[2])
     # With a handful of dev items "better on dev" is no evidence: then the hand weights stay.
     use = best is not None and best[0] < hand_cost and min(dev_counts) >= MIN_DEV
-    note = (f"train {len(train)} items (x2 with the 300-character cut), C={chosen}; threshold picked on {picked_on}; "
-            f"dev {len(dev)} items, cost (2 x misses + false alarms, full and cut): hand {hand_cost:.0f} "
-            f"(worst false alarms {hand_fa:.2f}), "
-            + (f"learned {best[0]:.0f} at medium >= {best[2]:.3f} (worst false alarms {best[1]:.2f})"
-               if best else "no learned threshold keeps false alarms within 10%")
-            + (": learned weights used" if use else
-               ": hand weights kept" + ("" if min(dev_counts) >= MIN_DEV else f" (dev has under {MIN_DEV} of a label)")))
+    note = (
+        f"train {len(train)} items (x2 with the 300-character cut), C={chosen}; threshold picked on {picked_on}; "
+        f"dev {len(dev)} items, cost (2 x misses + false alarms, full and cut): hand {hand_cost:.0f} "
+        f"(worst false alarms {hand_fa:.2f}), "
+        + (
+            f"learned {best[0]:.0f} at medium >= {best[2]:.3f} (worst false alarms {best[1]:.2f})"
+            if best
+            else "no learned threshold keeps false alarms within 10%"
+        )
+        + (
+            ": learned weights used"
+            if use
+            else ": hand weights kept"
+            + ("" if min(dev_counts) >= MIN_DEV else f" (dev has under {MIN_DEV} of a label)")
+        )
+    )
     data = {
-        "note": note, "use": use, "sign_ids": list(sign_ids), "words": list(words), "chars": list(chars),
-        "coefficients": [round(float(c), 5) for c in model.coef_[0]], "intercept": float(model.intercept_[0]),
+        "note": note,
+        "use": use,
+        "sign_ids": list(sign_ids),
+        "words": list(words),
+        "chars": list(chars),
+        "coefficients": [round(float(c), 5) for c in model.coef_[0]],
+        "intercept": float(model.intercept_[0]),
         "platt": [float(platt.coef_[0][0]), float(platt.intercept_[0])],
         "thresholds": {"medium": best[2] if best else 0.5},
     }

@@ -6,6 +6,7 @@ rule; the platform-event intents are sent by the channel connectors as
 "/<intent>" (a sticker, a new follower). None has NLU examples, and Rasa warns
 about that. Any other warning fails, as `--fail-on-warnings` would.
 """
+
 import re
 import sys
 import warnings
@@ -35,7 +36,11 @@ def _counts(warning: warnings.WarningMessage) -> bool:
     expected_by_rasa = any(
         issubclass(warning.category, category) and re.match(pattern, message) for category, pattern in EXPECTED_WARNINGS
     )
-    return issubclass(warning.category, UserWarning) and not expected_by_rasa and not any(intent in message for intent in NOT_TYPED)
+    return (
+        issubclass(warning.category, UserWarning)
+        and not expected_by_rasa
+        and not any(intent in message for intent in NOT_TYPED)
+    )
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from support import MODEL, ROOT, free_port
 
 
@@ -31,6 +30,7 @@ def trained_model() -> Path:
 
 # --- one running assistant for all integration and browser tests --------------------
 
+
 @pytest.fixture(scope="session")
 def staff_webhook():
     from staff_webhook import StaffWebhook
@@ -42,9 +42,10 @@ def staff_webhook():
 
 @pytest.fixture(scope="session")
 def assistant(trained_model, tmp_path_factory, staff_webhook):
-    from bot.localrun import LocalAssistant, Ports
     from chat import SECRET
     from staff_webhook import STAFF_WEBHOOK_SECRET
+
+    from bot.localrun import LocalAssistant, Ports
 
     data = tmp_path_factory.mktemp("e2e")
     content = data / "content"

@@ -4,6 +4,7 @@ Kept out of the conftest files: pytest loads every conftest.py as a module
 named `conftest`, so `from conftest import ...` gets whichever one was loaded
 last (it broke collection on a fresh clone).
 """
+
 import socket
 import sys
 from pathlib import Path

@@ -3,10 +3,11 @@
 `endpoints.yml` names this class; the URL comes from TRACKER_STORE_URL
 (SQLite under var/ by default, PostgreSQL in production).
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Text
+from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
@@ -29,7 +30,7 @@ def erasure_requested(tracker: DialogueStateTracker) -> bool:
 
 
 class ErasableSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, domain=None, host: Optional[Text] = None, event_broker=None, **kwargs: Any) -> None:
+    def __init__(self, domain=None, host: str | None = None, event_broker=None, **kwargs: Any) -> None:
         url = make_url(os.environ.get("TRACKER_STORE_URL", DEFAULT_URL))
         super().__init__(
             domain=domain,
@@ -53,7 +54,7 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
             return
         await super().save(tracker)
 
-    async def erase(self, sender_id: Text) -> None:
+    async def erase(self, sender_id: str) -> None:
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

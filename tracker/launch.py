@@ -6,6 +6,7 @@ into this process's arguments after it started, so the command line the
 system shows never holds it. The API then accepts only a JWT signed with
 RASA_JWT_SECRET (sent in the Authorization header, never in a query string).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ def main() -> None:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     require_secrets("rasa")
     sys.argv = [
-        "rasa", "run", *sys.argv[1:],
-        "--enable-api", "--jwt-secret", secret("RASA_JWT_SECRET"), "--jwt-method", "HS256",
+        "rasa",
+        "run",
+        *sys.argv[1:],
+        "--enable-api",
+        "--jwt-secret",
+        secret("RASA_JWT_SECRET"),
+        "--jwt-method",
+        "HS256",
     ]
     from rasa.__main__ import main as rasa_main
 

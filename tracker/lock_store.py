@@ -5,17 +5,18 @@ store: enough for one Rasa process. With `redis://host:port/db`, Rasa's Redis
 store, so that several Rasa instances behind a load balancer take one
 conversation's turns one at a time and in order.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Optional, Text
+from typing import Any
 from urllib.parse import urlparse
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 
 
-def lock_store_for(url: Optional[str]) -> LockStore:
+def lock_store_for(url: str | None) -> LockStore:
     if not url:
         return InMemoryLockStore()
     parsed = urlparse(url)
@@ -35,10 +36,10 @@ class EnvironmentLockStore(LockStore):
         self.store = lock_store_for(os.environ.get("LOCK_STORE_URL"))
         super().__init__()
 
-    def get_lock(self, conversation_id: Text) -> Optional[TicketLock]:
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
         return self.store.get_lock(conversation_id)
 
-    def delete_lock(self, conversation_id: Text) -> None:
+    def delete_lock(self, conversation_id: str) -> None:
         self.store.delete_lock(conversation_id)
 
     def save_lock(self, lock: TicketLock) -> None:

@@ -4,6 +4,7 @@
 bot service call; `indicators` the queries campaign staff read, every count of
 people passing through one small-number suppression. See docs/analytics.md.
 """
+
 from bot.analytics.events import Recorder, purge
 from bot.analytics.indicators import INDICATORS, Filters, compute_all, suppress
 

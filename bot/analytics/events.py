@@ -8,11 +8,12 @@ retaking a quiz six times is still one person). Content problems are about the
 content, not a person, and carry none. erase_user in bot/store.py deletes the
 rows month by month.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Iterable
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, delete
 
@@ -79,8 +80,9 @@ class Recorder:
     def conversation_started(self, channel: str, user_key: str, at: datetime | None = None) -> None:
         self._add("conversation", channel, at, user_key)
 
-    def offer_checked(self, channel: str, user_key: str, verdict: str, source: str,
-                      sign_ids: list[str], at: datetime | None = None) -> None:
+    def offer_checked(
+        self, channel: str, user_key: str, verdict: str, source: str, sign_ids: list[str], at: datetime | None = None
+    ) -> None:
         _check("verdict", verdict, VERDICTS)
         _check("source", source, OFFER_INPUTS)
         for sign in sign_ids:
@@ -89,28 +91,35 @@ class Recorder:
         for sign in dict.fromkeys(sign_ids):  # a sign counts once per check
             self._add("offer_sign", channel, at, user_key, subject=sign)
 
-    def quiz_started(self, channel: str, user_key: str, quiz_id: str, attempt: int,
-                     at: datetime | None = None) -> None:
+    def quiz_started(self, channel: str, user_key: str, quiz_id: str, attempt: int, at: datetime | None = None) -> None:
         _check("quiz id", quiz_id)
         self._attempt(attempt)
         self._add("quiz_start", channel, at, user_key, subject=quiz_id, attempt=attempt)
 
-    def quiz_answered(self, channel: str, user_key: str, quiz_id: str, question_id: str, correct: bool,
-                      at: datetime | None = None) -> None:
+    def quiz_answered(
+        self, channel: str, user_key: str, quiz_id: str, question_id: str, correct: bool, at: datetime | None = None
+    ) -> None:
         _check("quiz id", quiz_id)
         _check("question id", question_id)
         if not isinstance(correct, bool):
             raise ValueError("analytics: correct must be True or False")
         self._add("quiz_answer", channel, at, user_key, subject=quiz_id, item=question_id, correct=correct)
 
-    def quiz_completed(self, channel: str, user_key: str, quiz_id: str, score: int, total: int,
-                       attempt: int, at: datetime | None = None) -> None:
+    def quiz_completed(
+        self,
+        channel: str,
+        user_key: str,
+        quiz_id: str,
+        score: int,
+        total: int,
+        attempt: int,
+        at: datetime | None = None,
+    ) -> None:
         _check("quiz id", quiz_id)
         self._attempt(attempt)
         if not (isinstance(total, int) and total > 0 and isinstance(score, int) and 0 <= score <= total):
             raise ValueError("analytics: a quiz score is 0..total with total > 0")
-        self._add("quiz_done", channel, at, user_key, subject=quiz_id, number=score, total=total,
-                  attempt=attempt)
+        self._add("quiz_done", channel, at, user_key, subject=quiz_id, number=score, total=total, attempt=attempt)
 
     def referral_given(self, channel: str, user_key: str, situation: str, at: datetime | None = None) -> None:
         _check("situation", situation)
@@ -124,7 +133,9 @@ class Recorder:
         _seconds("seconds_to_claim", seconds_to_claim)
         self._add("handoff_claim", channel, at, user_key, number=seconds_to_claim)
 
-    def handoff_first_reply(self, channel: str, user_key: str, seconds_to_reply: int, at: datetime | None = None) -> None:
+    def handoff_first_reply(
+        self, channel: str, user_key: str, seconds_to_reply: int, at: datetime | None = None
+    ) -> None:
         _seconds("seconds_to_reply", seconds_to_reply)
         self._add("handoff_reply", channel, at, user_key, number=seconds_to_reply)
 
@@ -167,6 +178,3 @@ def purge(db: Database, months: int = DEFAULT_RETENTION_MONTHS, today: date | No
     Base.metadata.create_all(db.engine, tables=[AnalyticsEvent.__table__])
     with db.session() as session:
         return session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.day < cutoff)).rowcount
-
-
-

@@ -1,4 +1,5 @@
 """Staff accounts: argon2 password hashes, and a brake on guessing passwords."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,8 +8,8 @@ import math
 import secrets
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Optional, Sequence, Tuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -64,7 +65,7 @@ def _check_new_password(password: str) -> None:
         raise AccountError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
 
 
-def account_by_id(db: Database, account_id: int) -> Optional[StaffAccount]:
+def account_by_id(db: Database, account_id: int) -> StaffAccount | None:
     with db.session() as session:
         account = session.get(StaffAccount, account_id)
         return account if account is not None and account.active else None
@@ -83,12 +84,12 @@ def all_accounts(db: Database):
         return session.execute(select(StaffAccount).order_by(StaffAccount.name)).scalars().all()
 
 
-def account_named(db: Database, name: str) -> Optional[StaffAccount]:
+def account_named(db: Database, name: str) -> StaffAccount | None:
     with db.session() as session:
         return session.execute(select(StaffAccount).where(StaffAccount.name == name)).scalar_one_or_none()
 
 
-def check_password(db: Database, name: str, password: str) -> Optional[StaffAccount]:
+def check_password(db: Database, name: str, password: str) -> StaffAccount | None:
     """The active account with this name and password, or None. Slow on purpose (argon2): call it off the event loop."""
     account = account_named(db, name)
     try:
@@ -142,13 +143,16 @@ class LoginThrottle:
     """
 
     def __init__(
-        self, name_backoff: Backoff = NAME_BACKOFF, address_backoff: Backoff = ADDRESS_BACKOFF,
-        max_keys: int = MAX_KEYS, clock: Callable[[], float] = time.monotonic,
+        self,
+        name_backoff: Backoff = NAME_BACKOFF,
+        address_backoff: Backoff = ADDRESS_BACKOFF,
+        max_keys: int = MAX_KEYS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._backoffs = {"name": name_backoff, "addr": address_backoff}
         self._max_keys = max_keys
         self._clock = clock
-        self._failures: "OrderedDict[Tuple[str, str], _Failures]" = OrderedDict()  # oldest failure first
+        self._failures: OrderedDict[tuple[str, str], _Failures] = OrderedDict()  # oldest failure first
 
     def retry_after(self, name: str, address: str, by_name: bool = True) -> int:
         """Seconds (rounded up) before this name from this address may try again; 0 when it may now."""
@@ -179,14 +183,14 @@ class LoginThrottle:
     def __len__(self) -> int:
         return len(self._failures)
 
-    def _entries(self, name: str, address: str, by_name: bool) -> Iterable[Tuple[str, _Failures]]:
+    def _entries(self, name: str, address: str, by_name: bool) -> Iterable[tuple[str, _Failures]]:
         now = self._clock()
         for key in self._keys(name, address, by_name):
             entry = self._live(key, now)
             if entry:
                 yield key[0], entry
 
-    def _live(self, key: Tuple[str, str], now: float) -> Optional[_Failures]:
+    def _live(self, key: tuple[str, str], now: float) -> _Failures | None:
         entry = self._failures.get(key)
         if entry and now - entry.last > FORGET_AFTER:
             del self._failures[key]
@@ -194,7 +198,7 @@ class LoginThrottle:
         return entry
 
     @staticmethod
-    def _keys(name: str, address: str, by_name: bool) -> Sequence[Tuple[str, str]]:
+    def _keys(name: str, address: str, by_name: bool) -> Sequence[tuple[str, str]]:
         address_key = ("addr", _address_block(address))
         return (("name", name), address_key) if by_name else (address_key,)
 
@@ -223,7 +227,7 @@ class KnownDevices:
     def __init__(self, max_devices: int = MAX_KEYS, clock: Callable[[], float] = time.monotonic) -> None:
         self._max = max_devices
         self._clock = clock
-        self._devices: "OrderedDict[str, _Device]" = OrderedDict()  # oldest first
+        self._devices: OrderedDict[str, _Device] = OrderedDict()  # oldest first
 
     def known(self, token: str, name: str) -> bool:
         device = self._live(token)
@@ -247,7 +251,7 @@ class KnownDevices:
             self._devices.popitem(last=False)
         return token
 
-    def _live(self, token: str) -> Optional[_Device]:
+    def _live(self, token: str) -> _Device | None:
         if not token:
             return None
         device = self._devices.get(_digest(token))

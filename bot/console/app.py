@@ -8,14 +8,16 @@ The pages carry no inline script (their scripts are static files), so the
 Content-Security-Policy the bot service sends (bot/security_headers.py) can
 forbid inline script. Every read of a transcript is in the audit log.
 """
+
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
+from typing import Any
 
 import jinja2
 from starlette.concurrency import run_in_threadpool
@@ -51,16 +53,21 @@ STATIC = Path(__file__).parent.parent / "static" / "console"
 _PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "console"), autoescape=True
 )
-_PAGES.filters["local_time"] = lambda moment: as_utc(moment).astimezone(VIETNAM_TIME).strftime("%d/%m %H:%M") if moment else ""
+_PAGES.filters["local_time"] = lambda moment: (
+    as_utc(moment).astimezone(VIETNAM_TIME).strftime("%d/%m %H:%M") if moment else ""
+)
 _PAGES.filters["channel_name"] = cases.channel_name
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def console_routes(
-    db: Database, content: LiveContent, delivery: Delivery,
-    trusted_proxies: Sequence[str] = (), secure_cookies: bool = False,
-) -> List[BaseRoute]:
+    db: Database,
+    content: LiveContent,
+    delivery: Delivery,
+    trusted_proxies: Sequence[str] = (),
+    secure_cookies: bool = False,
+) -> list[BaseRoute]:
     """The console's routes.
 
     `trusted_proxies` (TRUSTED_PROXIES): the only peers whose
@@ -72,13 +79,16 @@ def console_routes(
     proxies = trusted_networks(trusted_proxies)
 
     def page(
-        template: str, request: Request, status_code: int = 200, headers: Optional[Mapping[str, str]] = None,
+        template: str,
+        request: Request,
+        status_code: int = 200,
+        headers: Mapping[str, str] | None = None,
         **values: Any,
     ) -> HTMLResponse:
         values.update(csrf=_csrf_token(request), staff=getattr(request.state, "staff", None), prefix=PREFIX)
         return HTMLResponse(_PAGES.get_template(template).render(**values), status_code=status_code, headers=headers)
 
-    def signed_in(request: Request) -> Optional[StaffAccount]:
+    def signed_in(request: Request) -> StaffAccount | None:
         """The session's account while it is active and its password unchanged since the session began."""
         staff = account_by_id(db, request.session.get("staff_id", 0))
         if staff is None or not hmac.compare_digest(str(request.session.get("stamp", "")), password_stamp(staff)):
@@ -99,9 +109,13 @@ def console_routes(
                 if request.method == "POST":
                     request.state.form = await request.form()
                     if not _csrf_ok(request, request.state.form):
-                        return page("error.html", request, 403, message="Phiên làm việc đã hết hạn: tải lại trang rồi thử lại.")
+                        return page(
+                            "error.html", request, 403, message="Phiên làm việc đã hết hạn: tải lại trang rồi thử lại."
+                        )
                 return await handler(request)
+
             return endpoint
+
         return decorate
 
     async def login_page(request: Request) -> Response:
@@ -118,8 +132,13 @@ def console_routes(
         wait = throttle.retry_after(name, address, by_name)
         if wait:
             # Refused without checking the password, and the wait is not lengthened: the owner gets in once it is over.
-            return page("login.html", request, 429, headers={"Retry-After": str(wait)},
-                        error=f"Đăng nhập sai nhiều lần. Hãy chờ {wait} giây rồi thử lại.")
+            return page(
+                "login.html",
+                request,
+                429,
+                headers={"Retry-After": str(wait)},
+                error=f"Đăng nhập sai nhiều lần. Hãy chờ {wait} giây rồi thử lại.",
+            )
         # argon2 takes tens of milliseconds of CPU: in a thread, so other requests are answered meanwhile.
         staff = await run_in_threadpool(check_password, db, name, password)
         if staff is None:
@@ -133,8 +152,13 @@ def console_routes(
         cases.audit(db, staff.name, "login")
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
         response.set_cookie(
-            DEVICE_COOKIE, devices.logged_in(device, staff.name), max_age=DEVICE_DAYS * 86400, path=f"{PREFIX}/login",
-            httponly=True, samesite="strict", secure=secure_cookies,
+            DEVICE_COOKIE,
+            devices.logged_in(device, staff.name),
+            max_age=DEVICE_DAYS * 86400,
+            path=f"{PREFIX}/login",
+            httponly=True,
+            samesite="strict",
+            secure=secure_cookies,
         )
         return response
 
@@ -161,12 +185,18 @@ def console_routes(
 
     @staff_only()
     async def inbox(request: Request) -> Response:
-        return page("inbox.html", request, cases=[_case_row(c) for c in cases.open_cases(db)],
-                    unsent=len(unsent_notifications(db)))
+        return page(
+            "inbox.html",
+            request,
+            cases=[_case_row(c) for c in cases.open_cases(db)],
+            unsent=len(unsent_notifications(db)),
+        )
 
     @staff_only()
     async def inbox_data(request: Request) -> Response:
-        return JSONResponse({"cases": [_case_row(c) for c in cases.open_cases(db)], "unsent": len(unsent_notifications(db))})
+        return JSONResponse(
+            {"cases": [_case_row(c) for c in cases.open_cases(db)], "unsent": len(unsent_notifications(db))}
+        )
 
     @staff_only()
     async def case_page(request: Request) -> Response:
@@ -177,11 +207,17 @@ def console_routes(
         handoff = content.templates.content.handoff
         labels = {q.id: q.label for q in handoff.questions}
         return page(
-            "case.html", request, case=case, answers=cases.answers_for_staff(case, labels),
+            "case.html",
+            request,
+            case=case,
+            answers=cases.answers_for_staff(case, labels),
             unsafe=said_unsafe(handoff, case.answers or {}),
-            messages=[_message_row(m) for m in case.messages], outcomes=handoff.outcomes,
-            **_platform_notices(db, case), window=cases.reply_window(case),
-            error=request.query_params.get("error", ""), max_reply=MAX_REPLY_CHARS,
+            messages=[_message_row(m) for m in case.messages],
+            outcomes=handoff.outcomes,
+            **_platform_notices(db, case),
+            window=cases.reply_window(case),
+            error=request.query_params.get("error", ""),
+            max_reply=MAX_REPLY_CHARS,
         )
 
     @staff_only()
@@ -194,11 +230,14 @@ def console_routes(
         messages = cases.messages_after(db, case_id, after)
         if messages:  # transcript text leaves the server: who read which case, never the text
             cases.audit(db, request.state.staff.name, "fetch_messages", case_id, f"{len(messages)} messages")
-        return JSONResponse({
-            "status": case.status, "handler": case.handler.name if case.handler else "",
-            "messages": [_message_row(m) for m in messages],
-            **_platform_notices(db, case),
-        })
+        return JSONResponse(
+            {
+                "status": case.status,
+                "handler": case.handler.name if case.handler else "",
+                "messages": [_message_row(m) for m in messages],
+                **_platform_notices(db, case),
+            }
+        )
 
     def staff_action(action: Callable[[Request, int, StaffAccount], Awaitable[None]]) -> Handler:
         @staff_only()
@@ -207,8 +246,11 @@ def console_routes(
             try:
                 await action(request, case_id, request.state.staff)
             except CaseError as error:
-                return RedirectResponse(f"{PREFIX}/cases/{case_id}?error={_ERRORS.get(str(error), 'x')}", status_code=303)
+                return RedirectResponse(
+                    f"{PREFIX}/cases/{case_id}?error={_ERRORS.get(str(error), 'x')}", status_code=303
+                )
             return RedirectResponse(f"{PREFIX}/cases/{case_id}", status_code=303)
+
         return endpoint
 
     async def claim(request: Request, case_id: int, staff: StaffAccount) -> None:
@@ -266,7 +308,12 @@ def console_routes(
 
 
 # Error codes in the redirect, shown by case.html in words.
-_ERRORS = {"claimed by someone else": "claimed", "case is closed": "closed", "no such case": "missing", "no outcome": "outcome"}
+_ERRORS = {
+    "claimed by someone else": "claimed",
+    "case is closed": "closed",
+    "no such case": "missing",
+    "no outcome": "outcome",
+}
 
 
 def _csrf_token(request: Request) -> str:
@@ -284,15 +331,19 @@ def _waiting_minutes(moment: datetime) -> int:
     return int((utcnow() - as_utc(moment)).total_seconds() // 60)
 
 
-def _case_row(case: Case) -> Dict[str, Any]:
+def _case_row(case: Case) -> dict[str, Any]:
     return {
-        "id": case.id, "reference": case.reference, "reason": case.reason, "status": case.status,
-        "channel": cases.channel_name(case.channel), "handler": case.handler.name if case.handler else "",
+        "id": case.id,
+        "reference": case.reference,
+        "reason": case.reason,
+        "status": case.status,
+        "channel": cases.channel_name(case.channel),
+        "handler": case.handler.name if case.handler else "",
         "waiting_minutes": _waiting_minutes(case.opened_at),
     }
 
 
-def _platform_notices(db: Database, case: Case) -> Dict[str, List[Dict[str, Any]]]:
+def _platform_notices(db: Database, case: Case) -> dict[str, list[dict[str, Any]]]:
     """What the platform connectors noticed since the case opened: refused replies, staff writing from the platform."""
     return {
         "undelivered": [
@@ -303,13 +354,15 @@ def _platform_notices(db: Database, case: Case) -> Dict[str, List[Dict[str, Any]
     }
 
 
-def _when_and_where(notice: Any) -> Dict[str, str]:
+def _when_and_where(notice: Any) -> dict[str, str]:
     return {"at": _PAGES.filters["local_time"](notice.at), "channel": cases.channel_name(notice.platform)}
 
 
-def _message_row(message: CaseMessage) -> Dict[str, Any]:
+def _message_row(message: CaseMessage) -> dict[str, Any]:
     return {
-        "id": message.id, "author": message.author, "text": message.text,
+        "id": message.id,
+        "author": message.author,
+        "text": message.text,
         "staff": message.staff.name if message.staff else "",
         "at": _PAGES.filters["local_time"](message.at),
         "pending": message.author == "staff" and message.delivered_at is None,

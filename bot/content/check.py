@@ -4,11 +4,11 @@ Beyond each file's own schema, it compares content with the dialogue: every
 response the stories, rules, domain or code use must have a text, and every
 text must be used by something.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
 
 import yaml
 
@@ -38,9 +38,9 @@ _PHONE = re.compile(
 )
 
 
-def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
+def responses_used_by_dialogue(root: Path = ROOT) -> dict[str, str]:
     """Response name -> where it is used (domain, stories, rules, code)."""
-    used: Dict[str, str] = {}
+    used: dict[str, str] = {}
     domain = yaml.safe_load((root / "domain.yml").read_text(encoding="utf-8"))
     for name in domain.get("responses") or {}:
         used.setdefault(name, "domain.yml")
@@ -54,7 +54,7 @@ def responses_used_by_dialogue(root: Path = ROOT) -> Dict[str, str]:
     return used
 
 
-def referral_responses(content) -> Dict[str, str]:
+def referral_responses(content) -> dict[str, str]:
     """The referral messages are named after the situations in referrals.yml."""
     if content.referrals is None:
         return {}
@@ -67,7 +67,7 @@ def _digits(number: str) -> str:
     return "0" + digits[2:] if digits.startswith("84") and len(digits) > 9 else digits
 
 
-def unverified_numbers(text: str, verified: Set[str]) -> List[str]:
+def unverified_numbers(text: str, verified: set[str]) -> list[str]:
     """Phone numbers in a text that are not in hotlines.yml."""
     found = []
     for match in _PHONE.finditer(text):
@@ -77,7 +77,7 @@ def unverified_numbers(text: str, verified: Set[str]) -> List[str]:
     return found
 
 
-def _texts_to_scan(content) -> List[Tuple[Path, int, str, str]]:
+def _texts_to_scan(content) -> list[tuple[Path, int, str, str]]:
     """(file, line, what, text) for every text a user may read."""
     texts = [(m.path, m.line, f"tin nhắn '{m.name}'", m.text) for m in content.messages.values()]
     texts += [(t.path, t.line, f"câu hỏi '{t.id}'", t.answer) for t in content.faq.values()]
@@ -88,7 +88,7 @@ def _texts_to_scan(content) -> List[Tuple[Path, int, str, str]]:
     return texts
 
 
-def _worst_case_values(content) -> Dict[str, List]:
+def _worst_case_values(content) -> dict[str, list]:
     """For each variable a template may get, the longest values the code can pass (or an upper bound)."""
     from bot.offers.reply import signs_in_bubbles
 
@@ -101,23 +101,36 @@ def _worst_case_values(content) -> Dict[str, List]:
     offer_questions = [q.text for q in (content.offer_settings.questions if content.offer_settings else ())]
     facts = [advice for _, _, advice in (content.referrals.facts if content.referrals else ())]
     embassies = [hotline for _, hotline in (content.referrals.embassies if content.referrals else ())]
-    values: Dict[str, List] = {
-        "signs": [signs], "new_signs": [signs[:3]], "more_signs": [len(signs)],
-        "chunk": [max(signs_in_bubbles(content.signs), key=lambda c: sum(len(content.signs[i].explanation) for i in c), default=[])],
-        "facts": [facts], "embassy": embassies or [None],
+    values: dict[str, list] = {
+        "signs": [signs],
+        "new_signs": [signs[:3]],
+        "more_signs": [len(signs)],
+        "chunk": [
+            max(
+                signs_in_bubbles(content.signs),
+                key=lambda c: sum(len(content.signs[i].explanation) for i in c),
+                default=[],
+            )
+        ],
+        "facts": [facts],
+        "embassy": embassies or [None],
         "question": [max([q.text for q in questions] + offer_questions, key=len, default="")],
-        "options": [[{"letter": "ABCDEFGH"[i], "text": o.text} for i, o in enumerate(longest_q.options)] if longest_q else []],
+        "options": [
+            [{"letter": "ABCDEFGH"[i], "text": o.text} for i, o in enumerate(longest_q.options)] if longest_q else []
+        ],
         "explanation": [max((q.explanation for q in questions), key=len, default="")],
         "right_text": [max((o.text for q in questions for o in q.options), key=len, default="")],
         "source": [max((q.source for q in questions), key=len, default="")],
         "title": [max((q.title for q in content.quizzes.values()), key=len, default="")],
         "intro": [max((q.intro for q in content.quizzes.values()), key=len, default="")],
-        "letters": [list("ABCD")], "topic": _CHOICES["topic"], "risk": _CHOICES["risk"],
+        "letters": [list("ABCD")],
+        "topic": _CHOICES["topic"],
+        "risk": _CHOICES["risk"],
     }
     return values
 
 
-def longest_rendering(templates, name: str, values: Dict[str, List]) -> int:
+def longest_rendering(templates, name: str, values: dict[str, list]) -> int:
     """The longest text this message can render to, over the worst-case values of its variables."""
     import itertools
 
@@ -126,26 +139,29 @@ def longest_rendering(templates, name: str, values: Dict[str, List]) -> int:
         return 0
     variables = message.definition.variables
     candidates = [
-        values.get(v, [True, False] if v in _FLAGS else [99999 if v in ("score", "total", "number", "case_number") else "x" * 40])
+        values.get(
+            v,
+            [True, False] if v in _FLAGS else [99999 if v in ("score", "total", "number", "case_number") else "x" * 40],
+        )
         for v in variables
     ]
     longest = 0
     for combination in itertools.islice(itertools.product(*candidates), _MAX_RENDERINGS):
         try:
-            text = templates.render(name, "check", dict(zip(variables, combination)), {})["text"]
-        except Exception:  # noqa: BLE001: a value the template does not take is not a length problem
+            text = templates.render(name, "check", dict(zip(variables, combination, strict=False)), {})["text"]
+        except Exception:  # a value the template does not take is not a length problem
             continue
         longest = max(longest, len(text))
     return longest
 
 
-def handoff_question_responses(content) -> Dict[str, str]:
+def handoff_question_responses(content) -> dict[str, str]:
     """Each optional hand-off question is asked by the message named after it."""
     questions = content.handoff.questions if content.handoff else ()
     return {question.response: "handoff.yml" for question in questions}
 
 
-def offer_sign_problems(content, directory: Path) -> List[Tuple[Path, str]]:
+def offer_sign_problems(content, directory: Path) -> list[tuple[Path, str]]:
     """Every sign offer_checker.yml names must be written in warning_signs.yml."""
     from bot.offers.checker import COMPUTED_SIGNS, PSEUDO_SIGNS
 
@@ -153,10 +169,15 @@ def offer_sign_problems(content, directory: Path) -> List[Tuple[Path, str]]:
     if settings is None:
         return []
     named = set(settings.never_below_medium) | {s for c in settings.combinations for s in c.signs}
-    problems = [(directory / "offer_checker.yml", f"dấu hiệu '{s}' không có trong warning_signs.yml")
-                for s in sorted(named - set(content.signs) - set(PSEUDO_SIGNS))]
-    problems += [(directory / "warning_signs.yml", f"thiếu dấu hiệu '{s}' (trình kiểm tra tự tính): thêm lời giải thích cho nó")
-                 for s in COMPUTED_SIGNS if s not in content.signs]
+    problems = [
+        (directory / "offer_checker.yml", f"dấu hiệu '{s}' không có trong warning_signs.yml")
+        for s in sorted(named - set(content.signs) - set(PSEUDO_SIGNS))
+    ]
+    problems += [
+        (directory / "warning_signs.yml", f"thiếu dấu hiệu '{s}' (trình kiểm tra tự tính): thêm lời giải thích cho nó")
+        for s in COMPUTED_SIGNS
+        if s not in content.signs
+    ]
     return problems
 
 
@@ -171,28 +192,34 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     for name, where in sorted(used.items()):
         if name not in messages:
             problems.add(
-                directory / "messages", 1,
+                directory / "messages",
+                1,
                 f"thiếu tin nhắn '{name}' (được dùng trong {where}): thêm nó vào một tệp trong messages/",
             )
     worst_case = _worst_case_values(templates.content)
     for name, message in messages.items():
         if name not in used:
-            problems.add(message.path, message.line, f"tin nhắn '{name}' không được dùng ở đâu: xoá, hoặc kiểm tra lại tên")
+            problems.add(
+                message.path, message.line, f"tin nhắn '{name}' không được dùng ở đâu: xoá, hoặc kiểm tra lại tên"
+            )
         if len(message.text) > MAX_MESSAGE_CHARS:
             problems.add(
-                message.path, message.line,
+                message.path,
+                message.line,
                 f"'{name}' dài {len(message.text)} ký tự, quá {MAX_MESSAGE_CHARS}: chia thành hai tin nhắn",
             )
         rendered = longest_rendering(templates, name, worst_case)
         if rendered > MAX_BUBBLE_CHARS:
             problems.add(
-                message.path, message.line,
+                message.path,
+                message.line,
                 f"'{name}' có thể dài tới {rendered} ký tự khi hiện ra, quá {MAX_BUBBLE_CHARS} cho màn hình điện thoại: viết ngắn lại hoặc chia ra",
             )
         for button in message.buttons:
             if "{{" not in button.title and len(button.title) > MAX_BUTTON_TITLE_CHARS:
                 problems.add(
-                    message.path, message.line,
+                    message.path,
+                    message.line,
                     f"nút '{button.title}' của '{name}' dài {len(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
                 )
     referrals = templates.content.referrals
@@ -203,7 +230,8 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     for path, line, what, text in _texts_to_scan(templates.content):
         for number in unverified_numbers(text, verified):
             problems.add(
-                path, line,
+                path,
+                line,
                 f"{what} có số điện thoại '{number}' không có trong hotlines.yml: chỉ dùng số đã kiểm chứng, "
                 f"viết {{{{ hotlines.<id>.number }}}}",
             )
@@ -211,5 +239,9 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
         problems.add(path, 1, message)
     for quiz in templates.content.quizzes.values():
         if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
-            problems.add(quiz.path, quiz.line, f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}")
+            problems.add(
+                quiz.path,
+                quiz.line,
+                f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}",
+            )
     return problems

@@ -4,13 +4,13 @@ Checking a few dozen file times is cheap, so it happens on use, at most once a
 second, instead of in a watcher thread. A version with problems is never
 served: the last good one stays, and each problem is logged with its line.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
 from pathlib import Path
-from typing import Tuple
 
 from bot.content import Problems, Templates, load_templates
 
@@ -22,10 +22,8 @@ class ContentUnusable(RuntimeError):
     """There is no good version of the content to serve at all."""
 
 
-def _fingerprint(directory: Path) -> Tuple[Tuple[str, int, int], ...]:
-    return tuple(
-        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.rglob("*.yml"))
-    )
+def _fingerprint(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.rglob("*.yml")))
 
 
 class LiveContent:

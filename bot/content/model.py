@@ -3,12 +3,14 @@
 Every problem is reported as `file:line: what is wrong and how to fix it`, in
 Vietnamese, because the people who read it are campaign staff.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any
 
 from bot.content.yamlfile import Mapping, Sequence, YamlFileError, load, swallowed_hashtags
 from nlu.phrases import PhraseSet
@@ -24,12 +26,12 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
-class Problems(List[Problem]):
+class Problems(list[Problem]):
     def __init__(self) -> None:
         super().__init__()
         # Files that could not be read at all: checks across files would only
         # repeat that mistake as a list of things "missing".
-        self.unreadable: List[Path] = []
+        self.unreadable: list[Path] = []
 
     def add(self, path: Path, line: int, message: str) -> None:
         self.append(Problem(path, line, message))
@@ -51,9 +53,7 @@ DATE = Field(dt.date, kind_name="ngày dạng YYYY-MM-DD")
 NUMBER = Field(float, kind_name="số")
 
 
-def check_fields(
-    item: Any, spec: Dict[str, Field], path: Path, line: int, problems: Problems, what: str
-) -> bool:
+def check_fields(item: Any, spec: dict[str, Field], path: Path, line: int, problems: Problems, what: str) -> bool:
     """Check one mapping against its fields; True when usable."""
     if not isinstance(item, Mapping):
         problems.add(path, line, f"{what} phải là một nhóm 'tên: giá trị'")
@@ -94,8 +94,8 @@ class Button:
 class MessageDef:
     name: str
     text: str
-    buttons: Tuple[Button, ...]
-    variables: Tuple[str, ...]
+    buttons: tuple[Button, ...]
+    variables: tuple[str, ...]
     path: Path
     line: int
 
@@ -111,7 +111,7 @@ class Hotline:
     cost: str
     source: str
     checked: dt.date
-    email: Optional[str] = None
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ class WarningSign:
     weight: float
     patterns: PhraseSet
     source: str
-    patterns_near: Tuple[NearbyPatterns, ...] = ()
+    patterns_near: tuple[NearbyPatterns, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ class Reassurance:
 
 @dataclass(frozen=True)
 class Combination:
-    signs: Tuple[str, ...]
+    signs: tuple[str, ...]
     bonus: float
 
 
@@ -165,7 +165,7 @@ class FollowUpQuestion:
     id: str
     unless: str
     text: str
-    effects: Dict[str, float]
+    effects: dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -176,28 +176,28 @@ class OfferSettings:
     medium: float
     minimum_words: int
     minimum_words_without_terms: int
-    pay: Dict[str, float]
-    exchange: Dict[str, float]
-    places: Dict[str, PhraseSet]
-    going_words: Tuple[str, ...]
+    pay: dict[str, float]
+    exchange: dict[str, float]
+    places: dict[str, PhraseSet]
+    going_words: tuple[str, ...]
     abroad_words: PhraseSet
     past_words: PhraseSet
-    jobs: Dict[str, PhraseSet]
+    jobs: dict[str, PhraseSet]
     brands: PhraseSet
     brand_claim_before: PhraseSet
     brand_claim_after: PhraseSet
     slang_places: PhraseSet
-    never_below_medium: Tuple[str, ...]
+    never_below_medium: tuple[str, ...]
     fee_words: PhraseSet
     fee_waivers: PhraseSet
-    foreign_phone_codes: Tuple[str, ...]
+    foreign_phone_codes: tuple[str, ...]
     offer_words: PhraseSet
     pay_words: PhraseSet
     not_pay_words: PhraseSet
-    reassurances: Tuple[Reassurance, ...]
-    combinations: Tuple[Combination, ...]
+    reassurances: tuple[Reassurance, ...]
+    combinations: tuple[Combination, ...]
     max_questions: int
-    questions: Tuple[FollowUpQuestion, ...]
+    questions: tuple[FollowUpQuestion, ...]
 
 
 @dataclass(frozen=True)
@@ -210,7 +210,7 @@ class QuizOption:
 class QuizQuestion:
     id: str
     text: str
-    options: Tuple[QuizOption, ...]
+    options: tuple[QuizOption, ...]
     answer: str
     explanation: str
     source: str
@@ -225,8 +225,8 @@ class Quiz:
     title: str
     button: str
     intro: str
-    questions: Tuple[QuizQuestion, ...]
-    path: Optional[Path] = None
+    questions: tuple[QuizQuestion, ...]
+    path: Path | None = None
     line: int = 1
 
     def question(self, question_id: str) -> QuizQuestion:
@@ -237,11 +237,11 @@ class Quiz:
 class ReferralSettings:
     """content/referrals.yml: which situation a message describes, and where the person is."""
 
-    situations: Tuple[Tuple[str, PhraseSet], ...]
-    embassies: Tuple[Tuple[PhraseSet, str], ...]
+    situations: tuple[tuple[str, PhraseSet], ...]
+    embassies: tuple[tuple[PhraseSet, str], ...]
     abroad_places: PhraseSet
     # Facts a person in danger may add (a ransom, a taken passport): (id, phrases, advice line).
-    facts: Tuple[Tuple[str, PhraseSet, str], ...] = ()
+    facts: tuple[tuple[str, PhraseSet, str], ...] = ()
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -252,7 +252,7 @@ class HandoffQuestion:
     id: str
     label: str  # what staff see beside the answer
     # Answers meaning "someone may be reading": the assistant stops asking and keeps it short.
-    unsafe_answers: Optional[PhraseSet] = None
+    unsafe_answers: PhraseSet | None = None
 
     @property
     def response(self) -> str:
@@ -264,30 +264,30 @@ class HandoffSettings:
     """content/handoff.yml: how a hand-off to hotline staff runs."""
 
     claim_minutes: float
-    staffed_days: Tuple[int, ...]  # Monday is 0, as datetime.weekday()
+    staffed_days: tuple[int, ...]  # Monday is 0, as datetime.weekday()
     staffed_from: dt.time
     staffed_to: dt.time
     end_words: PhraseSet
     skip_words: PhraseSet
-    questions: Tuple[HandoffQuestion, ...]
-    outcomes: Dict[str, str]
+    questions: tuple[HandoffQuestion, ...]
+    outcomes: dict[str, str]
     # What staff read in the transcript when the user sent a screenshot (never the "/check_job_offer" Rasa got).
     screenshot_label: str = ""
 
 
 @dataclass
 class Content:
-    messages: Dict[str, MessageDef] = field(default_factory=dict)
-    hotlines: Dict[str, Hotline] = field(default_factory=dict)
-    faq: Dict[str, FaqTopic] = field(default_factory=dict)
-    signs: Dict[str, WarningSign] = field(default_factory=dict)
-    quizzes: Dict[str, Quiz] = field(default_factory=dict)
-    webchat: Dict[str, str] = field(default_factory=dict)
-    offer_settings: Optional[OfferSettings] = None
+    messages: dict[str, MessageDef] = field(default_factory=dict)
+    hotlines: dict[str, Hotline] = field(default_factory=dict)
+    faq: dict[str, FaqTopic] = field(default_factory=dict)
+    signs: dict[str, WarningSign] = field(default_factory=dict)
+    quizzes: dict[str, Quiz] = field(default_factory=dict)
+    webchat: dict[str, str] = field(default_factory=dict)
+    offer_settings: OfferSettings | None = None
     # content/places_vn.yml: Vietnamese places and common words that fold into a country's name.
-    not_abroad: Optional[PhraseSet] = None
-    referrals: Optional[ReferralSettings] = None
-    handoff: Optional[HandoffSettings] = None
+    not_abroad: PhraseSet | None = None
+    referrals: ReferralSettings | None = None
+    handoff: HandoffSettings | None = None
 
 
 # --- readers, one per kind of file -------------------------------------------------
@@ -318,7 +318,7 @@ def read_messages(data: Any, path: Path, content: Content, problems: Problems) -
         content.messages[name] = MessageDef(name, item["text"], buttons, variables, path, line)
 
 
-def _read_buttons(items: Sequence, path: Path, problems: Problems, name: str) -> Tuple[Button, ...]:
+def _read_buttons(items: Sequence, path: Path, problems: Problems, name: str) -> tuple[Button, ...]:
     buttons = []
     for index, button in enumerate(items):
         if check_fields(button, BUTTON_FIELDS, path, items.line_of(index), problems, f"nút của '{name}'"):
@@ -327,8 +327,15 @@ def _read_buttons(items: Sequence, path: Path, problems: Problems, name: str) ->
 
 
 HOTLINE_FIELDS = {
-    "id": TEXT, "name": TEXT, "number": TEXT, "dial": OPTIONAL_TEXT, "purpose": TEXT,
-    "hours": TEXT, "cost": TEXT, "email": OPTIONAL_TEXT, **SOURCED,
+    "id": TEXT,
+    "name": TEXT,
+    "number": TEXT,
+    "dial": OPTIONAL_TEXT,
+    "purpose": TEXT,
+    "hours": TEXT,
+    "cost": TEXT,
+    "email": OPTIONAL_TEXT,
+    **SOURCED,
 }
 
 
@@ -337,7 +344,9 @@ def read_hotlines(data: Any, path: Path, content: Content, problems: Problems) -
         if check_fields(item, HOTLINE_FIELDS, path, line, problems, f"đường dây '{item.get('id', '?')}'"):
             if _unique(item["id"], content.hotlines, path, line, problems):
                 if item.get("dial") and not all(c.isdigit() or c == "+" for c in item["dial"]):
-                    problems.add(path, item.line_of("dial"), "'dial' chỉ gồm chữ số và dấu + (số để bấm gọi, không có dấu cách)")
+                    problems.add(
+                        path, item.line_of("dial"), "'dial' chỉ gồm chữ số và dấu + (số để bấm gọi, không có dấu cách)"
+                    )
                 content.hotlines[item["id"]] = Hotline(**{k: item.get(k) for k in HOTLINE_FIELDS})
 
 
@@ -350,14 +359,26 @@ def read_faq(data: Any, path: Path, content: Content, problems: Problems) -> Non
             if _unique(item["id"], content.faq, path, line, problems):
                 keywords = _phrases(item["keywords"], path, problems)
                 content.faq[item["id"]] = FaqTopic(
-                    item["id"], item["question"], keywords, item["answer"], item["source"], item["checked"],
-                    path, item.line_of("answer"),
+                    item["id"],
+                    item["question"],
+                    keywords,
+                    item["answer"],
+                    item["source"],
+                    item["checked"],
+                    path,
+                    item.line_of("answer"),
                 )
 
 
 SIGN_FIELDS = {
-    "id": TEXT, "title": TEXT, "explanation": TEXT, "advice": TEXT, "weight": NUMBER, "patterns": LIST,
-    "source": TEXT, "patterns_near": OPTIONAL_LIST,
+    "id": TEXT,
+    "title": TEXT,
+    "explanation": TEXT,
+    "advice": TEXT,
+    "weight": NUMBER,
+    "patterns": LIST,
+    "source": TEXT,
+    "patterns_near": OPTIONAL_LIST,
 }
 NEAR_FIELDS = {"patterns": LIST, "near": LIST}
 
@@ -369,11 +390,19 @@ def read_signs(data: Any, path: Path, content: Content, problems: Problems) -> N
                 near = tuple(
                     NearbyPatterns(_phrases(group["patterns"], path, problems), _phrases(group["near"], path, problems))
                     for group, group_line in _items(item.get("patterns_near") or Sequence())
-                    if check_fields(group, NEAR_FIELDS, path, group_line, problems, f"'patterns_near' của '{item['id']}'")
+                    if check_fields(
+                        group, NEAR_FIELDS, path, group_line, problems, f"'patterns_near' của '{item['id']}'"
+                    )
                 )
                 content.signs[item["id"]] = WarningSign(
-                    item["id"], item["title"], item["explanation"], item["advice"], float(item["weight"]),
-                    _phrases(item["patterns"], path, problems), item["source"], near,
+                    item["id"],
+                    item["title"],
+                    item["explanation"],
+                    item["advice"],
+                    float(item["weight"]),
+                    _phrases(item["patterns"], path, problems),
+                    item["source"],
+                    near,
                 )
 
 
@@ -388,18 +417,35 @@ def read_places_vn(data: Any, path: Path, content: Content, problems: Problems) 
 
 
 OFFER_FIELDS = {
-    "risk_levels": Field(dict, kind_name="nhóm high/medium"), "minimum_words": NUMBER,
+    "risk_levels": Field(dict, kind_name="nhóm high/medium"),
+    "minimum_words": NUMBER,
     "minimum_words_without_terms": NUMBER,
-    "pay": Field(dict, kind_name="nhóm mức lương"), "exchange": Field(dict, kind_name="nhóm tỷ giá"),
-    "places": Field(dict, kind_name="nhóm nơi làm"), "jobs": Field(dict, kind_name="nhóm loại việc"),
-    "brands": LIST, "brand_claim_before": LIST, "brand_claim_after": LIST, "never_below_medium": LIST,
-    "fee_words": LIST, "fee_waivers": LIST,
-    "foreign_phone_codes": LIST, "offer_words": LIST,
-    "pay_words": LIST, "not_pay_words": LIST,
-    "reassurances": LIST, "combinations": LIST, "max_questions": NUMBER, "questions": LIST,
+    "pay": Field(dict, kind_name="nhóm mức lương"),
+    "exchange": Field(dict, kind_name="nhóm tỷ giá"),
+    "places": Field(dict, kind_name="nhóm nơi làm"),
+    "jobs": Field(dict, kind_name="nhóm loại việc"),
+    "brands": LIST,
+    "brand_claim_before": LIST,
+    "brand_claim_after": LIST,
+    "never_below_medium": LIST,
+    "fee_words": LIST,
+    "fee_waivers": LIST,
+    "foreign_phone_codes": LIST,
+    "offer_words": LIST,
+    "pay_words": LIST,
+    "not_pay_words": LIST,
+    "reassurances": LIST,
+    "combinations": LIST,
+    "max_questions": NUMBER,
+    "questions": LIST,
 }
 PLACE_FIELDS = {
-    "risky": LIST, "transit": LIST, "labour_export": LIST, "slang": LIST, "going_words": LIST, "abroad_words": LIST,
+    "risky": LIST,
+    "transit": LIST,
+    "labour_export": LIST,
+    "slang": LIST,
+    "going_words": LIST,
+    "abroad_words": LIST,
     "past_words": LIST,
 }
 EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, "eur": NUMBER, "gbp": NUMBER, **SOURCED}
@@ -417,23 +463,30 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
     places, levels = data["places"], data["risk_levels"]
     usable = check_fields(places, PLACE_FIELDS, path, data.line_of("places"), problems, "'places'")
     usable &= check_fields(data["exchange"], EXCHANGE_FIELDS, path, data.line_of("exchange"), problems, "'exchange'")
-    usable &= check_fields(levels, {"high": NUMBER, "medium": NUMBER}, path, data.line_of("risk_levels"), problems, "'risk_levels'")
+    usable &= check_fields(
+        levels, {"high": NUMBER, "medium": NUMBER}, path, data.line_of("risk_levels"), problems, "'risk_levels'"
+    )
     reassurances = [
         Reassurance(r["id"], r["title"], float(r["weight"]), _phrases(r["patterns"], path, problems))
-        for r, line in _items(data["reassurances"]) if check_fields(r, REASSURANCE_FIELDS, path, line, problems, "'reassurances'")
+        for r, line in _items(data["reassurances"])
+        if check_fields(r, REASSURANCE_FIELDS, path, line, problems, "'reassurances'")
     ]
     combinations = [
         Combination(tuple(c["signs"]), float(c["bonus"]))
-        for c, line in _items(data["combinations"]) if check_fields(c, COMBINATION_FIELDS, path, line, problems, "'combinations'")
+        for c, line in _items(data["combinations"])
+        if check_fields(c, COMBINATION_FIELDS, path, line, problems, "'combinations'")
     ]
     questions = [
         FollowUpQuestion(q["id"], q["unless"], q["text"], {k: float(q[f"if_{k}"]) for k in QUESTION_EFFECTS})
-        for q, line in _items(data["questions"]) if check_fields(q, FOLLOW_UP_FIELDS, path, line, problems, "câu hỏi thêm")
+        for q, line in _items(data["questions"])
+        if check_fields(q, FOLLOW_UP_FIELDS, path, line, problems, "câu hỏi thêm")
     ]
     if not usable:
         return
     content.offer_settings = OfferSettings(
-        high=float(levels["high"]), medium=float(levels["medium"]), minimum_words=int(data["minimum_words"]),
+        high=float(levels["high"]),
+        medium=float(levels["medium"]),
+        minimum_words=int(data["minimum_words"]),
         minimum_words_without_terms=int(data["minimum_words_without_terms"]),
         pay={k: float(v) for k, v in data["pay"].items()},
         exchange={k: float(data["exchange"][k]) for k in ("usd", "yen", "eur", "gbp")},
@@ -453,8 +506,10 @@ def read_offer_checker(data: Any, path: Path, content: Content, problems: Proble
         offer_words=_phrases(data["offer_words"], path, problems),
         pay_words=_phrases(data["pay_words"], path, problems),
         not_pay_words=_phrases(data["not_pay_words"], path, problems),
-        reassurances=tuple(reassurances), combinations=tuple(combinations),
-        max_questions=int(data["max_questions"]), questions=tuple(questions),
+        reassurances=tuple(reassurances),
+        combinations=tuple(combinations),
+        max_questions=int(data["max_questions"]),
+        questions=tuple(questions),
     )
 
 
@@ -475,7 +530,7 @@ def read_quiz(data: Any, path: Path, content: Content, problems: Problems) -> No
     if not _unique(data["id"], content.quizzes, path, data.line_of("id"), problems):
         return
     questions = []
-    seen: Dict[str, QuizQuestion] = {}
+    seen: dict[str, QuizQuestion] = {}
     for index, item in enumerate(data["questions"]):
         question = _read_question(item, path, data["questions"].line_of(index), problems)
         if question and _unique(question.id, seen, path, item.line, problems):
@@ -486,11 +541,11 @@ def read_quiz(data: Any, path: Path, content: Content, problems: Problems) -> No
     )
 
 
-def _read_question(item: Any, path: Path, line: int, problems: Problems) -> Optional[QuizQuestion]:
+def _read_question(item: Any, path: Path, line: int, problems: Problems) -> QuizQuestion | None:
     what = f"câu hỏi '{item.get('id', '?') if isinstance(item, dict) else '?'}'"
     if not check_fields(item, QUESTION_FIELDS, path, line, problems, what):
         return None
-    options: Dict[str, QuizOption] = {}
+    options: dict[str, QuizOption] = {}
     for index, option in enumerate(item["options"]):
         option_line = item["options"].line_of(index)
         if check_fields(option, OPTION_FIELDS, path, option_line, problems, f"lựa chọn của {what}"):
@@ -500,16 +555,27 @@ def _read_question(item: Any, path: Path, line: int, problems: Problems) -> Opti
         problems.add(path, item.line_of("options"), f"{what} cần ít nhất 2 lựa chọn")
     if item["answer"] not in options:
         problems.add(
-            path, item.line_of("answer"),
+            path,
+            item.line_of("answer"),
             f"đáp án '{item['answer']}' của {what} không trùng 'id' của lựa chọn nào ({', '.join(options)})",
         )
         return None
-    return QuizQuestion(item["id"], item["question"], tuple(options.values()), item["answer"], item["explanation"], item["source"])
+    return QuizQuestion(
+        item["id"], item["question"], tuple(options.values()), item["answer"], item["explanation"], item["source"]
+    )
 
 
 WEBCHAT_FIELDS = {
-    "title": TEXT, "subtitle": TEXT, "placeholder": TEXT, "send": TEXT,
-    "unavailable": TEXT, "too_long": TEXT, "attach": TEXT, "image_sent": TEXT, "too_fast": TEXT, "image_refused": TEXT,
+    "title": TEXT,
+    "subtitle": TEXT,
+    "placeholder": TEXT,
+    "send": TEXT,
+    "unavailable": TEXT,
+    "too_long": TEXT,
+    "attach": TEXT,
+    "image_sent": TEXT,
+    "too_fast": TEXT,
+    "image_refused": TEXT,
 }
 
 
@@ -536,7 +602,7 @@ def read_referrals(data: Any, path: Path, content: Content, problems: Problems) 
     ]
     facts = [
         (item["id"], _phrases(item["phrases"], path, problems), item["advice"])
-        for item, line in _items(data["facts"] if "facts" in data else [])
+        for item, line in _items(data.get("facts", []))
         if check_fields(item, {"id": TEXT, "phrases": LIST, "advice": TEXT}, path, line, problems, "tình tiết")
     ]
     content.referrals = ReferralSettings(
@@ -545,8 +611,13 @@ def read_referrals(data: Any, path: Path, content: Content, problems: Problems) 
 
 
 HANDOFF_FIELDS = {
-    "claim_minutes": NUMBER, "staffed_hours": Field(dict, kind_name="nhóm days/from/to"),
-    "end_words": LIST, "skip_words": LIST, "questions": LIST, "outcomes": LIST, "screenshot_label": TEXT,
+    "claim_minutes": NUMBER,
+    "staffed_hours": Field(dict, kind_name="nhóm days/from/to"),
+    "end_words": LIST,
+    "skip_words": LIST,
+    "questions": LIST,
+    "outcomes": LIST,
+    "screenshot_label": TEXT,
 }
 HOURS_FIELDS = {"days": LIST, "from": TEXT, "to": TEXT}
 HANDOFF_QUESTION_FIELDS = {"id": TEXT, "label": TEXT, "unsafe_answers": OPTIONAL_LIST}
@@ -564,7 +635,11 @@ def read_handoff(data: Any, path: Path, content: Content, problems: Problems) ->
         problems.add(path, hours.line_of("days"), f"ngày không hiểu: {unknown_days}; dùng {', '.join(WEEKDAYS)}")
     staffed_from, staffed_to = (_clock(hours, key, path, problems) for key in ("from", "to"))
     questions = tuple(
-        HandoffQuestion(item["id"], item["label"], _phrases(item["unsafe_answers"], path, problems) if "unsafe_answers" in item else None)
+        HandoffQuestion(
+            item["id"],
+            item["label"],
+            _phrases(item["unsafe_answers"], path, problems) if "unsafe_answers" in item else None,
+        )
         for item, item_line in _items(data["questions"])
         if check_fields(item, HANDOFF_QUESTION_FIELDS, path, item_line, problems, "câu hỏi")
     )
@@ -588,7 +663,7 @@ def read_handoff(data: Any, path: Path, content: Content, problems: Problems) ->
     )
 
 
-def _clock(hours: Any, key: str, path: Path, problems: Problems) -> Optional[dt.time]:
+def _clock(hours: Any, key: str, path: Path, problems: Problems) -> dt.time | None:
     try:
         return dt.time.fromisoformat(str(hours[key]))
     except ValueError:
@@ -597,7 +672,7 @@ def _clock(hours: Any, key: str, path: Path, problems: Problems) -> Optional[dt.
 
 
 def read_danger_signals(data: Any, path: Path, content: Content, problems: Problems) -> None:
-    signals: Dict[str, bool] = {}
+    signals: dict[str, bool] = {}
     for item, line in _entries(data, "signals", path, problems):
         if check_fields(item, {"id": TEXT, "title": TEXT, "phrases": LIST}, path, line, problems, "dấu hiệu nguy hiểm"):
             if _unique(item["id"], signals, path, line, problems):
@@ -607,6 +682,7 @@ def read_danger_signals(data: Any, path: Path, content: Content, problems: Probl
 
 # --- helpers -------------------------------------------------------------------------
 
+
 def _entries(data: Any, key: str, path: Path, problems: Problems):
     if not isinstance(data, Mapping) or not isinstance(data.get(key), Sequence):
         problems.add(path, 1, f"tệp phải có danh sách '{key}:' ở đầu")
@@ -615,7 +691,7 @@ def _entries(data: Any, key: str, path: Path, problems: Problems):
         yield item, data[key].line_of(index)
 
 
-def _unique(key: Any, seen: Dict[str, Any], path: Path, line: int, problems: Problems) -> bool:
+def _unique(key: Any, seen: dict[str, Any], path: Path, line: int, problems: Problems) -> bool:
     if key in seen:
         problems.add(path, line, f"'id: {key}' bị trùng: mỗi mục cần một id riêng")
         return False
@@ -636,7 +712,7 @@ def _phrases(items: Sequence, path: Path, problems: Problems) -> PhraseSet:
 Reader = Callable[[Any, Path, Content, Problems], None]
 
 
-def reader_for(relative: Path) -> Optional[Reader]:
+def reader_for(relative: Path) -> Reader | None:
     """Which reader a file under content/ needs, by where it is."""
     if relative.parts[0] == "messages":
         return read_messages
@@ -655,7 +731,7 @@ def reader_for(relative: Path) -> Optional[Reader]:
     }.get(relative.as_posix())
 
 
-def read_content(directory: Path) -> Tuple[Content, Problems]:
+def read_content(directory: Path) -> tuple[Content, Problems]:
     """Read every content file; the problems say what to fix, file by file."""
     content, problems = Content(), Problems()
     for path in sorted(directory.rglob("*.yml")):
@@ -671,6 +747,8 @@ def read_content(directory: Path) -> Tuple[Content, Problems]:
             problems.unreadable.append(path)
             continue
         for line in swallowed_hashtags(path):
-            problems.add(path, line, "phần từ dấu # trở đi sẽ bị bỏ mất (YAML coi là ghi chú): đặt cả câu trong ngoặc kép")
+            problems.add(
+                path, line, "phần từ dấu # trở đi sẽ bị bỏ mất (YAML coi là ghi chú): đặt cả câu trong ngoặc kép"
+            )
         reader(data, path, content, problems)
     return content, problems

@@ -1,7 +1,8 @@
 """`python -m bot content preview KIND ID [--channel NAME]`: what a user would see."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 import jinja2
 
@@ -10,7 +11,7 @@ from bot.content import Templates
 KINDS = ("message", "quiz", "faq", "hotline", "sign")
 
 
-def _shown(rendered: Dict[str, Any]) -> str:
+def _shown(rendered: dict[str, Any]) -> str:
     buttons = "  ".join(f"[{b['title']}]" for b in rendered["buttons"])
     return rendered["text"] + (f"\n{buttons}" if buttons else "")
 
@@ -28,21 +29,45 @@ def preview_message(templates: Templates, name: str, channel: str) -> str:
 
 def preview_quiz(templates: Templates, quiz_id: str, channel: str) -> str:
     quiz = templates.content.quizzes[quiz_id]
-    parts: List[str] = [_shown(templates.render(
-        "utter_quiz_intro", channel, {"title": quiz.title, "intro": quiz.intro, "total": len(quiz.questions)}, {}
-    ))]
+    parts: list[str] = [
+        _shown(
+            templates.render(
+                "utter_quiz_intro",
+                channel,
+                {"title": quiz.title, "intro": quiz.intro, "total": len(quiz.questions)},
+                {},
+            )
+        )
+    ]
     for number, question in enumerate(quiz.questions, 1):
         options = [{"letter": chr(ord("A") + i), "text": o.text} for i, o in enumerate(question.options)]
-        parts.append(_shown(templates.render(
-            "utter_quiz_question", channel,
-            {"number": number, "total": len(quiz.questions), "question": question.text, "options": options}, {},
-        )))
+        parts.append(
+            _shown(
+                templates.render(
+                    "utter_quiz_question",
+                    channel,
+                    {"number": number, "total": len(quiz.questions), "question": question.text, "options": options},
+                    {},
+                )
+            )
+        )
         right = next(o for o in options if o["text"] == question.option(question.answer).text)
-        parts.append(_shown(templates.render(
-            "utter_quiz_feedback", channel,
-            {"correct": True, "right_letter": right["letter"], "right_text": right["text"],
-             "explanation": question.explanation, "source": question.source}, {},
-        )))
+        parts.append(
+            _shown(
+                templates.render(
+                    "utter_quiz_feedback",
+                    channel,
+                    {
+                        "correct": True,
+                        "right_letter": right["letter"],
+                        "right_text": right["text"],
+                        "explanation": question.explanation,
+                        "source": question.source,
+                    },
+                    {},
+                )
+            )
+        )
     return "\n\n---\n\n".join(parts)
 
 

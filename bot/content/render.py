@@ -10,11 +10,12 @@ Every channel here sends plain text (no HTML or Markdown parse mode), so there
 is nothing to escape; buttons are mapped to each platform's limits by the
 channel connectors.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
@@ -38,7 +39,7 @@ _ENV = ImmutableSandboxedEnvironment(
 class CompiledMessage:
     definition: MessageDef
     text: jinja2.Template
-    buttons: Tuple[Tuple[jinja2.Template, jinja2.Template], ...]
+    buttons: tuple[tuple[jinja2.Template, jinja2.Template], ...]
 
 
 @dataclass(frozen=True)
@@ -54,15 +55,15 @@ class Templates:
     """Every message of one content version, compiled once."""
 
     def __init__(
-        self, content: Content, messages: Dict[str, CompiledMessage], faq_answers: Dict[str, jinja2.Template]
+        self, content: Content, messages: dict[str, CompiledMessage], faq_answers: dict[str, jinja2.Template]
     ) -> None:
         self.content = content
         self.messages = messages
         self.faq_answers = faq_answers
 
-    def render(self, name: str, channel: str, arguments: Dict[str, Any], slots: Dict[str, Any]) -> Dict[str, Any]:
+    def render(self, name: str, channel: str, arguments: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
         message = self.messages[name]
-        context: Dict[str, Any] = {
+        context: dict[str, Any] = {
             "hotlines": self.content.hotlines,
             "signs": self.content.signs,
             "quizzes": self.content.quizzes,
@@ -83,7 +84,7 @@ class Templates:
         return {"text": text, "buttons": buttons}
 
 
-def private_names(parsed: nodes.Template) -> List[Tuple[int, str]]:
+def private_names(parsed: nodes.Template) -> list[tuple[int, str]]:
     """Each reach for an attribute or key starting with "_" (`x.__class__`, `x['_y']`, `x|attr('_z')`)."""
     found = []
     for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
@@ -101,17 +102,21 @@ def _compile(source: str, declared: frozenset, where: Place, field: str, problem
     try:
         parsed = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as error:
-        problems.add(where.path, where.line + (error.lineno or 1), f"mẫu '{field}' của '{where.name}' viết sai: {error.message}")
+        problems.add(
+            where.path, where.line + (error.lineno or 1), f"mẫu '{field}' của '{where.name}' viết sai: {error.message}"
+        )
         return None
     for lineno, name in private_names(parsed):
         problems.add(
-            where.path, where.line + lineno,
+            where.path,
+            where.line + lineno,
             f"mẫu '{field}' của '{where.name}' dùng '{name}': tên bắt đầu bằng '_' không được dùng trong nội dung",
         )
     unknown = meta.find_undeclared_variables(parsed) - GLOBAL_NAMES - declared
     for name in sorted(unknown):
         problems.add(
-            where.path, where.line,
+            where.path,
+            where.line,
             f"'{where.name}' dùng biến '{{{{ {name} }}}}' không có: sửa tên biến, "
             f"hoặc khai báo nó trong 'variables' nếu trợ lý truyền vào",
         )
@@ -119,13 +124,13 @@ def _compile(source: str, declared: frozenset, where: Place, field: str, problem
 
 
 def compile_templates(content: Content, problems: Problems) -> Templates:
-    compiled: Dict[str, CompiledMessage] = {}
+    compiled: dict[str, CompiledMessage] = {}
     for name, definition in content.messages.items():
         declared = frozenset(definition.variables)
         where = Place(name, definition.path, definition.line)
         before = len(problems)
         text = _compile(definition.text, declared, where, "text", problems)
-        buttons: List[Tuple[jinja2.Template, jinja2.Template]] = [
+        buttons: list[tuple[jinja2.Template, jinja2.Template]] = [
             (
                 _compile(button.title, declared, where, "title", problems),
                 _compile(button.payload, declared, where, "payload", problems),

@@ -3,12 +3,13 @@
 PyYAML forgets line numbers and silently keeps the last of two equal keys;
 campaign staff need both: "messages/chao.yml:12: ...".
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import yaml
 
@@ -17,8 +18,8 @@ class Mapping(dict):
     """A YAML mapping with the line of itself and of each key."""
 
     line: int = 0
-    key_lines: Dict[Any, int]
-    duplicate_keys: List[Tuple[Any, int]]
+    key_lines: dict[Any, int]
+    duplicate_keys: list[tuple[Any, int]]
 
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
@@ -28,7 +29,7 @@ class Sequence(list):
     """A YAML sequence with the line of itself and of each item."""
 
     line: int = 0
-    item_lines: List[int]
+    item_lines: list[int]
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -79,7 +80,7 @@ class YamlFileError(Exception):
 _SWALLOWED_HASHTAG = re.compile(r"""^\s*(?:- )?[\w-]+:\s+[^\s"'|>\[{#&*!%@`][^#]*\s#\w""")
 
 
-def swallowed_hashtags(path: Path) -> List[int]:
+def swallowed_hashtags(path: Path) -> list[int]:
     """Lines where a hashtag would vanish as a YAML comment."""
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     return [number for number, line in enumerate(lines, 1) if _SWALLOWED_HASHTAG.match(line)]

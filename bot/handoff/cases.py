@@ -3,12 +3,13 @@
 Every function is one unit of work (one transaction), so a case is committed
 before anyone is told it exists.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import datetime, timedelta, timezone
-from typing import Dict, List, Optional, Sequence
+from functools import cache
 
 from sqlalchemy import MetaData, Table, or_, select
 from sqlalchemy.engine import Engine
@@ -43,7 +44,7 @@ class CaseError(ValueError):
     """A staff action that does not fit the case's state (closed, claimed by someone else)."""
 
 
-def as_utc(moment: Optional[datetime]) -> Optional[datetime]:
+def as_utc(moment: datetime | None) -> datetime | None:
     """SQLite hands datetimes back without their zone; they were written in UTC."""
     if moment is None or moment.tzinfo is not None:
         return moment
@@ -52,9 +53,15 @@ def as_utc(moment: Optional[datetime]) -> Optional[datetime]:
 
 # --- the user's side (called by the action server) ---------------------------------
 
+
 def open_case(
-    db: Database, user_key: str, conversation_id: str, channel: str, reason: str,
-    consent_text: str, notify_targets: Sequence[str],
+    db: Database,
+    user_key: str,
+    conversation_id: str,
+    channel: str,
+    reason: str,
+    consent_text: str,
+    notify_targets: Sequence[str],
 ) -> Case:
     """The user said yes: the case, the first line of its transcript and the staff notifications, together.
 
@@ -63,10 +70,15 @@ def open_case(
     the inbox and the staff group, and staff keep the whole story in one place.
     """
     with db.session() as session:
-        recent = session.execute(
-            select(Case).where(Case.user_key == user_key, Case.opened_at >= utcnow() - timedelta(days=1))
-            .order_by(Case.id.desc())
-        ).scalars().all()
+        recent = (
+            session.execute(
+                select(Case)
+                .where(Case.user_key == user_key, Case.opened_at >= utcnow() - timedelta(days=1))
+                .order_by(Case.id.desc())
+            )
+            .scalars()
+            .all()
+        )
         if len(recent) >= NEW_CASES_PER_DAY:
             case = recent[0]
             case.status, case.closed_at, case.closed_by, case.channel = NEW, None, None, channel
@@ -74,8 +86,13 @@ def open_case(
             session.add(CaseMessage(case_id=case.id, user_key=user_key, author=USER, text=consent_text))
             return case
         case = Case(
-            user_key=user_key, conversation_id=conversation_id, channel=channel,
-            reason=reason, priority=PRIORITY[reason], status=NEW, answers={},
+            user_key=user_key,
+            conversation_id=conversation_id,
+            channel=channel,
+            reason=reason,
+            priority=PRIORITY[reason],
+            status=NEW,
+            answers={},
             last_user_message_at=utcnow(),
         )
         session.add(case)
@@ -86,14 +103,18 @@ def open_case(
     return case
 
 
-def open_case_of(db: Database, user_key: str) -> Optional[Case]:
+def open_case_of(db: Database, user_key: str) -> Case | None:
     with db.session() as session:
-        return session.execute(
-            select(Case).where(Case.user_key == user_key, Case.status != CLOSED).order_by(Case.id.desc())
-        ).scalars().first()
+        return (
+            session.execute(
+                select(Case).where(Case.user_key == user_key, Case.status != CLOSED).order_by(Case.id.desc())
+            )
+            .scalars()
+            .first()
+        )
 
 
-def record_user_message(db: Database, case_id: int, text: str, answer_to: Optional[str] = None) -> Case:
+def record_user_message(db: Database, case_id: int, text: str, answer_to: str | None = None) -> Case:
     """One message of the user's into the transcript; an answer to an optional question is kept apart too."""
     with db.session() as session:
         case = session.get(Case, case_id)
@@ -127,7 +148,7 @@ def end_by_user(db: Database, case_id: int) -> None:
 class Updates:
     """What staff did that the user has not been told yet."""
 
-    staff_replies: List[str] = field(default_factory=list)
+    staff_replies: list[str] = field(default_factory=list)
     unclaimed_notice: bool = False
     closed: bool = False
 
@@ -139,12 +160,18 @@ def take_updates(db: Database, user_key: str) -> Updates:
     """Everything to pass on to this user, marked as passed on (each is told once)."""
     updates = Updates()
     with db.session() as session:
-        cases = session.execute(
-            select(Case).where(
-                Case.user_key == user_key,
-                or_(Case.status != CLOSED, Case.closed_notice_sent.is_(False)),
-            ).order_by(Case.id)
-        ).scalars().all()
+        cases = (
+            session.execute(
+                select(Case)
+                .where(
+                    Case.user_key == user_key,
+                    or_(Case.status != CLOSED, Case.closed_notice_sent.is_(False)),
+                )
+                .order_by(Case.id)
+            )
+            .scalars()
+            .all()
+        )
         for case in cases:
             for message in case.messages:
                 if message.author == STAFF and message.delivered_at is None:
@@ -159,52 +186,70 @@ def take_updates(db: Database, user_key: str) -> Updates:
     return updates
 
 
-def mark_unclaimed_notices_due(db: Database, claim_minutes: float, now: Optional[datetime] = None) -> List[str]:
+def mark_unclaimed_notices_due(db: Database, claim_minutes: float, now: datetime | None = None) -> list[str]:
     """Danger cases nobody claimed in time; returns the conversations to tell."""
     cutoff = (now or utcnow()) - timedelta(minutes=claim_minutes)
     with db.session() as session:
-        cases = session.execute(
-            select(Case).where(
-                Case.status == NEW, Case.reason == DANGER,
-                Case.unclaimed_notice == "none", Case.opened_at <= cutoff,
+        cases = (
+            session.execute(
+                select(Case).where(
+                    Case.status == NEW,
+                    Case.reason == DANGER,
+                    Case.unclaimed_notice == "none",
+                    Case.opened_at <= cutoff,
+                )
             )
-        ).scalars().all()
+            .scalars()
+            .all()
+        )
         for case in cases:
             case.unclaimed_notice = "due"
         return [case.conversation_id for case in cases]
 
 
-def conversations_with_updates(db: Database) -> List[str]:
+def conversations_with_updates(db: Database) -> list[str]:
     """Conversations that have something waiting for them (a delivery that failed, say)."""
     with db.session() as session:
         waiting_reply = select(CaseMessage.case_id).where(
             CaseMessage.author == STAFF, CaseMessage.delivered_at.is_(None)
         )
-        rows = session.execute(
-            select(Case.conversation_id).where(
-                or_(
-                    Case.id.in_(waiting_reply),
-                    Case.unclaimed_notice == "due",
-                    (Case.status == CLOSED) & Case.closed_notice_sent.is_(False),
+        rows = (
+            session.execute(
+                select(Case.conversation_id)
+                .where(
+                    or_(
+                        Case.id.in_(waiting_reply),
+                        Case.unclaimed_notice == "due",
+                        (Case.status == CLOSED) & Case.closed_notice_sent.is_(False),
+                    )
                 )
-            ).distinct()
-        ).scalars().all()
+                .distinct()
+            )
+            .scalars()
+            .all()
+        )
         return list(rows)
 
 
 # --- the staff side (called by the console) ------------------------------------------
 
-def open_cases(db: Database) -> List[Case]:
+
+def open_cases(db: Database) -> list[Case]:
     """The inbox: danger first, then whoever has waited longest."""
     with db.session() as session:
-        return session.execute(
-            select(Case).options(selectinload(Case.handler))
-            .where(Case.status != CLOSED)
-            .order_by(Case.priority.desc(), Case.opened_at)
-        ).scalars().all()
+        return (
+            session.execute(
+                select(Case)
+                .options(selectinload(Case.handler))
+                .where(Case.status != CLOSED)
+                .order_by(Case.priority.desc(), Case.opened_at)
+            )
+            .scalars()
+            .all()
+        )
 
 
-def closed_cases(db: Database, query: str = "", limit: int = 50) -> List[Case]:
+def closed_cases(db: Database, query: str = "", limit: int = 50) -> list[Case]:
     """Closed cases, newest first, found by number, reference, outcome or note."""
     with db.session() as session:
         statement = select(Case).options(selectinload(Case.handler)).where(Case.status == CLOSED)
@@ -222,15 +267,21 @@ def closed_cases(db: Database, query: str = "", limit: int = 50) -> List[Case]:
         return session.execute(statement.order_by(Case.closed_at.desc()).limit(limit)).scalars().all()
 
 
-def case_with_transcript(db: Database, case_id: int) -> Optional[Case]:
+def case_with_transcript(db: Database, case_id: int) -> Case | None:
     with db.session() as session:
-        return session.execute(
-            select(Case).where(Case.id == case_id).options(
-                selectinload(Case.messages).selectinload(CaseMessage.staff),
-                selectinload(Case.notes).selectinload(CaseNote.staff),
-                selectinload(Case.handler),
+        return (
+            session.execute(
+                select(Case)
+                .where(Case.id == case_id)
+                .options(
+                    selectinload(Case.messages).selectinload(CaseMessage.staff),
+                    selectinload(Case.notes).selectinload(CaseNote.staff),
+                    selectinload(Case.handler),
+                )
             )
-        ).scalars().first()
+            .scalars()
+            .first()
+        )
 
 
 # Written by the channel connectors (channels/store.py), which bot/ may not import.
@@ -276,7 +327,7 @@ class ReplyWindow:
     last_until: datetime
 
 
-def reply_window(case: Case, now: Optional[datetime] = None) -> Optional[ReplyWindow]:
+def reply_window(case: Case, now: datetime | None = None) -> ReplyWindow | None:
     """The case's reply window, or None on a platform without one (Telegram, the web chat)."""
     window = REPLY_WINDOWS.get(case.channel)
     wrote = as_utc(case.last_user_message_at or case.opened_at)
@@ -288,16 +339,19 @@ def reply_window(case: Case, now: Optional[datetime] = None) -> Optional[ReplyWi
     return ReplyWindow(case.channel, state, free_until, last_until)
 
 
-def undelivered_since_opened(db: Database, case: Case) -> List[Undelivered]:
+def undelivered_since_opened(db: Database, case: Case) -> list[Undelivered]:
     rows = _connector_rows(db, UNDELIVERED_TABLE, case, "at", "platform", "staff_reply", "reason")
     return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in rows]
 
 
-def written_elsewhere_since_opened(db: Database, case: Case) -> List[WrittenElsewhere]:
-    return [WrittenElsewhere(as_utc(at), platform) for at, platform in _connector_rows(db, ECHOES_TABLE, case, "at", "platform")]
+def written_elsewhere_since_opened(db: Database, case: Case) -> list[WrittenElsewhere]:
+    return [
+        WrittenElsewhere(as_utc(at), platform)
+        for at, platform in _connector_rows(db, ECHOES_TABLE, case, "at", "platform")
+    ]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _connector_table(engine: Engine, table_name: str) -> Table:
     # Read once per process: the case page asks every 2 s. A table not there
     # yet raises, which lru_cache does not remember, so it is found once made.
@@ -311,18 +365,25 @@ def _connector_rows(db: Database, table_name: str, case: Case, *columns: str) ->
         return []  # no connector has run on this database: the web chat alone
     query = (
         select(*(table.c[name] for name in columns))
-        .where(table.c.user_key == case.user_key, table.c.at >= case.opened_at).order_by(table.c.at)
+        .where(table.c.user_key == case.user_key, table.c.at >= case.opened_at)
+        .order_by(table.c.at)
     )
     with db.session() as session:
         return session.execute(query).all()
 
 
-def messages_after(db: Database, case_id: int, after_id: int) -> List[CaseMessage]:
+def messages_after(db: Database, case_id: int, after_id: int) -> list[CaseMessage]:
     with db.session() as session:
-        return session.execute(
-            select(CaseMessage).options(selectinload(CaseMessage.staff))
-            .where(CaseMessage.case_id == case_id, CaseMessage.id > after_id).order_by(CaseMessage.id)
-        ).scalars().all()
+        return (
+            session.execute(
+                select(CaseMessage)
+                .options(selectinload(CaseMessage.staff))
+                .where(CaseMessage.case_id == case_id, CaseMessage.id > after_id)
+                .order_by(CaseMessage.id)
+            )
+            .scalars()
+            .all()
+        )
 
 
 def claim(db: Database, case_id: int, staff: StaffAccount) -> Case:
@@ -367,12 +428,12 @@ def close(db: Database, case_id: int, staff: StaffAccount, outcome: str) -> Case
         return case
 
 
-def audit(db: Database, staff_name: str, action: str, case_id: Optional[int] = None, detail: str = "") -> None:
+def audit(db: Database, staff_name: str, action: str, case_id: int | None = None, detail: str = "") -> None:
     with db.session() as session:
         session.add(AuditEntry(staff_name=staff_name, action=action, case_id=case_id, detail=detail))
 
 
-def audit_log(db: Database, limit: int = 200) -> List[AuditEntry]:
+def audit_log(db: Database, limit: int = 200) -> list[AuditEntry]:
     with db.session() as session:
         return session.execute(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)).scalars().all()
 
@@ -390,6 +451,6 @@ def _audit(session, staff: StaffAccount, action: str, case_id: int, detail: str 
     session.add(AuditEntry(staff_name=staff.name, action=action, case_id=case_id, detail=detail))
 
 
-def answers_for_staff(case: Case, labels: Dict[str, str]) -> List[tuple]:
+def answers_for_staff(case: Case, labels: dict[str, str]) -> list[tuple]:
     """The optional answers with the labels staff know them by, in the questions' order."""
     return [(label, case.answers[qid]) for qid, label in labels.items() if qid in case.answers]

@@ -3,11 +3,13 @@
 The state lives in the case row (how many optional questions were asked), so
 the dialogue needs only to know that a hand-off is running.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any
 
 from bot.content.model import HandoffQuestion, HandoffSettings, MessageDef
 from bot.handoff import cases
@@ -25,12 +27,12 @@ MAX_COMMAND_WORDS = 4
 @dataclass(frozen=True)
 class Say:
     response: str
-    arguments: Dict[str, Any] = field(default_factory=dict)
+    arguments: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Step:
-    says: List[Say] = field(default_factory=list)
+    says: list[Say] = field(default_factory=list)
     ends: bool = False  # the hand-off is over: normal answers again
 
 
@@ -39,15 +41,23 @@ def is_staffed(settings: HandoffSettings, now: datetime) -> bool:
     return local.weekday() in settings.staffed_days and settings.staffed_from <= local.time() < settings.staffed_to
 
 
-def as_seen(text: str, offer: Optional[MessageDef]) -> str:
+def as_seen(text: str, offer: MessageDef | None) -> str:
     """The consent as the user gave it: a pressed button by its title, not the payload Rasa got ("/affirm")."""
     pressed = [button.title for button in (offer.buttons if offer else ()) if button.payload == text]
     return pressed[0] if pressed else text
 
 
 def start(
-    db: Database, settings: HandoffSettings, *, user_key: str, conversation_id: str, channel: str,
-    reason: str, consent_text: str, notify_targets: Sequence[str], now: datetime,
+    db: Database,
+    settings: HandoffSettings,
+    *,
+    user_key: str,
+    conversation_id: str,
+    channel: str,
+    reason: str,
+    consent_text: str,
+    notify_targets: Sequence[str],
+    now: datetime,
 ) -> Step:
     """Consent given: the case is stored first, and only then is the user told about it."""
     existing = cases.open_case_of(db, user_key)
@@ -66,7 +76,9 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
     question = _awaited_question(settings, case) if case.status == cases.NEW else None
     skipped = question is not None and _is_short_command(settings.skip_words, text)
     refused = question is not None and _is_refusal(question, text)
-    answer_to = question.id if question is not None and not (skipped or refused or _is_bare_yes(question, text)) else None
+    answer_to = (
+        question.id if question is not None and not (skipped or refused or _is_bare_yes(question, text)) else None
+    )
     case = cases.record_user_message(db, case.id, text, answer_to=answer_to)
     if question is None:
         return Step()
@@ -91,7 +103,7 @@ def updates_step(updates: cases.Updates) -> Step:
     return Step(says, ends=updates.closed)
 
 
-def _next_question(db: Database, settings: HandoffSettings, case: Case) -> List[Say]:
+def _next_question(db: Database, settings: HandoffSettings, case: Case) -> list[Say]:
     asked = case.questions_asked
     if asked > len(settings.questions):
         return []
@@ -101,12 +113,12 @@ def _next_question(db: Database, settings: HandoffSettings, case: Case) -> List[
     return [Say(settings.questions[asked].response)]
 
 
-def _awaited_question(settings: HandoffSettings, case: Case) -> Optional[HandoffQuestion]:
+def _awaited_question(settings: HandoffSettings, case: Case) -> HandoffQuestion | None:
     asked = case.questions_asked
     return settings.questions[asked - 1] if 1 <= asked <= len(settings.questions) else None
 
 
-def said_unsafe(settings: HandoffSettings, answers: Dict[str, str]) -> bool:
+def said_unsafe(settings: HandoffSettings, answers: dict[str, str]) -> bool:
     """Did the user answer that someone may be reading their messages? Staff then write briefly."""
     return any(_is_unsafe_answer(q, answers[q.id]) for q in settings.questions if q.id in answers)
 
@@ -117,7 +129,7 @@ def _is_refusal(question: HandoffQuestion, text: str) -> bool:
 
 
 def _is_bare_yes(question: HandoffQuestion, text: str) -> bool:
-    """"ok" is no place and no contact: relayed to staff, not kept as the answer."""
+    """ "ok" is no place and no contact: relayed to staff, not kept as the answer."""
     return question.unsafe_answers is None and is_clear_yes(text)
 
 

@@ -11,11 +11,11 @@ wait in the web chat outbox until the page fetches them.
 
 Rasa's API is started with a token and listens on loopback only.
 """
+
 from __future__ import annotations
 
 import logging
 import time
-from typing import Dict, List
 from urllib.parse import quote
 
 import httpx
@@ -30,7 +30,7 @@ LONGEST_RETRY_SECONDS = 300
 JWT_SECONDS = 60
 
 
-def rasa_api_headers(jwt_secret: str) -> Dict[str, str]:
+def rasa_api_headers(jwt_secret: str) -> dict[str, str]:
     """Rasa's HTTP API accepts a JWT signed with RASA_JWT_SECRET (tracker/launch.py); short-lived, in a header."""
     claims = {"user": {"username": "bot-service", "role": "admin"}, "exp": int(time.time()) + JWT_SECONDS}
     return {"Authorization": "Bearer " + jwt.encode(claims, jwt_secret, algorithm="HS256")}
@@ -43,7 +43,7 @@ class Delivery:
         self.jwt_secret = jwt_secret
         self.secret_key = secret_key
         # conversation -> (failures so far, monotonic time of the next try)
-        self._backoff: Dict[str, tuple] = {}
+        self._backoff: dict[str, tuple] = {}
 
     async def deliver(self, conversation_id: str) -> bool:
         """Ask Rasa to tell the user what is waiting; False when Rasa could not be reached."""
@@ -52,7 +52,8 @@ class Delivery:
                 # Rasa takes the id from the path as it is, undecoded: "zalo%3A123" would be
                 # another conversation. Platform ids are "zalo:<digits>"; web chat ids are checked.
                 f"/conversations/{quote(conversation_id, safe=':')}/trigger_intent",
-                params={"output_channel": "latest"}, headers=rasa_api_headers(self.jwt_secret),
+                params={"output_channel": "latest"},
+                headers=rasa_api_headers(self.jwt_secret),
                 json={"name": HANDOFF_UPDATE_INTENT},
             )
             response.raise_for_status()
@@ -69,21 +70,29 @@ class Delivery:
 
     def _failed(self, conversation_id: str) -> None:
         failures = self._backoff.get(conversation_id, (0, 0.0))[0] + 1
-        self._backoff[conversation_id] = (failures, time.monotonic() + min(2 ** failures, LONGEST_RETRY_SECONDS))
+        self._backoff[conversation_id] = (failures, time.monotonic() + min(2**failures, LONGEST_RETRY_SECONDS))
 
-    def _keep_for_webchat(self, conversation_id: str, messages: List[dict]) -> None:
+    def _keep_for_webchat(self, conversation_id: str, messages: list[dict]) -> None:
         shown = [m for m in messages if m.get("text") or m.get("buttons") or m.get("image")]
         if not shown:
             return
         key = user_key_for(conversation_id, self.secret_key)
         with self.db.session() as session:
             for message in shown:
-                session.add(WebchatOutbox(user_key=key, message={k: message[k] for k in ("text", "buttons", "image") if k in message}))
+                session.add(
+                    WebchatOutbox(
+                        user_key=key, message={k: message[k] for k in ("text", "buttons", "image") if k in message}
+                    )
+                )
 
-    def take_webchat_messages(self, sender: str) -> List[dict]:
+    def take_webchat_messages(self, sender: str) -> list[dict]:
         key = user_key_for(sender, self.secret_key)
         with self.db.session() as session:
-            rows = session.execute(select(WebchatOutbox).where(WebchatOutbox.user_key == key).order_by(WebchatOutbox.id)).scalars().all()
+            rows = (
+                session.execute(select(WebchatOutbox).where(WebchatOutbox.user_key == key).order_by(WebchatOutbox.id))
+                .scalars()
+                .all()
+            )
             if rows:
                 session.execute(delete(WebchatOutbox).where(WebchatOutbox.id.in_([r.id for r in rows])))
             return [row.message for row in rows]

@@ -5,14 +5,15 @@ target that is down delays the announcement but never loses the case; the
 console shows the case either way. Notices carry the case number and a link,
 never anything the user wrote.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable, Dict, List
 
 import httpx
 from sqlalchemy import select
@@ -37,26 +38,36 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** (attempts - 1), LONGEST_RETRY_SECONDS))
 
 
-def due_notifications(db: Database, now: datetime) -> List[CaseNotification]:
+def due_notifications(db: Database, now: datetime) -> list[CaseNotification]:
     with db.session() as session:
-        return session.execute(
-            select(CaseNotification).where(CaseNotification.sent_at.is_(None), CaseNotification.next_attempt_at <= now)
-            .order_by(CaseNotification.id)
-        ).scalars().all()
+        return (
+            session.execute(
+                select(CaseNotification)
+                .where(CaseNotification.sent_at.is_(None), CaseNotification.next_attempt_at <= now)
+                .order_by(CaseNotification.id)
+            )
+            .scalars()
+            .all()
+        )
 
 
-def unsent_notifications(db: Database, older_than_seconds: float = 60) -> List[CaseNotification]:
+def unsent_notifications(db: Database, older_than_seconds: float = 60) -> list[CaseNotification]:
     """Announcements still failing after a while: the console warns staff about them."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     with db.session() as session:
-        rows = session.execute(
-            select(CaseNotification).join(Case, Case.id == CaseNotification.case_id)
-            .where(CaseNotification.sent_at.is_(None), Case.opened_at <= cutoff)
-        ).scalars().all()
+        rows = (
+            session.execute(
+                select(CaseNotification)
+                .join(Case, Case.id == CaseNotification.case_id)
+                .where(CaseNotification.sent_at.is_(None), Case.opened_at <= cutoff)
+            )
+            .scalars()
+            .all()
+        )
         return rows
 
 
-Notice = Dict[str, object]
+Notice = dict[str, object]
 Sender = Callable[[httpx.AsyncClient, Settings, Notice, str], Awaitable[None]]
 
 
@@ -68,21 +79,24 @@ async def send_to_telegram(client: httpx.AsyncClient, settings: Settings, notice
     answer = _json(response)
     if response.status_code != 200 or not answer.get("ok"):
         retry_after = float((answer.get("parameters") or {}).get("retry_after") or 0)
-        raise NotificationFailed(f"telegram HTTP {response.status_code}: {str(answer.get('description', ''))[:80]}", retry_after)
+        raise NotificationFailed(
+            f"telegram HTTP {response.status_code}: {str(answer.get('description', ''))[:80]}", retry_after
+        )
 
 
 async def send_to_webhook(client: httpx.AsyncClient, settings: Settings, notice: Notice, text: str) -> None:
     body = json.dumps({**notice, "text": text}, ensure_ascii=False).encode()
     signature = hmac.new(settings.staff_webhook_secret.encode(), body, hashlib.sha256).hexdigest()
     response = await client.post(
-        settings.staff_webhook_url, content=body,
+        settings.staff_webhook_url,
+        content=body,
         headers={"Content-Type": "application/json", "X-Signature-256": f"sha256={signature}"},
     )
     if not 200 <= response.status_code < 300:
         raise NotificationFailed(f"webhook HTTP {response.status_code}")
 
 
-SENDERS: Dict[str, Sender] = {"telegram": send_to_telegram, "webhook": send_to_webhook}
+SENDERS: dict[str, Sender] = {"telegram": send_to_telegram, "webhook": send_to_webhook}
 
 
 async def send_due(
@@ -108,8 +122,12 @@ def _notice(db: Database, settings: Settings, case_id: int) -> Notice:
         case = session.get(Case, case_id)
         console = settings.console_url or f"{settings.bot_service_url}/staff"
         return {
-            "event": "case_opened", "case_number": case.id, "reason": case.reason, "channel": case.channel,
-            "opened_at": as_utc(case.opened_at).isoformat(), "link": f"{console}/cases/{case.id}",
+            "event": "case_opened",
+            "case_number": case.id,
+            "reason": case.reason,
+            "channel": case.channel,
+            "opened_at": as_utc(case.opened_at).isoformat(),
+            "link": f"{console}/cases/{case.id}",
         }
 
 
@@ -127,8 +145,12 @@ def _record_failure(db: Database, notification_id: int, error: str, now: datetim
         notification.last_error = error
         notification.next_attempt_at = now + max(retry_delay(notification.attempts), asked_wait)
         logger.warning(
-            "staff notification %s for case %s failed (attempt %s, next in %s): %s", notification.target,
-            notification.case_id, notification.attempts, retry_delay(notification.attempts), error,
+            "staff notification %s for case %s failed (attempt %s, next in %s): %s",
+            notification.target,
+            notification.case_id,
+            notification.attempts,
+            retry_delay(notification.attempts),
+            error,
         )
 
 

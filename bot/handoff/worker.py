@@ -4,6 +4,7 @@ Announce new cases to staff (retrying failed targets), tell users in danger
 whom nobody has claimed in time, and retry staff news that did not reach the
 user. Each pass works from the database, so a restart loses nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -27,7 +28,7 @@ async def run_forever(db: Database, settings: Settings, content: LiveContent, de
         while True:
             try:
                 await one_pass(db, settings, content, delivery, client)
-            except Exception:  # noqa: BLE001: one bad pass must not stop the next
+            except Exception:  # one bad pass must not stop the next
                 logger.exception("hand-off background pass failed")
             await asyncio.sleep(PASS_SECONDS)
 

@@ -6,16 +6,18 @@ count extra, things a real ad states (address, licence, company) count
 against, and when the verdict hinges on something the ad leaves out, the
 checker says which questions to ask (content/offer_checker.yml).
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Set, Tuple
 
 from bot.content.model import Content, FollowUpQuestion, OfferSettings
-from bot.offers.learned import LearnedScore, load as load_learned
+from bot.offers.learned import LearnedScore
+from bot.offers.learned import load as load_learned
 from bot.offers.money import Pay, find_pay
 from nlu.normalise import NormalisedText, fold, normalise, normalise_with_origin
 from nlu.phrases import GAP, PhraseMatch, PhraseSet
@@ -31,8 +33,14 @@ IMPERSONATED_BRAND = "impersonated_brand"
 FEES_DEPOSIT = "fees_deposit"
 TRAVEL_PAID = "travel_paid"
 TRAVEL_ARRANGED_ABROAD = "travel_arranged_abroad"
-COMPUTED_SIGNS = (EASY_HIGH_PAY, RISKY_DESTINATION, CHAT_ONLY_CONTACT, FOREIGN_PHONE, IMPERSONATED_BRAND,
-                  TRAVEL_ARRANGED_ABROAD)
+COMPUTED_SIGNS = (
+    EASY_HIGH_PAY,
+    RISKY_DESTINATION,
+    CHAT_ONLY_CONTACT,
+    FOREIGN_PHONE,
+    IMPERSONATED_BRAND,
+    TRAVEL_ARRANGED_ABROAD,
+)
 # Not a sign shown to the user: "the work is abroad", for combinations
 # ("a lure role weighs much more abroad", content/offer_checker.yml).
 ABROAD = "abroad"
@@ -52,24 +60,24 @@ class SignFound:
     id: str
     title: str
     explanation: str
-    evidence: Tuple[str, ...]
+    evidence: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Verdict:
     risk: str
     score: float
-    signs: Tuple[SignFound, ...]
-    questions: Tuple[FollowUpQuestion, ...]
-    reassurances: Tuple[str, ...] = ()
+    signs: tuple[SignFound, ...]
+    questions: tuple[FollowUpQuestion, ...]
+    reassurances: tuple[str, ...] = ()
     # The lowest risk this offer can have whatever is answered later: a fee asked,
     # an ID handed over, travel abroad arranged by the recruiter make it medium.
     floor: str = LOW
     abroad: bool = False
     # The learned model's calibrated probability that this is a lure (bot/offers/learned.py).
-    probability: Optional[float] = None
+    probability: float | None = None
 
-    def as_json(self) -> Dict:
+    def as_json(self) -> dict:
         return {
             "risk": self.risk,
             "score": round(self.score, 2),
@@ -80,7 +88,7 @@ class Verdict:
 
 @dataclass
 class _Findings:
-    evidence: Dict[str, List[str]] = field(default_factory=dict)
+    evidence: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, sign_id: str, quote: str) -> None:
         quotes = self.evidence.setdefault(sign_id, [])
@@ -97,7 +105,7 @@ class OfferChecker:
     """`learned`: the learned weighing (bot/offers/offer_model.json) when its own
     training run found it better on dev; "hand" forces the hand weights."""
 
-    def __init__(self, content: Content, learned: "LearnedScore | str | None" = "auto") -> None:
+    def __init__(self, content: Content, learned: LearnedScore | str | None = "auto") -> None:
         if content.offer_settings is None:
             raise ValueError("content has no offer_checker.yml")
         self.settings: OfferSettings = content.offer_settings
@@ -106,7 +114,7 @@ class OfferChecker:
         self.not_abroad = content.not_abroad
         if learned == "auto":
             learned = load_learned(only_if_used=True)
-        self.learned: Optional[LearnedScore] = None if learned == "hand" else learned
+        self.learned: LearnedScore | None = None if learned == "hand" else learned
 
     # --- the verdict -----------------------------------------------------------------
 
@@ -178,10 +186,10 @@ class OfferChecker:
         questions = tuple(q for q in earlier.questions if q.unless not in reassured) if risk != HIGH else ()
         return Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
 
-    def question(self, question_id: str) -> Optional[FollowUpQuestion]:
+    def question(self, question_id: str) -> FollowUpQuestion | None:
         return next((q for q in self.settings.questions if q.id == question_id), None)
 
-    def rescore(self, score: float, question_id: str, answer: str, floor: str = LOW) -> Tuple[float, str]:
+    def rescore(self, score: float, question_id: str, answer: str, floor: str = LOW) -> tuple[float, str]:
         """The score and risk after the user answered one follow-up question (never below `floor`)."""
         question = self.question(question_id)
         new_score = max(0.0, score + (question.effects[answer] if question else 0.0))
@@ -189,7 +197,7 @@ class OfferChecker:
 
     # --- what the offer says ---------------------------------------------------------------
 
-    def _findings(self, offer: str, text: NormalisedText, careful: bool, common: List[PhraseMatch]) -> "_Findings":
+    def _findings(self, offer: str, text: NormalisedText, careful: bool, common: list[PhraseMatch]) -> _Findings:
         """Every sign's phrases, read in context.
 
         Where the writer types diacritics (`careful`), "báo về" is not "bao vé"
@@ -200,7 +208,8 @@ class OfferChecker:
 
         def misread(match: PhraseMatch) -> bool:
             return (careful and _written_otherwise(text, match)) or any(
-                match.start < d.start < match.end < d.end for d in common)
+                match.start < d.start < match.end < d.end for d in common
+            )
 
         for sign in self.signs.values():
             for match in sign.patterns.find(text):
@@ -217,12 +226,14 @@ class OfferChecker:
         return findings
 
     def _waived(self, text: NormalisedText, sign_id: str, match: PhraseMatch) -> bool:
-        """"miễn phí đào tạo", "công ty hỗ trợ phí": a fee the applicant does not pay."""
+        """ "miễn phí đào tạo", "công ty hỗ trợ phí": a fee the applicant does not pay."""
         if sign_id != FEES_DEPOSIT:
             return False
         return bool(self.settings.fee_waivers.find(_slice(text, max(0, match.start - 25), match.start)))
 
-    def _destinations(self, text: NormalisedText, careful: bool, domestic: List[PhraseMatch]) -> Dict[str, List[PhraseMatch]]:
+    def _destinations(
+        self, text: NormalisedText, careful: bool, domestic: list[PhraseMatch]
+    ) -> dict[str, list[PhraseMatch]]:
         """Places the offer sends people to.
 
         Not one: a place in a sentence about a past trip; a Vietnamese place or
@@ -231,11 +242,12 @@ class OfferChecker:
         ("lao" is not "Lào" when the writer types "Lào" for Laos). Slang ("cam",
         "bên kia") and labour-export countries count only after a going word.
         """
-        result: Dict[str, List[PhraseMatch]] = {}
+        result: dict[str, list[PhraseMatch]] = {}
         kinds = dict(self.settings.places, slang=self.settings.slang_places)
         for kind, phrases in kinds.items():
             result[kind] = [
-                m for m in phrases.find(text)
+                m
+                for m in phrases.find(text)
                 if not self._about_the_past(text, m)
                 and not any(d.start < m.end and m.start < d.end for d in domestic)
                 and not (careful and _written_otherwise(text, m))
@@ -251,9 +263,9 @@ class OfferChecker:
         return bool(self.settings.past_words.find(_slice(text, *_sentence_around(text.text, match.start))))
 
     @staticmethod
-    def _after_going_word(text: NormalisedText, match: PhraseMatch, going: Sequence[List[str]]) -> bool:
-        before = text.text[max(0, match.start - 30):match.start].split()
-        return any(before[-len(words):] == words for words in going if len(before) >= len(words))
+    def _after_going_word(text: NormalisedText, match: PhraseMatch, going: Sequence[list[str]]) -> bool:
+        before = text.text[max(0, match.start - 30) : match.start].split()
+        return any(before[-len(words) :] == words for words in going if len(before) >= len(words))
 
     def _job_kind(self, text: NormalisedText) -> str:
         for kind in ("skilled", "commission", "unskilled"):
@@ -262,8 +274,8 @@ class OfferChecker:
         return "unknown"
 
     def _pay_threshold(
-        self, text: NormalisedText, amounts: List[Pay], destinations, findings: "_Findings"
-    ) -> Optional[float]:
+        self, text: NormalisedText, amounts: list[Pay], destinations, findings: _Findings
+    ) -> float | None:
         """The monthly pay above which this offer's pay is a sign; None when pay alone says nothing.
 
         At home, pay is only a sign next to the "easy" part of "việc nhẹ lương cao".
@@ -296,18 +308,20 @@ class OfferChecker:
             return pay["by_the_day"]
         return pay["implausible_home"]
 
-    def _judge_pay(self, text: NormalisedText, amounts: List[Pay], destinations, findings: _Findings) -> None:
+    def _judge_pay(self, text: NormalisedText, amounts: list[Pay], destinations, findings: _Findings) -> None:
         threshold = self._pay_threshold(text, amounts, destinations, findings)
         if threshold is None:
             return
         # At home the low end of a range is what is sure; abroad the high end is the lure.
-        at_home = threshold in (self.settings.pay[k] for k in ("easy_home", "unskilled_home", "by_the_day", "implausible_home"))
+        at_home = threshold in (
+            self.settings.pay[k] for k in ("easy_home", "unskilled_home", "by_the_day", "implausible_home")
+        )
         for amount in amounts:
             monthly = amount.monthly_low_vnd if at_home else amount.monthly_vnd
             if monthly is not None and monthly >= threshold and self._is_pay(text, amount):
                 findings.add(EASY_HIGH_PAY, amount.quote)
 
-    def _fees(self, text: NormalisedText, amounts: List[Pay], findings: _Findings, careful: bool) -> None:
+    def _fees(self, text: NormalisedText, amounts: list[Pay], findings: _Findings, careful: bool) -> None:
         """An amount the applicant is told to pay: "bắt đóng 500k", "nộp 2 triệu tiền hồ sơ"."""
         for amount in amounts:
             window = _slice(text, max(0, amount.start - 40), amount.start)
@@ -318,7 +332,7 @@ class OfferChecker:
             fee = fee_words[-1]
             if careful and _written_otherwise(window, fee):
                 continue
-            if window.text[fee.end:].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
+            if window.text[fee.end :].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
                 findings.add(FEES_DEPOSIT, f"{fee.quote} {amount.quote}")
 
     def _is_pay(self, text: NormalisedText, amount: Pay) -> bool:
@@ -358,7 +372,7 @@ class OfferChecker:
 
     # --- scoring -------------------------------------------------------------------------
 
-    def _too_little_to_judge(self, text: NormalisedText, amounts: List[Pay], findings: _Findings) -> bool:
+    def _too_little_to_judge(self, text: NormalisedText, amounts: list[Pay], findings: _Findings) -> bool:
         """Too short, not an offer, or a request to check one without its terms."""
         words = len(text.text.split())
         if words < self.settings.minimum_words:
@@ -369,7 +383,7 @@ class OfferChecker:
         return words < self.settings.minimum_words_without_terms or not self.settings.offer_words.find(text)
 
     def _score(self, findings: _Findings, reassured: Sequence[str], abroad: bool) -> float:
-        present: Set[str] = set(findings.evidence) | ({ABROAD} if abroad else set())
+        present: set[str] = set(findings.evidence) | ({ABROAD} if abroad else set())
         score = sum(self.signs[s].weight for s in present if s in self.signs)
         score += sum(c.bonus for c in self.settings.combinations if set(c.signs) <= present)
         score += sum(r.weight for r in self.settings.reassurances if r.id in reassured)
@@ -380,18 +394,19 @@ class OfferChecker:
             return HIGH
         return MEDIUM if score >= self.settings.medium else LOW
 
-    def _questions(self, verdict: Verdict, abroad: bool) -> Tuple[FollowUpQuestion, ...]:
+    def _questions(self, verdict: Verdict, abroad: bool) -> tuple[FollowUpQuestion, ...]:
         """Ask about what is missing only when the answer could change the verdict."""
         if verdict.risk == HIGH or (verdict.risk == LOW and not abroad):
             return ()
         missing = [q for q in self.settings.questions if q.unless not in verdict.reassurances]
         return tuple(missing[: self.settings.max_questions])
 
-    def _signs_found(self, findings: _Findings) -> Tuple[SignFound, ...]:
+    def _signs_found(self, findings: _Findings) -> tuple[SignFound, ...]:
         ordered = sorted(findings.evidence, key=lambda s: -self.signs[s].weight if s in self.signs else 0)
         return tuple(
             SignFound(s, self.signs[s].title, self.signs[s].explanation, tuple(findings.evidence[s]))
-            for s in ordered if s in self.signs
+            for s in ordered
+            if s in self.signs
         )
 
 
@@ -410,7 +425,7 @@ def _writes_diacritics(source: str) -> bool:
 
 
 def _written_otherwise(text: NormalisedText, match: PhraseMatch) -> bool:
-    """"giải lao" read as "Lào", "báo về" as "bao vé": the words carry other diacritics than the phrase.
+    """ "giải lao" read as "Lào", "báo về" as "bao vé": the words carry other diacritics than the phrase.
 
     Only the words the phrase spells out are compared (not a "*" gap), and only
     when they fold alike: "ko cần kn" is shorthand, not other words.
@@ -418,13 +433,14 @@ def _written_otherwise(text: NormalisedText, match: PhraseMatch) -> bool:
     written = _LETTER.findall(text.quote(match.start, match.end).lower())
     chunks = [_LETTER.findall(chunk.lower()) for chunk in match.phrase.split(GAP)]
     first, last = chunks[0], chunks[-1]
-    pairs = list(zip(written[:len(first)], first))
+    pairs = list(zip(written[: len(first)], first, strict=False))
     if len(chunks) > 1:
-        pairs += list(zip(written[-len(last):], last)) if last else []
+        pairs += list(zip(written[-len(last) :], last, strict=False)) if last else []
     elif len(written) != len(first):
         return False
-    return any(_spelling(w) != _spelling(c) and _fold(w) == _fold(c) for w, c in pairs) \
-        and all(_fold(w) == _fold(c) for w, c in pairs)
+    return any(_spelling(w) != _spelling(c) and _fold(w) == _fold(c) for w, c in pairs) and all(
+        _fold(w) == _fold(c) for w, c in pairs
+    )
 
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
@@ -436,7 +452,7 @@ def _fold(word: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _spelling(word: str) -> Tuple[str, str]:
+def _spelling(word: str) -> tuple[str, str]:
     """Letters and tone of a syllable, wherever the tone is placed ("hoà" and "hòa" alike)."""
     decomposed = unicodedata.normalize("NFD", word)
     letters = "".join(c for c in decomposed if c not in _TONES)
@@ -447,7 +463,7 @@ def _slice(text: NormalisedText, start: int, end: int) -> NormalisedText:
     return NormalisedText(text.text[start:end], text.source, text.origin[start:end])
 
 
-def _sentence_around(text: str, position: int) -> Tuple[int, int]:
+def _sentence_around(text: str, position: int) -> tuple[int, int]:
     starts = [m.end() for m in _SENTENCE_END.finditer(text, 0, position)]
     start = starts[-1] if starts else 0
     end_match = _SENTENCE_END.search(text, position)

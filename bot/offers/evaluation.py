@@ -5,13 +5,14 @@ Each line of the input files is a JSON object with "text" and "label"
 rule that made them are in bot/offers/splits.py; the test split is reported
 by family only, so nobody reads its items while tuning.
 """
+
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence
 
 from bot.offers.checker import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 
@@ -24,11 +25,11 @@ SHORT_AD_CHARS = 300
 
 @dataclass
 class Evaluation:
-    confusion: Dict[str, Counter]
-    sign_counts: Dict[str, Counter]
+    confusion: dict[str, Counter]
+    sign_counts: dict[str, Counter]
     totals: Counter
-    missed: List[str]
-    false_alarms: List[str]
+    missed: list[str]
+    false_alarms: list[str]
     missed_families: Counter = field(default_factory=Counter)
     false_alarm_families: Counter = field(default_factory=Counter)
 
@@ -50,7 +51,7 @@ class Evaluation:
         return self.sign_counts[sign][LURE] / max(1, self.totals[LURE])
 
 
-def read_labelled(paths: Iterable[Path]) -> List[dict]:
+def read_labelled(paths: Iterable[Path]) -> list[dict]:
     rows = []
     for path in paths:
         if not Path(path).exists():
@@ -64,7 +65,7 @@ def read_labelled(paths: Iterable[Path]) -> List[dict]:
     return rows
 
 
-def only_usable(rows: List[dict], review: Path) -> List[dict]:
+def only_usable(rows: list[dict], review: Path) -> list[dict]:
     """Keep the rows a separate review judged to be offer texts (see tests/data/README.md)."""
     usable = {}
     for line in Path(review).read_text(encoding="utf-8").splitlines():
@@ -74,33 +75,34 @@ def only_usable(rows: List[dict], review: Path) -> List[dict]:
     return [r for r in rows if usable.get(r.get("id"), True)]
 
 
-def short_ads(rows: List[dict]) -> List[dict]:
+def short_ads(rows: list[dict]) -> list[dict]:
     """The ordinary ads that are short cards or informal posts (and every lure, to keep recall)."""
     return [r for r in rows if r["label"] == LURE or len(r["text"]) <= SHORT_AD_CHARS]
 
 
-def informal_ads(rows: List[dict]) -> List[dict]:
+def informal_ads(rows: list[dict]) -> list[dict]:
     """The ordinary ads that are informal posts (Chợ Tốt, groups), and every lure."""
     return [r for r in rows if r["label"] == LURE or r.get("family") == "informal_short"]
 
 
-def lures_of_kind(rows: List[dict], kinds: Sequence[str]) -> List[dict]:
+def lures_of_kind(rows: list[dict], kinds: Sequence[str]) -> list[dict]:
     """Every ordinary ad, and the lures of these kinds ("verbatim" ad text, or "reported" as received)."""
     return [r for r in rows if r["label"] == ORDINARY or r.get("kind") in kinds]
 
 
-def truncate(text: str, limit: Optional[int]) -> str:
+def truncate(text: str, limit: int | None) -> str:
     """The first `limit` characters, cut at a word boundary."""
     if limit is None or len(text) <= limit:
         return text
     return text[:limit].rsplit(" ", 1)[0]
 
 
-def evaluate(checker: "OfferChecker | Callable[[str], Verdict]", rows: List[dict],
-             limit: Optional[int] = None) -> Evaluation:
+def evaluate(
+    checker: OfferChecker | Callable[[str], Verdict], rows: list[dict], limit: int | None = None
+) -> Evaluation:
     check = checker.check if isinstance(checker, OfferChecker) else checker
-    confusion: Dict[str, Counter] = defaultdict(Counter)
-    sign_counts: Dict[str, Counter] = defaultdict(Counter)
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    sign_counts: dict[str, Counter] = defaultdict(Counter)
     totals: Counter = Counter()
     result = Evaluation(confusion, sign_counts, totals, [], [])
     for row in rows:
@@ -126,15 +128,19 @@ def _count(evaluation: Evaluation, label: str) -> str:
 
 
 def summary(evaluation: Evaluation) -> str:
-    return (f"recall {evaluation.recall:.3f} ({_count(evaluation, LURE)}), "
-            f"false alarms {evaluation.false_positive_rate:.3f} ({_count(evaluation, ORDINARY)})")
+    return (
+        f"recall {evaluation.recall:.3f} ({_count(evaluation, LURE)}), "
+        f"false alarms {evaluation.false_positive_rate:.3f} ({_count(evaluation, ORDINARY)})"
+    )
 
 
 def report(evaluation: Evaluation, heading: str, items: bool = True) -> str:
     """The figures; `items=False` names families instead of items (for the test split)."""
     lines = [f"## {heading}", ""]
     lines.append(f"recall on lures: {evaluation.recall:.3f} ({_count(evaluation, LURE)})")
-    lines.append(f"false-positive rate on ordinary ads: {evaluation.false_positive_rate:.3f} ({_count(evaluation, ORDINARY)})")
+    lines.append(
+        f"false-positive rate on ordinary ads: {evaluation.false_positive_rate:.3f} ({_count(evaluation, ORDINARY)})"
+    )
     lines += ["", "| label | " + " | ".join(RISKS) + " |", "|---|" + "---|" * len(RISKS)]
     for label in (LURE, ORDINARY):
         lines.append(f"| {label} | " + " | ".join(str(evaluation.confusion[label][r]) for r in RISKS) + " |")
@@ -146,10 +152,15 @@ def report(evaluation: Evaluation, heading: str, items: bool = True) -> str:
         )
     lines.append("")
     if items:
-        lines += [f"missed lures: {', '.join(evaluation.missed) or '-'}",
-                  f"false alarms: {', '.join(evaluation.false_alarms) or '-'}"]
-    lines += [f"missed lures by family: {_families(evaluation.missed_families)}",
-              f"false alarms by family: {_families(evaluation.false_alarm_families)}", ""]
+        lines += [
+            f"missed lures: {', '.join(evaluation.missed) or '-'}",
+            f"false alarms: {', '.join(evaluation.false_alarms) or '-'}",
+        ]
+    lines += [
+        f"missed lures by family: {_families(evaluation.missed_families)}",
+        f"false alarms by family: {_families(evaluation.false_alarm_families)}",
+        "",
+    ]
     return "\n".join(lines)
 
 

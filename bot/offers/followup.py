@@ -5,10 +5,10 @@ offer, not a new ad. The earlier signs stay, the new ones join them, and the
 risk never falls below what the user was already told: a flagged offer must
 not turn harmless because a later message was short.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Tuple
 
 from bot.offers.checker import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, SignFound, Verdict
 
@@ -29,7 +29,7 @@ def with_new_fact(checker: OfferChecker, earlier: Verdict, original_text: str, n
     return replace(updated, risk=risk, score=max(updated.score, earlier.score), signs=signs)
 
 
-def new_signs(earlier: Verdict, updated: Verdict) -> Tuple[SignFound, ...]:
+def new_signs(earlier: Verdict, updated: Verdict) -> tuple[SignFound, ...]:
     known = {sign.id for sign in earlier.signs}
     return tuple(sign for sign in updated.signs if sign.id not in known)
 

@@ -12,25 +12,27 @@ heaviest). Loading it builds two vectorizers from a fixed vocabulary: no
 fitting at start, a few milliseconds. scikit-learn is imported only when the
 model is loaded, so a checker on the hand weights starts without it.
 """
+
 from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List, Sequence, Tuple
+from typing import Any
 
 MODEL_PATH = Path(__file__).with_name("offer_model.json")
 WORDS = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"}
 CHARS = {"analyzer": "char_wb", "ngram_range": (3, 5)}
 
 
-def sign_names(sign_ids: Sequence[str]) -> List[str]:
+def sign_names(sign_ids: Sequence[str]) -> list[str]:
     return [f"sign:{s}" for s in sign_ids] + ["abroad", "hand_score"]
 
 
-def sign_block(rows: Sequence[Tuple[Sequence[str], bool, float]], sign_ids: Sequence[str]):
+def sign_block(rows: Sequence[tuple[Sequence[str], bool, float]], sign_ids: Sequence[str]):
     """One row per offer: its signs (0/1), abroad (0/1), the hand score / 10."""
     import numpy as np
     from scipy.sparse import csr_matrix
@@ -49,8 +51,10 @@ def sign_block(rows: Sequence[Tuple[Sequence[str], bool, float]], sign_ids: Sequ
 def text_vectorizers(words: Sequence[str], chars: Sequence[str]):
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return (CountVectorizer(binary=True, vocabulary=list(words), **WORDS),
-            CountVectorizer(binary=True, vocabulary=list(chars), **CHARS))
+    return (
+        CountVectorizer(binary=True, vocabulary=list(words), **WORDS),
+        CountVectorizer(binary=True, vocabulary=list(chars), **CHARS),
+    )
 
 
 def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers):
@@ -59,20 +63,22 @@ def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers):
     from sklearn.preprocessing import normalize
 
     word_vec, char_vec = vectorizers
-    return hstack([
-        sign_block(sign_rows, sign_ids),
-        normalize(word_vec.transform(texts)),
-        normalize(char_vec.transform(texts)),
-    ]).tocsr()
+    return hstack(
+        [
+            sign_block(sign_rows, sign_ids),
+            normalize(word_vec.transform(texts)),
+            normalize(char_vec.transform(texts)),
+        ]
+    ).tocsr()
 
 
 @dataclass(frozen=True)
 class LearnedScore:
-    sign_ids: Tuple[str, ...]
-    vectorizers: Tuple[Any, Any]   # word and character CountVectorizers
-    coefficients: Any              # numpy array, one weight per feature
+    sign_ids: tuple[str, ...]
+    vectorizers: tuple[Any, Any]  # word and character CountVectorizers
+    coefficients: Any  # numpy array, one weight per feature
     intercept: float
-    platt: Tuple[float, float]
+    platt: tuple[float, float]
     medium: float
     use: bool
     note: str
@@ -83,21 +89,24 @@ class LearnedScore:
         a, b = self.platt
         return 1.0 / (1.0 + math.exp(-(a * margin + b)))
 
-    def heaviest(self, n: int = 20) -> List[Tuple[str, float]]:
+    def heaviest(self, n: int = 20) -> list[tuple[str, float]]:
         import numpy as np
 
-        names = sign_names(self.sign_ids) + [f"word:{w}" for w in self.vectorizers[0].vocabulary] \
+        names = (
+            sign_names(self.sign_ids)
+            + [f"word:{w}" for w in self.vectorizers[0].vocabulary]
             + [f"chars:{c}" for c in self.vectorizers[1].vocabulary]
+        )
         order = np.argsort(-np.abs(self.coefficients))[:n]
         return [(names[i], float(self.coefficients[i])) for i in order]
 
 
 @lru_cache(maxsize=4)
-def load(path: Path = MODEL_PATH, only_if_used: bool = False) -> "LearnedScore | None":
+def load(path: Path = MODEL_PATH, only_if_used: bool = False) -> LearnedScore | None:
     """The stored model; None when there is none (or, `only_if_used`, when its run kept the hand weights)."""
     if not path.exists():
         return None
-    data: Dict = json.loads(path.read_text(encoding="utf-8"))
+    data: dict = json.loads(path.read_text(encoding="utf-8"))
     if only_if_used and not data["use"]:
         return None
     import numpy as np

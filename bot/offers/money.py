@@ -5,25 +5,53 @@
 (nlu.normalise: "15tr" -> "15 trieu", "2k đô" -> "2 nghin do"), so the
 patterns here only see folded, expanded words.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional
 
 from nlu.normalise import NormalisedText
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
 _MULTIPLIERS = {"trieu": 1_000_000, "nghin": 1_000, "ngan": 1_000, "ty": 1_000_000_000}
 _CURRENCIES = {
-    "usdt": "usd", "usd": "usd", "$": "usd", "do la": "usd", "dola": "usd", "dollar": "usd", "do": "usd",
-    "vnd": "vnd", "dong": "vnd", "yen": "yen", "jpy": "yen", "man": "man",
-    "euro": "eur", "eur": "eur", "€": "eur", "bang anh": "gbp", "bang": "gbp", "gbp": "gbp", "£": "gbp",
+    "usdt": "usd",
+    "usd": "usd",
+    "$": "usd",
+    "do la": "usd",
+    "dola": "usd",
+    "dollar": "usd",
+    "do": "usd",
+    "vnd": "vnd",
+    "dong": "vnd",
+    "yen": "yen",
+    "jpy": "yen",
+    "man": "man",
+    "euro": "eur",
+    "eur": "eur",
+    "€": "eur",
+    "bang anh": "gbp",
+    "bang": "gbp",
+    "gbp": "gbp",
+    "£": "gbp",
 }
 _PERIODS = {
-    "thang": "month", "th": "month", "ngay": "day", "gio": "hour", "h": "hour", "tuan": "week", "nam": "year",
-    "chuyen": "piece", "don": "piece", "bai": "piece", "chiec": "piece", "luot": "piece", "san pham": "piece",
-    "video": "piece", "nhiem vu": "piece",
+    "thang": "month",
+    "th": "month",
+    "ngay": "day",
+    "gio": "hour",
+    "h": "hour",
+    "tuan": "week",
+    "nam": "year",
+    "chuyen": "piece",
+    "don": "piece",
+    "bai": "piece",
+    "chiec": "piece",
+    "luot": "piece",
+    "san pham": "piece",
+    "video": "piece",
+    "nhiem vu": "piece",
 }
 _ALT = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
 
@@ -38,22 +66,26 @@ _WORDS = {
     r"(?:ca |mot )?(?:nghin|ngan) (?:do|usd|\$)": 1_000 * 1.0,
 }
 _WORDS_VND = {r"hang chuc trieu": 20_000_000, r"hang tram trieu": 200_000_000}
-_DAY_BEFORE = re.compile(r"(?<!\w)(?:moi ngay|1 ngay|mot ngay|hang ngay|hang ngay|ngay lam|trong ngay)(?!\w)(?!.*\b(?:thang|tuan)\b)")
-_PERIOD_AFTER = re.compile(rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)")
+_DAY_BEFORE = re.compile(
+    r"(?<!\w)(?:moi ngay|1 ngay|mot ngay|hang ngay|hang ngay|ngay lam|trong ngay)(?!\w)(?!.*\b(?:thang|tuan)\b)"
+)
+_PERIOD_AFTER = re.compile(
+    rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)"
+)
 
 
 @dataclass(frozen=True)
 class Pay:
     """One amount of pay found in an offer."""
 
-    quote: str               # the offer's own words
-    start: int                # where it starts in the normalised text
-    low_vnd: float            # per period, in đồng
+    quote: str  # the offer's own words
+    start: int  # where it starts in the normalised text
+    low_vnd: float  # per period, in đồng
     high_vnd: float
-    period: str               # month, day, hour, week, year, piece
-    currency: str             # vnd, usd, yen, man: as the offer wrote it
-    monthly_vnd: Optional[float]  # the high end per month; None when paid per piece
-    monthly_low_vnd: Optional[float] = None  # the low end per month
+    period: str  # month, day, hour, week, year, piece
+    currency: str  # vnd, usd, yen, man: as the offer wrote it
+    monthly_vnd: float | None  # the high end per month; None when paid per piece
+    monthly_low_vnd: float | None = None  # the low end per month
 
 
 def parse_number(text: str) -> float:
@@ -65,35 +97,45 @@ def parse_number(text: str) -> float:
 
 
 def _period_after(text: str, end: int) -> str:
-    match = _PERIOD_AFTER.match(text[end:end + 25])
+    match = _PERIOD_AFTER.match(text[end : end + 25])
     return _PERIODS[match.group("period")] if match else ""
 
 
 def _period_before(text: str, start: int) -> str:
-    """"mỗi ngày chỉ 2-3 tiếng là nhận được 300 nghìn": the period said before the amount."""
-    return "day" if _DAY_BEFORE.search(text[max(0, start - 45):start]) else "month"
+    """ "mỗi ngày chỉ 2-3 tiếng là nhận được 300 nghìn": the period said before the amount."""
+    return "day" if _DAY_BEFORE.search(text[max(0, start - 45) : start]) else "month"
 
 
-def _monthly(value: float, period: str, days_per_month: float, hours_per_day: float) -> Optional[float]:
+def _monthly(value: float, period: str, days_per_month: float, hours_per_day: float) -> float | None:
     factor = {"month": 1, "day": days_per_month, "hour": days_per_month * hours_per_day, "week": 4.33, "year": 1 / 12}
     return value * factor[period] if period in factor else None
 
 
-def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month: float = 26,
-             hours_per_day: float = 8) -> List[Pay]:
+def find_pay(
+    normalised: NormalisedText, rates: dict[str, float], days_per_month: float = 26, hours_per_day: float = 8
+) -> list[Pay]:
     """Every amount of money in the text that comes with a unit."""
     text = normalised.text
-    found: List[Pay] = []
-    taken: List[range] = []
+    found: list[Pay] = []
+    taken: list[range] = []
 
     def add(start: int, end: int, low: float, high: float, currency: str = "vnd") -> None:
         if any(start in span for span in taken):
             return
         taken.append(range(start, end))
         period = _period_after(text, end) or _period_before(text, start)
-        found.append(Pay(normalised.quote(start, end), start, low, high, period, currency,
-                         _monthly(high, period, days_per_month, hours_per_day),
-                         _monthly(low, period, days_per_month, hours_per_day)))
+        found.append(
+            Pay(
+                normalised.quote(start, end),
+                start,
+                low,
+                high,
+                period,
+                currency,
+                _monthly(high, period, days_per_month, hours_per_day),
+                _monthly(low, period, days_per_month, hours_per_day),
+            )
+        )
 
     for pattern, usd in _WORDS.items():
         # Not "2 nghìn đô": that is a number with its units, read below.
@@ -119,7 +161,7 @@ def find_pay(normalised: NormalisedText, rates: Dict[str, float], days_per_month
     return found
 
 
-def _currency_rate(currency: Optional[str], rates: Dict[str, float]) -> float:
+def _currency_rate(currency: str | None, rates: dict[str, float]) -> float:
     kind = _CURRENCIES.get(currency or "", "vnd")
     if kind == "vnd":
         return 1.0

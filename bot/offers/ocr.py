@@ -12,6 +12,7 @@ Anything else is refused before any request is made. Images are then checked
 with Pillow (PNG, JPEG or WebP, at most MAX_PIXELS), re-encoded, and read by
 Tesseract a few at a time under memory and CPU limits.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,7 @@ import resource
 import shutil
 import socket
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Optional, Tuple
+from functools import cache, lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -58,21 +58,24 @@ class ImageSources:
     uploads_base: str
     telegram_photos_base: str
     service_token: str
-    media_hosts: Tuple[str, ...] = PLATFORM_MEDIA_HOSTS
+    media_hosts: tuple[str, ...] = PLATFORM_MEDIA_HOSTS
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "ImageSources":
+    def from_settings(cls, settings: Settings) -> ImageSources:
         return cls(
             uploads_base=f"{settings.bot_service_url.rstrip('/')}/uploads/",
             telegram_photos_base=f"{settings.rasa_url.rstrip('/')}/webhooks/telegram/photo/",
             service_token=settings.service_token,
         )
 
-    def internal_request(self, url: str) -> Optional[Tuple[str, dict]]:
+    def internal_request(self, url: str) -> tuple[str, dict] | None:
         """Our own service's address for a reference to it, rebuilt from configuration; None if it is not one."""
-        for base, headers in ((self.uploads_base, {SERVICE_TOKEN_HEADER: self.service_token}), (self.telegram_photos_base, {})):
+        for base, headers in (
+            (self.uploads_base, {SERVICE_TOKEN_HEADER: self.service_token}),
+            (self.telegram_photos_base, {}),
+        ):
             if url.startswith(base):
-                tail = url[len(base):]
+                tail = url[len(base) :]
                 if not tail or tail.startswith(("/", ".")) or "/" in tail.split("?", 1)[0]:
                     return None
                 return base + tail, headers
@@ -82,8 +85,11 @@ class ImageSources:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
         return (
-            parts.scheme == "https" and parts.port in (None, 443) and not parts.username
-            and any(host.endswith(suffix) for suffix in self.media_hosts) and _resolves_to_public_addresses(host)
+            parts.scheme == "https"
+            and parts.port in (None, 443)
+            and not parts.username
+            and any(host.endswith(suffix) for suffix in self.media_hosts)
+            and _resolves_to_public_addresses(host)
         )
 
 
@@ -100,7 +106,7 @@ def _resolves_to_public_addresses(host: str) -> bool:
     return bool(addresses) and all(ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses)
 
 
-async def text_from_image_url(url: str, sources: Optional[ImageSources] = None) -> str:
+async def text_from_image_url(url: str, sources: ImageSources | None = None) -> str:
     image = await fetch_image(url, sources or _sources_from_env())
     return await text_from_image_bytes(image)
 
@@ -154,7 +160,7 @@ def checked_image(image: bytes) -> bytes:
     return output.getvalue()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ocr_slots(loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
     return asyncio.Semaphore(OCR_AT_ONCE)
 
@@ -170,9 +176,16 @@ async def text_from_image_bytes(image: bytes) -> str:
     async with _ocr_slots(asyncio.get_running_loop()):
         clean = await asyncio.to_thread(checked_image, image)
         process = await asyncio.create_subprocess_exec(
-            "tesseract", "stdin", "stdout", "-l", LANGUAGES,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-            preexec_fn=_limit_tesseract, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            "tesseract",
+            "stdin",
+            "stdout",
+            "-l",
+            LANGUAGES,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            preexec_fn=_limit_tesseract,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
         try:
             output, _ = await asyncio.wait_for(process.communicate(clean), OCR_TIMEOUT_SECONDS)

@@ -1,7 +1,8 @@
 """The verdict as the assistant says it, from content/messages/offers.yml."""
+
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from bot.content import Templates
 from bot.offers.checker import RISKY_DESTINATION, Verdict
@@ -12,9 +13,9 @@ SIGNS_SHOWN = 3
 BUBBLE_CHARS = 850
 
 
-def signs_in_bubbles(signs: Dict[str, Any]) -> List[List[str]]:
+def signs_in_bubbles(signs: dict[str, Any]) -> list[list[str]]:
     """Sign ids (of content.signs) grouped so that each group's titles and explanations fit one bubble."""
-    bubbles: List[List[str]] = [[]]
+    bubbles: list[list[str]] = [[]]
     used = 0
     for sign_id, sign in signs.items():
         size = len(sign.title) + len(sign.explanation) + 6
@@ -26,14 +27,14 @@ def signs_in_bubbles(signs: Dict[str, Any]) -> List[List[str]]:
     return bubbles
 
 
-def sign_arguments(verdict: Verdict) -> List[Dict[str, Any]]:
+def sign_arguments(verdict: Verdict) -> list[dict[str, Any]]:
     return [
         {"id": s.id, "title": s.title, "explanation": s.explanation, "evidence": list(s.evidence)}
         for s in verdict.signs
     ]
 
 
-def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
+def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
     """Plain values for the templates (they travel through Rasa as JSON)."""
     return {
         "risk": verdict.risk,
@@ -47,7 +48,7 @@ def verdict_arguments(verdict: Verdict) -> Dict[str, Any]:
 
 def verdict_for_person(templates: Templates, verdict: Verdict, channel: str) -> str:
     """The reply a user would read, as plain text (for the command line)."""
-    parts: List[str] = [templates.render("utter_offer_verdict", channel, verdict_arguments(verdict), {})["text"]]
+    parts: list[str] = [templates.render("utter_offer_verdict", channel, verdict_arguments(verdict), {})["text"]]
     if verdict.risk != "unclear":
         parts.append(templates.render("utter_offer_next_steps", channel, {"risk": verdict.risk}, {})["text"])
     for question in verdict.questions[:1]:

@@ -11,13 +11,14 @@ The rule, fixed before any tuning (so adding items never moves a source):
   (train first, then dev, then test) is dropped, so no text is measured on
   after being tuned on.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Dict, Iterable, List, Set, Tuple
 from urllib.parse import urlparse
 
 from nlu.normalise import fold
@@ -29,8 +30,20 @@ SPLIT_DIR = DATA / "offers"
 SPLITS = ("train", "dev", "test")
 SHARES = (("train", 60), ("dev", 20), ("test", 20))
 # Sites where many unrelated people post: the source is the page or group.
-PLATFORMS = {"facebook.com", "fb.com", "zalo.me", "tiktok.com", "chotot.com", "vieclamtot.com",
-             "youtube.com", "x.com", "twitter.com", "reddit.com", "threads.net", "instagram.com"}
+PLATFORMS = {
+    "facebook.com",
+    "fb.com",
+    "zalo.me",
+    "tiktok.com",
+    "chotot.com",
+    "vieclamtot.com",
+    "youtube.com",
+    "x.com",
+    "twitter.com",
+    "reddit.com",
+    "threads.net",
+    "instagram.com",
+}
 # One site under two registered names (the lead's note on the collection, 2026-12-01).
 ALIASES = {"zingnews.vn": "znews.vn", "danviet.com": "danviet.vn"}
 _SECOND_LEVEL = {"com", "gov", "org", "net", "edu", "ac", "co", "info", "name", "health", "int"}
@@ -40,7 +53,7 @@ NEAR_DUPLICATE = 0.7
 _CONTAINED_MIN = 8
 
 
-def split_files(split: str) -> Tuple[Path, ...]:
+def split_files(split: str) -> tuple[Path, ...]:
     """The files that hold one split (train also holds the in-sample data)."""
     return (IN_SAMPLE if split == "train" else ()) + (SPLIT_DIR / f"{split}.jsonl",)
 
@@ -49,7 +62,7 @@ def source_of(url: str) -> str:
     """The source an item is grouped by: a registered domain, or a page on a platform."""
     parsed = urlparse(url.strip())
     host = (parsed.hostname or "").lower()
-    labels = [l for l in host.split(".") if l]
+    labels = [label for label in host.split(".") if label]
     while len(labels) > 2 and labels[0] in ("www", "m", "amp", "mobile", "beta", "web"):
         labels = labels[1:]
     keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
@@ -62,7 +75,7 @@ def source_of(url: str) -> str:
     return domain
 
 
-def split_of_source(source: str, in_sample_sources: Set[str]) -> str:
+def split_of_source(source: str, in_sample_sources: set[str]) -> str:
     if source in in_sample_sources:
         return "train"
     bucket = int(hashlib.sha256(source.encode("utf-8")).hexdigest(), 16) % 100
@@ -73,14 +86,14 @@ def split_of_source(source: str, in_sample_sources: Set[str]) -> str:
     raise AssertionError("shares add up to 100")
 
 
-def _shingles(text: str) -> Set[Tuple[str, ...]]:
+def _shingles(text: str) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", fold(text))
     if len(words) < _SHINGLE:
         return {tuple(words)}
-    return {tuple(words[i:i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
+    return {tuple(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)}
 
 
-def _near(a: Set[Tuple[str, ...]], b: Set[Tuple[str, ...]]) -> bool:
+def _near(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> bool:
     """The same text, or one nearly contained in the other (a quote of a longer ad)."""
     common = len(a & b)
     if min(len(a), len(b)) >= _CONTAINED_MIN:
@@ -88,22 +101,22 @@ def _near(a: Set[Tuple[str, ...]], b: Set[Tuple[str, ...]]) -> bool:
     return common / max(1, len(a | b)) >= NEAR_DUPLICATE
 
 
-def read_rows(paths: Iterable[Path]) -> List[dict]:
+def read_rows(paths: Iterable[Path]) -> list[dict]:
     rows = []
     for path in paths:
         if Path(path).exists():
-            rows += [json.loads(l) for l in Path(path).read_text(encoding="utf-8").splitlines() if l.strip()]
+            rows += [json.loads(row) for row in Path(path).read_text(encoding="utf-8").splitlines() if row.strip()]
     return rows
 
 
-def assign(in_sample: List[dict], collected: List[dict]) -> Dict[str, List[dict]]:
+def assign(in_sample: list[dict], collected: list[dict]) -> dict[str, list[dict]]:
     """Collected rows by split, duplicates of anything kept before them dropped."""
     in_sample_sources = {source_of(r["source_url"]) for r in in_sample}
-    by_split: Dict[str, List[dict]] = {s: [] for s in SPLITS}
+    by_split: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for row in collected:
         by_split[split_of_source(source_of(row["source_url"]), in_sample_sources)].append(row)
     kept_shingles = [_shingles(r["text"]) for r in in_sample]
-    result: Dict[str, List[dict]] = {s: [] for s in SPLITS}
+    result: dict[str, list[dict]] = {s: [] for s in SPLITS}
     for split in SPLITS:
         for row in by_split[split]:
             shingles = _shingles(row["text"])

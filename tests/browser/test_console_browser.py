@@ -3,18 +3,23 @@
 Two pages of one browser: the user's web chat and the worker's console.
 Screenshots of the inbox, the case page and the web chat land in results/screenshots/.
 """
-import pytest
-from playwright.sync_api import expect, sync_playwright
 
+import pytest
 from chat import add_staff, wait_for
+from playwright.sync_api import expect, sync_playwright
 from support import ROOT
 from test_handoff import case_of
 
 CHROMIUM = "/usr/bin/chromium"
 # As this machine's probe starts it: no sandbox as root, and nothing that reaches for Google's hosts.
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOTS = ROOT / "results" / "screenshots"
 PASSWORD = "browser test password"
@@ -40,7 +45,10 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     # is reported here, on either page.
     blocked = []
     for either in (page, chat):
-        either.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+        either.on(
+            "console",
+            lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+        )
     chat.set_viewport_size({"width": 400, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert add_staff(assistant, "hoa", password=PASSWORD).returncode == 0
@@ -64,7 +72,7 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     user_types(chat, "cứu em với, em bị giữ ở myanmar")
     chat.get_by_role("button", name="✅ Có, kết nối").click()
     expect(chat.locator("#log")).to_contain_text("mã yêu cầu")
-    user_types(chat, '<img src=x onerror="document.title=\'pwned\'">')
+    user_types(chat, "<img src=x onerror=\"document.title='pwned'\">")
     # The page never sees its own id (an HttpOnly cookie); the test reads it from the browser's cookie jar.
     sender = next(c["value"] for c in chat.context.cookies() if c["name"] == "webchat_id")
     assert chat.evaluate("document.cookie") == "" and chat.evaluate("localStorage.length") == 0

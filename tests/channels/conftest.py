@@ -1,4 +1,5 @@
 """One running assistant and one set of fake platforms for every channel test."""
+
 import pytest
 
 
@@ -14,7 +15,9 @@ def platforms():
 def channel_assistant(trained_model, platforms, tmp_path_factory):
     from webhooks import assistant_on_fakes
 
-    with assistant_on_fakes(trained_model, platforms.url, tmp_path_factory.mktemp("channels"), "channel-logs") as running:
+    with assistant_on_fakes(
+        trained_model, platforms.url, tmp_path_factory.mktemp("channels"), "channel-logs"
+    ) as running:
         # Registered as an operator registers it: Zalo's unsigned probe must be answered 200.
         assert platforms.zalo.register_webhook(f"{running.rasa_url}/webhooks/zalo/webhook")
         yield running

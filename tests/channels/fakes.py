@@ -15,9 +15,11 @@ of every user event it posts (`user_wrote`), as the real platforms know it.
     Telegram:  {url}/telegram  (Bot API base: /telegram/bot<TOKEN>/<method>)
     Messenger: {url}/messenger (Graph base: /messenger/me/messages)
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import re
@@ -25,7 +27,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import httpx
 import uvicorn
@@ -34,9 +36,7 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-
 from support import free_port
-
 
 ZALO_APP_ID = "1234567890"
 ZALO_APP_SECRET = "zalo-app-secret"
@@ -63,13 +63,13 @@ class Sent:
 
     at: float
     recipient: str
-    body: Dict[str, Any]
+    body: dict[str, Any]
 
     @property
     def text(self) -> str:
         message = self.body.get("message", self.body)
         if isinstance(message, dict):
-            template = ((message.get("attachment") or {}).get("payload") or {})
+            template = (message.get("attachment") or {}).get("payload") or {}
             return message.get("text") or template.get("text") or ""
         return ""
 
@@ -78,15 +78,15 @@ class Sent:
 class Platform:
     """What one fake platform accepted, refused, and is told to do next."""
 
-    sent: List[Sent] = field(default_factory=list)
-    refused: List[str] = field(default_factory=list)
-    failures: List[Any] = field(default_factory=list)
+    sent: list[Sent] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    failures: list[Any] = field(default_factory=list)
     calls: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
     # When each user last wrote (seconds since the epoch): the platform's window.
-    last_wrote: Dict[str, float] = field(default_factory=dict)
+    last_wrote: dict[str, float] = field(default_factory=dict)
 
-    def user_wrote(self, user: str, at: Optional[float] = None) -> None:
+    def user_wrote(self, user: str, at: float | None = None) -> None:
         with self.lock:
             self.last_wrote[str(user)] = time.time() if at is None else at
 
@@ -95,7 +95,7 @@ class Platform:
         with self.lock:
             self.last_wrote[str(user)] -= hours * HOUR
 
-    def since_user_wrote(self, user: str) -> Optional[float]:
+    def since_user_wrote(self, user: str) -> float | None:
         with self.lock:
             at = self.last_wrote.get(str(user))
         return None if at is None else time.time() - at
@@ -104,12 +104,12 @@ class Platform:
         with self.lock:
             self.failures.extend(failures)
 
-    def next_failure(self) -> Optional[Any]:
+    def next_failure(self) -> Any | None:
         with self.lock:
             self.calls += 1
             return self.failures.pop(0) if self.failures else None
 
-    def accept(self, recipient: str, body: Dict[str, Any]) -> None:
+    def accept(self, recipient: str, body: dict[str, Any]) -> None:
         with self.lock:
             self.sent.append(Sent(time.time(), str(recipient), body))
 
@@ -117,11 +117,11 @@ class Platform:
         with self.lock:
             self.refused.append(why)
 
-    def to(self, recipient: str) -> List[Sent]:
+    def to(self, recipient: str) -> list[Sent]:
         with self.lock:
             return [s for s in self.sent if s.recipient == str(recipient)]
 
-    def wait_for(self, recipient: str, count: int = 1, timeout: float = 60, settle: float = 1.5) -> List[Sent]:
+    def wait_for(self, recipient: str, count: int = 1, timeout: float = 60, settle: float = 1.5) -> list[Sent]:
         """The sends to one user, once at least `count` arrived and no more came for `settle` seconds."""
         deadline = time.monotonic() + timeout
         seen, quiet_since = -1, time.monotonic()
@@ -152,7 +152,7 @@ class Zalo(Platform):
         self.cloud_account_can_pay = True
         # Where the OA's webhook points: every message the OA sends is echoed
         # there (`oa_send_*`), ours too, every other one before the send's answer.
-        self.webhook_url: Optional[str] = None
+        self.webhook_url: str | None = None
         self.echoes_sent = 0
 
     def expire_token(self) -> None:
@@ -172,7 +172,11 @@ class Zalo(Platform):
         if failure == -32:
             return JSONResponse({"error": -32, "message": "Rate limit"})
         recipient = body["recipient"]["user_id"]
-        window = self.window_refusal(recipient) if failure != -230 else (-230, "User has not interacted with the OA in the last 7 days")
+        window = (
+            self.window_refusal(recipient)
+            if failure != -230
+            else (-230, "User has not interacted with the OA in the last 7 days")
+        )
         if window:
             self.refuse(f"error {window[0]}")
             return JSONResponse({"error": window[0], "message": window[1]})
@@ -192,7 +196,7 @@ class Zalo(Platform):
             return JSONResponse(answer)
         return JSONResponse(answer, background=BackgroundTask(echo))
 
-    def window_refusal(self, user: str) -> Optional[tuple]:
+    def window_refusal(self, user: str) -> tuple | None:
         since = self.since_user_wrote(user)
         if since is None or since > 7 * DAY:
             return -230, "User has not interacted with the OA in the last 7 days"
@@ -202,19 +206,26 @@ class Zalo(Platform):
             return -321, "The Zalo Cloud Account linked to the app has run out of money"
         return None
 
-    def echo(self, user: str, message: Dict[str, Any], message_id: str):
+    def echo(self, user: str, message: dict[str, Any], message_id: str):
         """Zalo's `oa_send_text` for a message the OA sent through the API: no `admin_id`."""
         event = {
-            "app_id": ZALO_APP_ID, "event_name": "oa_send_text", "timestamp": str(int(time.time() * 1000)),
-            "sender": {"id": ZALO_OA_ID}, "recipient": {"id": user},
+            "app_id": ZALO_APP_ID,
+            "event_name": "oa_send_text",
+            "timestamp": str(int(time.time() * 1000)),
+            "sender": {"id": ZALO_OA_ID},
+            "recipient": {"id": user},
             "message": {"text": message.get("text", ""), "msg_id": message_id},
         }
 
         async def post() -> None:
             body = json.dumps(event).encode()
-            headers = {"Content-Type": "application/json", "X-ZEvent-Signature": zalo_signature(body, event["timestamp"])}
+            headers = {
+                "Content-Type": "application/json",
+                "X-ZEvent-Signature": zalo_signature(body, event["timestamp"]),
+            }
             async with httpx.AsyncClient(timeout=10) as client:
                 await client.post(self.webhook_url, content=body, headers=headers)
+
         return post
 
     def register_webhook(self, url: str) -> bool:
@@ -227,7 +238,7 @@ class Zalo(Platform):
         return True
 
     @staticmethod
-    def problem(message: Dict[str, Any]) -> Optional[str]:
+    def problem(message: dict[str, Any]) -> str | None:
         if len(message.get("text") or "") > 2000:
             return "text over 2000 characters"
         attachment = message.get("attachment")
@@ -243,7 +254,9 @@ class Zalo(Platform):
                 return "query button without a text payload"
             if button.get("type") == "oa.query.hide" and len(button["payload"]) > 1000:
                 return "query payload over 1000 characters"
-            if button.get("type") == "oa.open.phone" and not Zalo.PHONE_CODE.match(str((button.get("payload") or {}).get("phone_code", ""))):
+            if button.get("type") == "oa.open.phone" and not Zalo.PHONE_CODE.match(
+                str((button.get("payload") or {}).get("phone_code", ""))
+            ):
                 return "phone_code is not a number in digits (84… or 0…)"
             if button.get("type") not in ("oa.query.hide", "oa.query.show", "oa.open.phone", "oa.open.url"):
                 return f"unknown button type {button.get('type')}"
@@ -263,7 +276,9 @@ class Zalo(Platform):
         # Single-use: the old refresh token stops working now.
         self.access_token = f"zalo-access-{self.refreshes + 1}"
         self.refresh_token = f"zalo-refresh-{self.refreshes + 1}"
-        return JSONResponse({"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": "90000"})
+        return JSONResponse(
+            {"access_token": self.access_token, "refresh_token": self.refresh_token, "expires_in": "90000"}
+        )
 
 
 class Telegram(Platform):
@@ -277,9 +292,9 @@ class Telegram(Platform):
 
     def __init__(self) -> None:
         super().__init__()
-        self.answered_callbacks: List[str] = []
-        self.pressed_at: Dict[str, float] = {}
-        self.webhooks: List[Dict[str, Any]] = []
+        self.answered_callbacks: list[str] = []
+        self.pressed_at: dict[str, float] = {}
+        self.webhooks: list[dict[str, Any]] = []
         self.get_me_failures = 0
 
     def pressed(self, query_id: str) -> None:
@@ -304,7 +319,14 @@ class Telegram(Platform):
             self.answered_callbacks.append(fields["callback_query_id"])
             return _ok(True)
         if method == "getFile":
-            return _ok({"file_id": fields["file_id"], "file_unique_id": "u1", "file_size": len(PHOTO_BYTES), "file_path": "photos/1.png"})
+            return _ok(
+                {
+                    "file_id": fields["file_id"],
+                    "file_unique_id": "u1",
+                    "file_size": len(PHOTO_BYTES),
+                    "file_path": "photos/1.png",
+                }
+            )
         if method == "setWebhook":
             self.webhooks.append(fields)
             return _ok(True)
@@ -314,18 +336,35 @@ class Telegram(Platform):
         if failure == "slow":
             await asyncio.sleep(self.SLOW_SECONDS)  # taken below, answered too late for the client
         if failure == 429:
-            return JSONResponse({"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}}, status_code=429)
+            return JSONResponse(
+                {
+                    "ok": False,
+                    "error_code": 429,
+                    "description": "Too Many Requests: retry after 1",
+                    "parameters": {"retry_after": 1},
+                },
+                status_code=429,
+            )
         if isinstance(failure, int):
-            return JSONResponse({"ok": False, "error_code": failure, "description": "Internal Server Error"}, status_code=failure)
+            return JSONResponse(
+                {"ok": False, "error_code": failure, "description": "Internal Server Error"}, status_code=failure
+            )
         problem = self.problem(fields)
         if problem:
             self.refuse(problem)
             return _bad(problem)
         self.accept(fields["chat_id"], fields)
-        return _ok({"message_id": len(self.sent), "date": int(time.time()), "chat": {"id": int(fields["chat_id"]), "type": "private"}, "text": fields.get("text", "")})
+        return _ok(
+            {
+                "message_id": len(self.sent),
+                "date": int(time.time()),
+                "chat": {"id": int(fields["chat_id"]), "type": "private"},
+                "text": fields.get("text", ""),
+            }
+        )
 
     @staticmethod
-    def problem(fields: Dict[str, Any]) -> Optional[str]:
+    def problem(fields: dict[str, Any]) -> str | None:
         text = fields.get("text")
         if text is not None and not 1 <= utf16_length(text) <= 4096:
             return "Bad Request: message is too long" if text else "Bad Request: message text is empty"
@@ -352,8 +391,17 @@ class Messenger(Platform):
     app that App Review granted the Human Agent permission may use it
     (https://developers.facebook.com/docs/features-reference/human-agent/)."""
 
-    OUTSIDE_WINDOW = {"message": "(#10) This message is sent outside of allowed window.", "type": "OAuthException", "code": 10, "error_subcode": 2018278}
-    NO_PERMISSION = {"message": "(#10) Application does not have permission for this action", "type": "OAuthException", "code": 10}
+    OUTSIDE_WINDOW = {
+        "message": "(#10) This message is sent outside of allowed window.",
+        "type": "OAuthException",
+        "code": 10,
+        "error_subcode": 2018278,
+    }
+    NO_PERMISSION = {
+        "message": "(#10) Application does not have permission for this action",
+        "type": "OAuthException",
+        "code": 10,
+    }
 
     def __init__(self) -> None:
         super().__init__()
@@ -362,16 +410,26 @@ class Messenger(Platform):
     async def send(self, request: Request) -> Response:
         if request.query_params.get("access_token") != MESSENGER_PAGE_TOKEN:
             self.refuse("wrong access token")
-            return JSONResponse({"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}}, status_code=400)
+            return JSONResponse(
+                {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException", "code": 190}},
+                status_code=400,
+            )
         body = await request.json()
         failure = self.next_failure()
         if failure == 613:
-            return JSONResponse({"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, status_code=400)
+            return JSONResponse(
+                {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}},
+                status_code=400,
+            )
         if isinstance(failure, tuple):  # (HTTP status, Graph code): 1200 "temporary", 4 the app's rate limit...
             status, code = failure
-            return JSONResponse({"error": {"message": f"(#{code}) failure on request", "code": code}}, status_code=status)
+            return JSONResponse(
+                {"error": {"message": f"(#{code}) failure on request", "code": code}}, status_code=status
+            )
         if isinstance(failure, int):
-            return JSONResponse({"error": {"message": "An unexpected error has occurred.", "code": 2}}, status_code=failure)
+            return JSONResponse(
+                {"error": {"message": "An unexpected error has occurred.", "code": 2}}, status_code=failure
+            )
         problem = self.problem(body)
         if problem:
             self.refuse(problem)
@@ -383,7 +441,7 @@ class Messenger(Platform):
         self.accept(body["recipient"]["id"], body)
         return JSONResponse({"recipient_id": body["recipient"]["id"], "message_id": f"m_{uuid.uuid4().hex}"})
 
-    def window_refusal(self, body: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    def window_refusal(self, body: dict[str, Any]) -> dict[str, Any] | None:
         since = self.since_user_wrote(body["recipient"]["id"])
         if body.get("tag") == "HUMAN_AGENT":
             if not self.human_agent_permission:
@@ -392,11 +450,16 @@ class Messenger(Platform):
         return None if since is not None and since <= DAY else self.OUTSIDE_WINDOW
 
     @staticmethod
-    def problem(body: Dict[str, Any]) -> Optional[str]:
+    def problem(body: dict[str, Any]) -> str | None:
         kind = body.get("messaging_type")
         if kind not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
             return "messaging_type missing"
-        if kind == "MESSAGE_TAG" and body.get("tag") not in ("HUMAN_AGENT", "ACCOUNT_UPDATE", "CONFIRMED_EVENT_UPDATE", "POST_PURCHASE_UPDATE"):
+        if kind == "MESSAGE_TAG" and body.get("tag") not in (
+            "HUMAN_AGENT",
+            "ACCOUNT_UPDATE",
+            "CONFIRMED_EVENT_UPDATE",
+            "POST_PURCHASE_UPDATE",
+        ):
             return "MESSAGE_TAG without a known tag"
         if kind != "MESSAGE_TAG" and body.get("tag"):
             return "a tag without messaging_type MESSAGE_TAG"
@@ -416,7 +479,10 @@ class Messenger(Platform):
                 return "button template needs 1-3 buttons"
             if len(payload.get("text") or "") > 640:
                 return "button template text over 640 characters"
-            if any(b.get("type") == "phone_number" and not re.match(r"^\+\d+$", b.get("payload", "")) for b in payload["buttons"]):
+            if any(
+                b.get("type") == "phone_number" and not re.match(r"^\+\d+$", b.get("payload", ""))
+                for b in payload["buttons"]
+            ):
                 return "(#100) phone_number payload must be +<country code><number>"
         if not message.get("text") and not message.get("attachment"):
             return "empty message"
@@ -428,19 +494,23 @@ class FakePlatforms:
 
     def __init__(self) -> None:
         self.zalo, self.telegram, self.messenger = Zalo(), Telegram(), Messenger()
-        app = Starlette(routes=[
-            Route("/zalo/v3.0/oa/message/cs", self.zalo.send, methods=["POST"]),
-            Route("/zalo/v4/oa/access_token", self.zalo.refresh, methods=["POST"]),
-            Route("/telegram/bot{token}/{method}", self.telegram.call, methods=["POST", "GET"]),
-            Route("/telegram/file/bot{token}/{path:path}", self.telegram.file, methods=["GET"]),
-            Route("/messenger/me/messages", self.messenger.send, methods=["POST"]),
-        ])
+        app = Starlette(
+            routes=[
+                Route("/zalo/v3.0/oa/message/cs", self.zalo.send, methods=["POST"]),
+                Route("/zalo/v4/oa/access_token", self.zalo.refresh, methods=["POST"]),
+                Route("/telegram/bot{token}/{method}", self.telegram.call, methods=["POST", "GET"]),
+                Route("/telegram/file/bot{token}/{path:path}", self.telegram.file, methods=["GET"]),
+                Route("/messenger/me/messages", self.messenger.send, methods=["POST"]),
+            ]
+        )
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, ws="none", log_level="warning", lifespan="off"))
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, ws="none", log_level="warning", lifespan="off")
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self) -> "FakePlatforms":
+    def start(self) -> FakePlatforms:
         self.thread.start()
         deadline = time.monotonic() + 10
         while not self.server.started:
@@ -453,25 +523,23 @@ class FakePlatforms:
         self.server.should_exit = True
         self.thread.join(timeout=5)
 
-    def __enter__(self) -> "FakePlatforms":
+    def __enter__(self) -> FakePlatforms:
         return self.start()
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
 
 
-async def _fields(request: Request) -> Dict[str, Any]:
+async def _fields(request: Request) -> dict[str, Any]:
     """PTB posts form fields, nested ones as JSON strings; others post JSON."""
     if request.headers.get("content-type", "").startswith("application/json"):
         return await request.json()
     form = await request.form()
-    fields: Dict[str, Any] = {}
+    fields: dict[str, Any] = {}
     for key, value in form.items():
         if isinstance(value, str) and value[:1] in "[{":
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(value)
-            except ValueError:
-                pass
         fields[key] = value
     return fields
 

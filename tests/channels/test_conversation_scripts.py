@@ -4,11 +4,12 @@ The web chat runs all of them; here every script that a Zalo user could type
 as it is (no button payloads) runs through the signed Zalo webhook, the durable
 inbox and the fake Zalo send API, and each turn is checked the same way.
 """
-import pytest
 
-from bot.store import user_key_for
+import pytest
 from conversation_scripts import SCRIPTS, check_turn, load, open_cases, typed_only
 from webhooks import CHANNEL_APP_SECRET, CHANNELS
+
+from bot.store import user_key_for
 
 TYPED = [script for script in SCRIPTS if typed_only(script)]
 

@@ -13,12 +13,12 @@ Killing the action server needs a turn that calls it: a question the FAQ
 action answers. "cảm ơn bạn" is answered by Rasa with the NLG endpoint (the
 bot service) alone.
 """
+
 import threading
 import time
 
 import httpx
 import pytest
-
 from fakes import FakePlatforms
 from webhooks import Webhooks, assistant_on_fakes, new_user, zalo_text
 
@@ -40,8 +40,13 @@ def zalo():
 @pytest.fixture(scope="module")
 def assistant(trained_model, zalo, tmp_path_factory):
     # A short lease: the killed Rasa's events are taken again 10 s after its last renewal.
-    with assistant_on_fakes(trained_model, zalo.url, tmp_path_factory.mktemp("crash"), "crash-recovery-logs",
-                            CHANNEL_INBOX_LEASE_SECONDS="10") as running:
+    with assistant_on_fakes(
+        trained_model,
+        zalo.url,
+        tmp_path_factory.mktemp("crash"),
+        "crash-recovery-logs",
+        CHANNEL_INBOX_LEASE_SECONDS="10",
+    ) as running:
         yield running
 
 
@@ -108,7 +113,8 @@ def wait_for_replies(zalo, expected):
 
 
 @pytest.mark.parametrize(
-    "process, text", [("rasa", THANKS), ("action server", FAQ_QUESTION), ("bot service", THANKS)],
+    "process, text",
+    [("rasa", THANKS), ("action server", FAQ_QUESTION), ("bot service", THANKS)],
     ids=["rasa", "action-server", "bot-service"],
 )
 def test_every_accepted_message_gets_exactly_one_reply_across_a_crash(assistant, zalo, process, text):

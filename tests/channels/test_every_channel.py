@@ -3,9 +3,11 @@
 Each test runs once per platform against the real assistant; what differs
 between platforms (formats, secrets, limits) is in `webhooks.Channel`.
 """
-from bot.handoff.delivery import rasa_api_headers
+
 from fakes import utf16_length
 from webhooks import bot_says
+
+from bot.handoff.delivery import rasa_api_headers
 
 LONG_ANSWER = "\n\n".join(
     f"Phần {n}. " + "Không nộp tiền đặt cọc và không đưa hộ chiếu cho người tuyển dụng. " * 40 for n in range(4)
@@ -56,6 +58,7 @@ def test_a_long_answer_sent_while_rate_limited_arrives_split_once_and_in_order(c
 
 # --- what a stranger could send (issue 10) ---------------------------------------------
 
+
 def test_typed_slash_commands_are_words_not_intents(channel):
     """Only a button the connector sealed may be an "/intent": typed, "/EXTERNAL_handoff_update" is not the
     bot service's event, and "/delete_my_data" then "/affirm" erases nothing."""
@@ -78,7 +81,9 @@ def test_typed_slash_commands_are_words_not_intents(channel):
 
 def test_a_message_longer_than_the_platform_allows_is_cut_before_rasa(channel):
     user = channel.new_user()
-    channel.post(channel.message(user, "a" * (channel.inbound_limit + 3000)))  # letters: a run of digits is issue 10's ReDoS
+    channel.post(
+        channel.message(user, "a" * (channel.inbound_limit + 3000))
+    )  # letters: a run of digits is issue 10's ReDoS
     channel.fake.wait_for(user)
     assert len(latest_message(channel.webhooks.assistant, channel.conversation(user))["text"]) == channel.inbound_limit
 
@@ -91,10 +96,13 @@ def test_a_deeply_nested_body_is_refused_not_crashed_on(channel):
 def latest_message(assistant, conversation_id):
     """The last user event as Rasa parsed it (the tracker's `latest_message` is emptied by a fallback)."""
     import httpx
-
     from webhooks import RASA_JWT_SECRET
 
-    tracker = httpx.get(f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", headers=rasa_api_headers(RASA_JWT_SECRET), timeout=30)
+    tracker = httpx.get(
+        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker",
+        headers=rasa_api_headers(RASA_JWT_SECRET),
+        timeout=30,
+    )
     user_events = [event for event in tracker.json()["events"] if event["event"] == "user"]
     return {"text": user_events[-1]["text"], "intent": user_events[-1]["parse_data"]["intent"]}
 
@@ -103,8 +111,12 @@ def last_message_rows(assistant, conversation_id):
     """The connectors' row of when the user last wrote: erasing the user would remove it with every other."""
     import sqlite3
 
-    from bot.store import user_key_for
     from webhooks import CHANNEL_APP_SECRET
 
+    from bot.store import user_key_for
+
     with sqlite3.connect(assistant.data / "app.db") as db:
-        return db.execute("select * from channel_last_message where user_key = ?", (user_key_for(conversation_id, CHANNEL_APP_SECRET),)).fetchall()
+        return db.execute(
+            "select * from channel_last_message where user_key = ?",
+            (user_key_for(conversation_id, CHANNEL_APP_SECRET),),
+        ).fetchall()

@@ -1,11 +1,12 @@
 """A hand-off that starts on Zalo, Telegram or Messenger: staff replies go back where the user wrote from."""
+
 import sqlite3
 
 import pytest
+from chat import add_staff, staff_client, wait_for
+from webhooks import CHANNEL_APP_SECRET, CHANNELS, zalo_staff_echo
 
 from bot.store import user_key_for
-from chat import add_staff, staff_client, wait_for
-from webhooks import CHANNELS, CHANNEL_APP_SECRET, zalo_staff_echo
 
 DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 
@@ -36,12 +37,21 @@ def open_case(channel, user):
 def test_staff_reply_reaches_the_user_on_the_platform_they_wrote_from(channel, hotline):
     user = channel.new_user()
     number, before = open_case(channel, user)
-    hotline.post(f"/staff/cases/{number}/reply", data={"csrf": hotline.csrf, "text": "Chị là cán bộ đường dây nóng. Em đang ở đâu?"})
+    hotline.post(
+        f"/staff/cases/{number}/reply",
+        data={"csrf": hotline.csrf, "text": "Chị là cán bộ đường dây nóng. Em đang ở đâu?"},
+    )
     sent = channel.fake.wait_for(user, count=before + 1)[before:]
     assert ["Chị là cán bộ đường dây nóng. Em đang ở đâu?" in s.text for s in sent] == [True]
 
     channel.post(channel.message(user, "em ở tầng 3"))
-    transcript = wait_for(lambda: [m for m in hotline.get(f"/staff/api/cases/{number}?after=0").json()["messages"] if m["text"] == "em ở tầng 3"])
+    transcript = wait_for(
+        lambda: [
+            m
+            for m in hotline.get(f"/staff/api/cases/{number}?after=0").json()["messages"]
+            if m["text"] == "em ở tầng 3"
+        ]
+    )
     assert transcript[0]["author"] == "user"
     assert hotline.get(f"/staff/api/cases/{number}?after=0").json()["undelivered"] == []
     assert_not_logged(channel.webhooks.assistant, user, "em ở tầng 3")
@@ -85,7 +95,10 @@ def test_the_case_page_says_when_a_zalo_reply_can_no_longer_go_free(platforms, w
     number, _ = open_case(zalo, user)
     assert 'data-state="free"' in hotline.get(f"/staff/cases/{number}").text
     with sqlite3.connect(webhooks.assistant.data / "app.db") as db:
-        db.execute("update cases set last_user_message_at = datetime(last_user_message_at, '-60 hours') where id = ?", (number,))
+        db.execute(
+            "update cases set last_user_message_at = datetime(last_user_message_at, '-60 hours') where id = ?",
+            (number,),
+        )
     platforms.zalo.age(user, 60)
     page = hotline.get(f"/staff/cases/{number}").text
     assert 'data-state="limited"' in page and "Zalo Cloud Account" in page

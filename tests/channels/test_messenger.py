@@ -1,11 +1,17 @@
 """Messenger webhooks into the real assistant; Send API calls at the fake Graph API."""
+
 from webhooks import MESSENGER_VERIFY_TOKEN, bot_says, messenger_batch, messenger_text, new_user
 
 
 def test_subscription_handshake(webhooks):
-    ok = webhooks.client.get("/messenger/webhook", params={"hub.mode": "subscribe", "hub.verify_token": MESSENGER_VERIFY_TOKEN, "hub.challenge": "4242"})
+    ok = webhooks.client.get(
+        "/messenger/webhook",
+        params={"hub.mode": "subscribe", "hub.verify_token": MESSENGER_VERIFY_TOKEN, "hub.challenge": "4242"},
+    )
     assert ok.status_code == 200 and ok.text == "4242"
-    wrong = webhooks.client.get("/messenger/webhook", params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "4242"})
+    wrong = webhooks.client.get(
+        "/messenger/webhook", params={"hub.mode": "subscribe", "hub.verify_token": "nope", "hub.challenge": "4242"}
+    )
     assert wrong.status_code == 403
 
 
@@ -16,8 +22,6 @@ def test_signed_vietnamese_message_gets_a_reply_with_quick_replies(platforms, we
     assert sent and all(s.body["messaging_type"] == "RESPONSE" for s in sent)
     replies = [q for s in sent for q in s.body["message"].get("quick_replies", [])]
     assert replies and all(len(q["title"]) <= 20 for q in replies)
-
-
 
 
 def test_every_event_of_a_batch_is_handled_once(platforms, webhooks):
@@ -47,8 +51,13 @@ def test_staff_reply_inside_the_window_goes_untagged_with_phone_buttons_in_a_tem
     webhooks.messenger(messenger_text(user, "xin chào"))
     before = len(platforms.messenger.wait_for(user))
     bot_says(
-        webhooks.assistant, f"messenger:{user}", "Cán bộ: bạn gọi cho chị nhé",
-        buttons=[{"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"}, {"title": "📞 Gọi 111", "payload": "tel:111"}],
+        webhooks.assistant,
+        f"messenger:{user}",
+        "Cán bộ: bạn gọi cho chị nhé",
+        buttons=[
+            {"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"},
+            {"title": "📞 Gọi 111", "payload": "tel:111"},
+        ],
         custom={"message_kind": "staff_reply"},
     )
     sent = platforms.messenger.wait_for(user, count=before + 1)[before:]

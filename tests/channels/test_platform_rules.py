@@ -5,20 +5,21 @@ and HUMAN_AGENT tag, Zalo's 48 hours and 7 days), on how the platform answers a
 failure (Graph's error codes, Telegram's first getMe and timeouts), and each is
 set up here directly: a connector, a user who wrote N hours ago, one reply.
 """
+
 import asyncio
 import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET
 from sqlalchemy import select
+from webhooks import CHANNEL_APP_SECRET, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, TELEGRAM_WEBHOOK_SECRET, new_user
 
 from channels.core import Reply, user_key
 from channels.messenger import MessengerInput, MessengerSettings
 from channels.store import undelivered
 from channels.telegram import TelegramInput, TelegramSettings
 from channels.zalo import ZaloInput, ZaloSettings
-from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET
-from webhooks import CHANNEL_APP_SECRET, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, TELEGRAM_WEBHOOK_SECRET, new_user
 
 STAFF_REPLY = Reply("Chị là cán bộ đường dây nóng. Em còn ở đó không?", staff_reply=True)
 
@@ -29,14 +30,26 @@ def app_secret_key(monkeypatch):
 
 
 def messenger(platforms, tmp_path, human_agent_tag=False):
-    settings = MessengerSettings(MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, MESSENGER_PAGE_TOKEN, f"{platforms.url}/messenger", human_agent_tag)
+    settings = MessengerSettings(
+        MESSENGER_APP_SECRET,
+        MESSENGER_VERIFY_TOKEN,
+        MESSENGER_PAGE_TOKEN,
+        f"{platforms.url}/messenger",
+        human_agent_tag,
+    )
     return MessengerInput(settings, store_url=f"sqlite:///{tmp_path / 'app.db'}")
 
 
 def zalo(platforms, tmp_path):
     settings = ZaloSettings(
-        ZALO_APP_ID, ZALO_OA_SECRET, ZALO_APP_SECRET, platforms.zalo.access_token, platforms.zalo.refresh_token,
-        api_base=f"{platforms.url}/zalo", oauth_base=f"{platforms.url}/zalo", token_file=tmp_path / "tokens.json",
+        ZALO_APP_ID,
+        ZALO_OA_SECRET,
+        ZALO_APP_SECRET,
+        platforms.zalo.access_token,
+        platforms.zalo.refresh_token,
+        api_base=f"{platforms.url}/zalo",
+        oauth_base=f"{platforms.url}/zalo",
+        token_file=tmp_path / "tokens.json",
     )
     return ZaloInput(settings, store_url=f"sqlite:///{tmp_path / 'app.db'}")
 
@@ -57,6 +70,7 @@ def send(channel, user, reply=STAFF_REPLY):
     async def sending():
         channel.sender.first_delay = 0.05
         await channel.output().send_reply(f"{channel.platform}:{user}", reply)
+
     asyncio.run(sending())
 
 
@@ -66,6 +80,7 @@ def refusals(channel):
 
 
 # --- Messenger: the 24-hour window and the HUMAN_AGENT tag -------------------------------
+
 
 def test_messenger_staff_reply_within_24_hours_goes_untagged_and_arrives(platforms, tmp_path):
     """Graph refuses HUMAN_AGENT to an app without the permission: a tag on every staff reply lost them all."""
@@ -123,19 +138,34 @@ def test_messenger_quick_reply_titles_fit_as_meta_counts_them(platforms, tmp_pat
     channel, user = messenger(platforms, tmp_path), new_user()
     wrote_hours_ago(channel, platforms.messenger, user, 1)
     refused = len(platforms.messenger.refused)
-    send(channel, user, Reply.from_rasa({"text": "Chọn", "buttons": [{"title": "🎯🎯🎯 Làm quiz ngay nhé", "payload": "/start_quiz"}]}))
+    send(
+        channel,
+        user,
+        Reply.from_rasa({"text": "Chọn", "buttons": [{"title": "🎯🎯🎯 Làm quiz ngay nhé", "payload": "/start_quiz"}]}),
+    )
     assert platforms.messenger.refused[refused:] == [] and len(platforms.messenger.to(user)) == 1
 
 
 # --- Zalo: 48 hours free, 7 days paid -------------------------------------------------
 
-@pytest.mark.parametrize("hours,cloud_account,delivered,reason", [
-    (30, False, True, None),
-    (60, False, False, "Zalo error -320: more than 48 hours since the user wrote: the reply needs a Zalo Cloud Account (paid)"),
-    (60, True, True, None),
-    (24 * 8, True, False, "Zalo error -230: the user has not written for 7 days: Zalo accepts no reply"),
-])
-def test_zalo_replies_after_48_hours_need_a_cloud_account_and_none_go_after_7_days(platforms, tmp_path, hours, cloud_account, delivered, reason):
+
+@pytest.mark.parametrize(
+    "hours,cloud_account,delivered,reason",
+    [
+        (30, False, True, None),
+        (
+            60,
+            False,
+            False,
+            "Zalo error -320: more than 48 hours since the user wrote: the reply needs a Zalo Cloud Account (paid)",
+        ),
+        (60, True, True, None),
+        (24 * 8, True, False, "Zalo error -230: the user has not written for 7 days: Zalo accepts no reply"),
+    ],
+)
+def test_zalo_replies_after_48_hours_need_a_cloud_account_and_none_go_after_7_days(
+    platforms, tmp_path, hours, cloud_account, delivered, reason
+):
     channel, user = zalo(platforms, tmp_path), new_user()
     wrote_hours_ago(channel, platforms.zalo, user, hours)
     platforms.zalo.cloud_account = cloud_account
@@ -148,6 +178,7 @@ def test_zalo_replies_after_48_hours_need_a_cloud_account_and_none_go_after_7_da
 
 
 # --- Telegram: the first getMe, timeouts, the token ------------------------------------
+
 
 def test_telegram_a_failed_getme_on_the_first_send_is_retried(platforms, tmp_path):
     channel, chat = telegram(platforms, tmp_path), new_user()[:10]

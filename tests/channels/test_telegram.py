@@ -1,9 +1,18 @@
 """Telegram updates into the real assistant; Bot API calls at the fake."""
+
 import httpx
+from fakes import PHOTO_BYTES
+from webhooks import (
+    RASA_JWT_SECRET,
+    bot_says,
+    latest_user_text,
+    new_user,
+    telegram_button_press,
+    telegram_text,
+    unsealed,
+)
 
 from bot.handoff.delivery import rasa_api_headers
-from fakes import PHOTO_BYTES
-from webhooks import RASA_JWT_SECRET, bot_says, latest_user_text, new_user, telegram_button_press, telegram_text, unsealed
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platforms, webhooks):
@@ -13,10 +22,6 @@ def test_signed_vietnamese_message_gets_a_reply_with_an_inline_keyboard(platform
     assert sent and "Chào bạn" in sent[0].text
     keyboard = sent[-1].body["reply_markup"]["inline_keyboard"]
     assert ("🎯 Làm quiz", "/start_quiz") in [(row[0]["text"], unsealed(row[0]["callback_data"])) for row in keyboard]
-
-
-
-
 
 
 def test_button_press_is_answered_and_its_long_payload_reaches_rasa(platforms, webhooks):
@@ -40,11 +45,11 @@ def test_phone_buttons_become_numbers_in_the_text(platforms, webhooks):
     chat = new_user()[:10]
     webhooks.telegram(telegram_text(chat, "xin chào"))
     before = len(platforms.telegram.wait_for(chat))
-    bot_says(webhooks.assistant, f"telegram:{chat}", "Gọi ngay", buttons=[{"title": "📞 Gọi 111", "payload": "tel:111"}])
+    bot_says(
+        webhooks.assistant, f"telegram:{chat}", "Gọi ngay", buttons=[{"title": "📞 Gọi 111", "payload": "tel:111"}]
+    )
     sent = platforms.telegram.wait_for(chat, count=before + 1)[-1]
     assert "📞 Gọi 111: 111" in sent.text and not sent.body.get("reply_markup")
-
-
 
 
 def test_photo_reaches_the_checker_without_the_bot_token(platforms, webhooks):
@@ -54,7 +59,10 @@ def test_photo_reaches_the_checker_without_the_bot_token(platforms, webhooks):
     update["message"]["photo"] = [{"file_id": "PHOTO1", "file_unique_id": "u1", "width": 90, "height": 90}]
     webhooks.telegram(update)
     platforms.telegram.wait_for(chat)
-    tracker = httpx.get(f"{webhooks.assistant.rasa_url}/conversations/telegram:{chat}/tracker", headers=rasa_api_headers(RASA_JWT_SECRET)).json()
+    tracker = httpx.get(
+        f"{webhooks.assistant.rasa_url}/conversations/telegram:{chat}/tracker",
+        headers=rasa_api_headers(RASA_JWT_SECRET),
+    ).json()
     url = tracker["latest_message"]["metadata"]["image_url"]
     assert "TEST-token" not in str(tracker)
     assert httpx.get(url).content == PHOTO_BYTES
@@ -65,7 +73,15 @@ def test_a_sticker_gets_the_unsupported_message_reply(platforms, webhooks):
     chat = new_user()[:10]
     update = telegram_text(chat, "")
     del update["message"]["text"]
-    update["message"]["sticker"] = {"file_id": "S1", "file_unique_id": "s1", "width": 1, "height": 1, "is_animated": False, "is_video": False, "type": "regular"}
+    update["message"]["sticker"] = {
+        "file_id": "S1",
+        "file_unique_id": "s1",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+        "type": "regular",
+    }
     webhooks.telegram(update)
     assert platforms.telegram.wait_for(chat)
     assert latest_user_text(webhooks.assistant, f"telegram:{chat}") == "/unsupported_message"
@@ -73,9 +89,9 @@ def test_a_sticker_gets_the_unsupported_message_reply(platforms, webhooks):
 
 def test_set_webhook_registers_the_secret_and_update_kinds(platforms):
     import pytest
+    from fakes import TELEGRAM_TOKEN
 
     from bot.telegram_setup import TelegramSetupError, set_webhook
-    from fakes import TELEGRAM_TOKEN
 
     base = f"{platforms.url}/telegram"
     assert set_webhook("https://assistant.example.org/webhooks/telegram/webhook", TELEGRAM_TOKEN, "s3cret", base)["ok"]
@@ -108,11 +124,16 @@ def test_start_greets_whoever_opens_the_bot(platforms, webhooks):
 
 def test_set_webhook_refuses_a_secret_telegram_would_refuse(platforms):
     import pytest
+    from fakes import TELEGRAM_TOKEN
 
     from bot.telegram_setup import TelegramSetupError, set_webhook
-    from fakes import TELEGRAM_TOKEN
 
     calls = len(platforms.telegram.webhooks)
     with pytest.raises(TelegramSetupError, match="A-Z a-z 0-9"):
-        set_webhook("https://assistant.example.org/webhooks/telegram/webhook", TELEGRAM_TOKEN, "s3cret!with spaces", f"{platforms.url}/telegram")
+        set_webhook(
+            "https://assistant.example.org/webhooks/telegram/webhook",
+            TELEGRAM_TOKEN,
+            "s3cret!with spaces",
+            f"{platforms.url}/telegram",
+        )
     assert len(platforms.telegram.webhooks) == calls

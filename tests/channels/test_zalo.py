@@ -1,4 +1,5 @@
 """Zalo OA webhooks into the real assistant; replies at the fake Zalo API."""
+
 import json
 import sqlite3
 import stat
@@ -14,13 +15,9 @@ def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, we
     assert sent and "Chào bạn" in sent[0].text
     buttons = sent[-1].body["message"]["attachment"]["payload"]["buttons"]
     assert 1 <= len(buttons) <= 5
-    assert ("🎯 Làm quiz", "oa.query.hide", "/start_quiz") in [(b["title"], b["type"], unsealed(b["payload"])) for b in buttons]
-
-
-
-
-
-
+    assert ("🎯 Làm quiz", "oa.query.hide", "/start_quiz") in [
+        (b["title"], b["type"], unsealed(b["payload"])) for b in buttons
+    ]
 
 
 def test_a_phone_button_only_for_a_number_zalo_is_known_to_take_and_every_number_in_the_text(platforms, webhooks):
@@ -30,19 +27,21 @@ def test_a_phone_button_only_for_a_number_zalo_is_known_to_take_and_every_number
     webhooks.zalo(zalo_text(user, "xin chào"))
     platforms.zalo.wait_for(user)
     refusals = len(platforms.zalo.refused)
-    bot_says(webhooks.assistant, f"zalo:{user}", "Gọi ngay", buttons=[
-        {"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"}, {"title": "📞 Gọi 111", "payload": "tel:111"},
-    ])
+    bot_says(
+        webhooks.assistant,
+        f"zalo:{user}",
+        "Gọi ngay",
+        buttons=[
+            {"title": "📞 Bảo hộ công dân", "payload": "tel:+84981848484"},
+            {"title": "📞 Gọi 111", "payload": "tel:111"},
+        ],
+    )
     sent = platforms.zalo.wait_for(user, count=2)[-1]
     assert platforms.zalo.refused[refusals:] == []
     assert sent.body["message"]["attachment"]["payload"]["buttons"] == [
         {"title": "📞 Bảo hộ công dân", "type": "oa.open.phone", "payload": {"phone_code": "84981848484"}}
     ]
     assert "📞 Gọi 111: 111" in sent.text and "📞 Bảo hộ công dân: +84981848484" in sent.text
-
-
-
-
 
 
 def test_expired_token_is_refreshed_and_the_message_delivered(platforms, webhooks, channel_assistant):
@@ -92,7 +91,9 @@ def echo_rows(channel_assistant, msg_id):
 def test_the_unsigned_probe_zalo_sends_when_the_url_is_saved_is_answered_200_and_not_handled(platforms, webhooks):
     assert webhooks.client.post("/zalo/webhook", json={}).status_code == 200
     assert platforms.zalo.register_webhook(f"{webhooks.assistant.rasa_url}/webhooks/zalo/webhook")
-    assert webhooks.client.post("/zalo/webhook", json={"event_name": "user_send_text"}).status_code == 401  # anything else is signed
+    assert (
+        webhooks.client.post("/zalo/webhook", json={"event_name": "user_send_text"}).status_code == 401
+    )  # anything else is signed
 
 
 def test_a_captured_webhook_replayed_later_is_refused(platforms, webhooks):
@@ -107,7 +108,10 @@ def test_the_domain_verification_file_is_served_from_configuration(webhooks):
     from webhooks import ZALO_SITE_CODE
 
     page = webhooks.client.get(f"/zalo/site-verification/zalo_verifier{ZALO_SITE_CODE}.html")
-    assert page.status_code == 200 and f'<meta name="zalo-platform-site-verification" content="{ZALO_SITE_CODE}" />' in page.text
+    assert (
+        page.status_code == 200
+        and f'<meta name="zalo-platform-site-verification" content="{ZALO_SITE_CODE}" />' in page.text
+    )
     assert webhooks.client.get("/zalo/site-verification/zalo_verifierSOMETHINGELSE.html").status_code == 404
 
 
@@ -119,8 +123,11 @@ def test_echoes_of_the_bots_own_messages_are_not_taken_for_staff(platforms, webh
     sent = platforms.zalo.wait_for(user, count=2, settle=3)
     assert len(sent) >= 2 and platforms.zalo.echoes_sent >= 2
     with sqlite3.connect(channel_assistant.data / "app.db") as db:
-        from bot.store import user_key_for
         from webhooks import CHANNEL_APP_SECRET
 
-        rows = db.execute("select * from channel_echoes where user_key = ?", (user_key_for(f"zalo:{user}", CHANNEL_APP_SECRET),)).fetchall()
+        from bot.store import user_key_for
+
+        rows = db.execute(
+            "select * from channel_echoes where user_key = ?", (user_key_for(f"zalo:{user}", CHANNEL_APP_SECRET),)
+        ).fetchall()
     assert rows == []

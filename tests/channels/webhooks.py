@@ -1,4 +1,5 @@
 """Webhooks as each platform signs and posts them, to a running Rasa."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,12 +9,12 @@ import random
 import shutil
 import time
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any
 
 import httpx
+from fakes import ZALO_APP_ID, ZALO_OA_ID, ZALO_OA_SECRET, zalo_signature  # noqa: F401 (zalo_signature: for scripts)
 
 from bot.handoff.delivery import rasa_api_headers
-from fakes import ZALO_APP_ID, ZALO_OA_ID, ZALO_OA_SECRET, zalo_signature  # noqa: F401 (zalo_signature: for scripts)
 
 # platform_env starts the channel assistant with this token for Rasa's HTTP API.
 RASA_JWT_SECRET = "channel-tests-jwt-secret"
@@ -35,16 +36,19 @@ def new_message_id() -> str:
     return uuid.uuid4().hex
 
 
-def zalo_text(user: str, text: str, msg_id: Optional[str] = None, event: str = "user_send_text") -> Dict[str, Any]:
+def zalo_text(user: str, text: str, msg_id: str | None = None, event: str = "user_send_text") -> dict[str, Any]:
     return {
-        "app_id": ZALO_APP_ID, "user_id_by_app": user, "event_name": event,
+        "app_id": ZALO_APP_ID,
+        "user_id_by_app": user,
+        "event_name": event,
         "timestamp": str(int(time.time() * 1000)),
-        "sender": {"id": user}, "recipient": {"id": ZALO_OA_ID},
+        "sender": {"id": user},
+        "recipient": {"id": ZALO_OA_ID},
         "message": {"text": text, "msg_id": msg_id or new_message_id()},
     }
 
 
-def zalo_staff_echo(user: str, text: str) -> Dict[str, Any]:
+def zalo_staff_echo(user: str, text: str) -> dict[str, Any]:
     """What Zalo posts when staff write to the user from the OA admin console: `admin_id` names them."""
     echo = zalo_text(user, text, event="oa_send_text")
     echo["sender"], echo["recipient"] = {"id": ZALO_OA_ID, "admin_id": "8877665544332211"}, {"id": user}
@@ -64,11 +68,12 @@ def unsealed(sent_payload: str) -> str:
     return payload
 
 
-def telegram_text(chat: str, text: str, update_id: Optional[int] = None) -> Dict[str, Any]:
+def telegram_text(chat: str, text: str, update_id: int | None = None) -> dict[str, Any]:
     return {
         "update_id": update_id or random.randint(1, 2**31),
         "message": {
-            "message_id": random.randint(1, 10**6), "date": int(time.time()),
+            "message_id": random.randint(1, 10**6),
+            "date": int(time.time()),
             "chat": {"id": int(chat), "type": "private", "first_name": "Lan"},
             "from": {"id": int(chat), "is_bot": False, "first_name": "Lan"},
             "text": text,
@@ -76,26 +81,38 @@ def telegram_text(chat: str, text: str, update_id: Optional[int] = None) -> Dict
     }
 
 
-def telegram_button_press(chat: str, data: str) -> Dict[str, Any]:
+def telegram_button_press(chat: str, data: str) -> dict[str, Any]:
     return {
         "update_id": random.randint(1, 2**31),
         "callback_query": {
-            "id": new_message_id(), "chat_instance": "1", "data": data,
+            "id": new_message_id(),
+            "chat_instance": "1",
+            "data": data,
             "from": {"id": int(chat), "is_bot": False, "first_name": "Lan"},
-            "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": int(chat), "type": "private"}, "text": "…"},
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": int(chat), "type": "private"},
+                "text": "…",
+            },
         },
     }
 
 
-def messenger_text(user: str, text: str, mid: Optional[str] = None, quick_reply: Optional[str] = None) -> Dict[str, Any]:
-    message: Dict[str, Any] = {"mid": mid or f"m_{new_message_id()}", "text": text}
+def messenger_text(user: str, text: str, mid: str | None = None, quick_reply: str | None = None) -> dict[str, Any]:
+    message: dict[str, Any] = {"mid": mid or f"m_{new_message_id()}", "text": text}
     if quick_reply:
         message["quick_reply"] = {"payload": quick_reply}
-    return messenger_batch({"sender": {"id": user}, "recipient": {"id": "PAGE"}, "timestamp": int(time.time() * 1000), "message": message})
+    return messenger_batch(
+        {"sender": {"id": user}, "recipient": {"id": "PAGE"}, "timestamp": int(time.time() * 1000), "message": message}
+    )
 
 
-def messenger_batch(*events: Dict[str, Any]) -> Dict[str, Any]:
-    return {"object": "page", "entry": [{"id": "PAGE", "time": int(time.time() * 1000), "messaging": [event]} for event in events]}
+def messenger_batch(*events: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "object": "page",
+        "entry": [{"id": "PAGE", "time": int(time.time() * 1000), "messaging": [event]} for event in events],
+    }
 
 
 class Webhooks:
@@ -106,7 +123,7 @@ class Webhooks:
         self.client = httpx.Client(base_url=f"{rasa_url}/webhooks", timeout=30)
         self.platforms = platforms
 
-    def zalo(self, event: Dict[str, Any], secret: str = ZALO_OA_SECRET, signed: bool = True) -> httpx.Response:
+    def zalo(self, event: dict[str, Any], secret: str = ZALO_OA_SECRET, signed: bool = True) -> httpx.Response:
         if self.platforms and str(event.get("event_name", "")).startswith("user_send_"):
             self.platforms.zalo.user_wrote(event["sender"]["id"])
         body = json.dumps(event).encode()
@@ -115,13 +132,13 @@ class Webhooks:
             headers["X-ZEvent-Signature"] = zalo_signature(body, event["timestamp"], secret)
         return self.client.post("/zalo/webhook", content=body, headers=headers)
 
-    def telegram(self, update: Dict[str, Any], secret: Optional[str] = TELEGRAM_WEBHOOK_SECRET) -> httpx.Response:
+    def telegram(self, update: dict[str, Any], secret: str | None = TELEGRAM_WEBHOOK_SECRET) -> httpx.Response:
         if self.platforms and "callback_query" in update:
             self.platforms.telegram.pressed(update["callback_query"]["id"])
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
         return self.client.post("/telegram/webhook", json=update, headers=headers)
 
-    def messenger(self, batch: Dict[str, Any], secret: Optional[str] = MESSENGER_APP_SECRET) -> httpx.Response:
+    def messenger(self, batch: dict[str, Any], secret: str | None = MESSENGER_APP_SECRET) -> httpx.Response:
         for entry in batch.get("entry") or [] if self.platforms else []:
             for event in entry.get("messaging") or []:
                 if "postback" in event or ("message" in event and not event["message"].get("is_echo")):
@@ -133,21 +150,28 @@ class Webhooks:
         return self.client.post("/messenger/webhook", content=body, headers=headers)
 
 
-def platform_env(fakes_url: str, data_dir) -> Dict[str, str]:
+def platform_env(fakes_url: str, data_dir) -> dict[str, str]:
     """The connectors' settings, pointed at the fakes."""
     from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_SECRET
 
     return {
         "RASA_JWT_SECRET": RASA_JWT_SECRET,
         "APP_SECRET_KEY": CHANNEL_APP_SECRET,
-        "ZALO_APP_ID": ZALO_APP_ID, "ZALO_OA_SECRET": ZALO_OA_SECRET, "ZALO_APP_SECRET": ZALO_APP_SECRET,
-        "ZALO_ACCESS_TOKEN": "zalo-access-1", "ZALO_REFRESH_TOKEN": "zalo-refresh-1",
-        "ZALO_API_BASE": f"{fakes_url}/zalo", "ZALO_OAUTH_BASE": f"{fakes_url}/zalo",
+        "ZALO_APP_ID": ZALO_APP_ID,
+        "ZALO_OA_SECRET": ZALO_OA_SECRET,
+        "ZALO_APP_SECRET": ZALO_APP_SECRET,
+        "ZALO_ACCESS_TOKEN": "zalo-access-1",
+        "ZALO_REFRESH_TOKEN": "zalo-refresh-1",
+        "ZALO_API_BASE": f"{fakes_url}/zalo",
+        "ZALO_OAUTH_BASE": f"{fakes_url}/zalo",
         "ZALO_TOKEN_FILE": str(data_dir / "zalo_tokens.json"),
-        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN, "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_WEBHOOK_SECRET,
+        "TELEGRAM_BOT_TOKEN": TELEGRAM_TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_WEBHOOK_SECRET,
         "TELEGRAM_API_BASE": f"{fakes_url}/telegram",
-        "MESSENGER_APP_SECRET": MESSENGER_APP_SECRET, "MESSENGER_VERIFY_TOKEN": MESSENGER_VERIFY_TOKEN,
-        "MESSENGER_PAGE_TOKEN": MESSENGER_PAGE_TOKEN, "MESSENGER_API_BASE": f"{fakes_url}/messenger",
+        "MESSENGER_APP_SECRET": MESSENGER_APP_SECRET,
+        "MESSENGER_VERIFY_TOKEN": MESSENGER_VERIFY_TOKEN,
+        "MESSENGER_PAGE_TOKEN": MESSENGER_PAGE_TOKEN,
+        "MESSENGER_API_BASE": f"{fakes_url}/messenger",
         "ZALO_SITE_VERIFICATION": ZALO_SITE_CODE,
     }
 
@@ -158,13 +182,19 @@ def assistant_on_fakes(model, fakes_url: str, data, log_name: str, more_rasa_ins
     Its own copy of content/ and SQLite databases under `data`, unless
     `settings` (environment variables) say otherwise.
     """
-    from bot.localrun import LocalAssistant, Ports
     from support import ROOT, free_port
+
+    from bot.localrun import LocalAssistant, Ports
 
     shutil.copytree(ROOT / "content", data / "content")
     assistant = LocalAssistant(
         model,
-        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port(), more_rasa=tuple(free_port() for _ in range(more_rasa_instances))),
+        ports=Ports(
+            rasa=free_port(),
+            actions=free_port(),
+            bot=free_port(),
+            more_rasa=tuple(free_port() for _ in range(more_rasa_instances)),
+        ),
         data_dir=data,
         extra_env={
             "CONTENT_DIR": str(data / "content"),
@@ -183,11 +213,20 @@ def assistant_on_fakes(model, fakes_url: str, data, log_name: str, more_rasa_ins
 def bot_says(assistant, conversation_id: str, text: str, buttons=None, custom=None) -> None:
     """Have Rasa send a message on the channel the user last wrote from, as staff replies are sent."""
 
-    data: Dict[str, Any] = {"elements": None, "quick_replies": None, "buttons": buttons, "attachment": None, "image": None, "custom": custom}
+    data: dict[str, Any] = {
+        "elements": None,
+        "quick_replies": None,
+        "buttons": buttons,
+        "attachment": None,
+        "image": None,
+        "custom": custom,
+    }
     response = httpx.post(
         f"{assistant.rasa_url}/conversations/{conversation_id}/tracker/events",
-        params={"output_channel": "latest", "execute_side_effects": "true"}, headers=rasa_api_headers(RASA_JWT_SECRET),
-        json=[{"event": "bot", "text": text, "data": data}], timeout=60,
+        params={"output_channel": "latest", "execute_side_effects": "true"},
+        headers=rasa_api_headers(RASA_JWT_SECRET),
+        json=[{"event": "bot", "text": text, "data": data}],
+        timeout=60,
     )
     response.raise_for_status()
 
@@ -198,8 +237,8 @@ def age_last_message(assistant, conversation_id: str, hours: float) -> None:
 
     from sqlalchemy import select, update
 
-    from channels.store import ChannelStore, last_messages
     from bot.store import user_key_for
+    from channels.store import ChannelStore, last_messages
 
     store = ChannelStore(f"sqlite:///{assistant.data / 'app.db'}")
     platform, key = conversation_id.split(":", 1)[0], user_key_for(conversation_id, CHANNEL_APP_SECRET)
@@ -212,7 +251,9 @@ def age_last_message(assistant, conversation_id: str, hours: float) -> None:
 
 def latest_user_text(assistant, conversation_id: str) -> str:
     tracker = httpx.get(
-        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker", headers=rasa_api_headers(RASA_JWT_SECRET), timeout=30
+        f"{assistant.rasa_url}/conversations/{conversation_id}/tracker",
+        headers=rasa_api_headers(RASA_JWT_SECRET),
+        timeout=30,
     ).json()
     return tracker["latest_message"]["text"]
 
@@ -242,14 +283,14 @@ class Channel:
     def conversation(self, user: str) -> str:
         return f"{self.name}:{user}"
 
-    def message(self, user: str, text: str) -> Dict[str, Any]:
+    def message(self, user: str, text: str) -> dict[str, Any]:
         """A new delivery of a text message from `user`."""
         raise NotImplementedError
 
-    def post(self, delivery: Dict[str, Any]) -> httpx.Response:
+    def post(self, delivery: dict[str, Any]) -> httpx.Response:
         raise NotImplementedError
 
-    def forgeries(self, delivery: Dict[str, Any]) -> list:
+    def forgeries(self, delivery: dict[str, Any]) -> list:
         """The delivery posted with a wrong secret, then without any."""
         raise NotImplementedError
 
@@ -265,7 +306,7 @@ class Channel:
         [pressed] = [p for p in self.sent_payloads(sent) if p.rpartition(" ~")[0] == payload]
         return self.post(self.pressing(user, unsealed(pressed) and pressed))
 
-    def pressing(self, user: str, sent_payload: str) -> Dict[str, Any]:
+    def pressing(self, user: str, sent_payload: str) -> dict[str, Any]:
         raise NotImplementedError
 
 

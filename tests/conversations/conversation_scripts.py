@@ -1,7 +1,8 @@
 """Reading and checking the conversation scripts (tests/conversations/*.yml); used on the web chat and on a platform."""
+
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Dict, List
 
 import yaml
 
@@ -11,10 +12,10 @@ PHONE_BUBBLE = 1000  # no bubble over this, on any turn of any conversation
 VERDICT_MARKS = {"high": "Nguy cơ CAO", "medium": "Nguy cơ VỪA", "low": "không thấy dấu hiệu cảnh báo mạnh"}
 EXPECTATIONS = {"case_opened", "verdict", "contains", "contains_any", "not_contains", "max_len", "buttons", "deleted"}
 LONGEST = {"chars": 0, "where": ""}
-BUBBLES: List[int] = []  # every bubble's length, for the share that stays under 600
+BUBBLES: list[int] = []  # every bubble's length, for the share that stays under 600
 
 
-def load(script: Path) -> Dict:
+def load(script: Path) -> dict:
     return yaml.safe_load(script.read_text(encoding="utf-8"))
 
 
@@ -25,10 +26,12 @@ def typed_only(script: Path) -> bool:
 
 def open_cases(database: Path, user_key: str) -> int:
     with sqlite3.connect(database) as app:
-        return app.execute("select count(*) from cases where user_key = ? and closed_at is null", (user_key,)).fetchone()[0]
+        return app.execute(
+            "select count(*) from cases where user_key = ? and closed_at is null", (user_key,)
+        ).fetchone()[0]
 
 
-def check_turn(replies: List[Dict], expect: Dict, where: str, cases_open: Callable[[], int]) -> None:
+def check_turn(replies: list[dict], expect: dict, where: str, cases_open: Callable[[], int]) -> None:
     """`replies` as the web chat gets them: [{"text": ..., "buttons": [{"payload": ...}]}]."""
     text = "\n".join(r.get("text") or "" for r in replies)
     bubbles = [len(r.get("text") or "") for r in replies]
@@ -40,7 +43,9 @@ def check_turn(replies: List[Dict], expect: Dict, where: str, cases_open: Callab
     unknown = set(expect) - EXPECTATIONS
     assert not unknown, f"{where}: unknown expectations {unknown}"
     assert replies, f"{where}: no reply at all"
-    assert longest <= min(expect.get("max_len", PHONE_BUBBLE), PHONE_BUBBLE), f"{where}: a bubble of {longest} chars\n{text}"
+    assert longest <= min(expect.get("max_len", PHONE_BUBBLE), PHONE_BUBBLE), (
+        f"{where}: a bubble of {longest} chars\n{text}"
+    )
     for part in expect.get("contains", []):
         assert part in text, f"{where}: {part!r} not in reply:\n{text}"
     if "contains_any" in expect:
@@ -56,6 +61,6 @@ def check_turn(replies: List[Dict], expect: Dict, where: str, cases_open: Callab
     if "deleted" in expect:
         assert ("Đã xoá" in text) == expect["deleted"], f"{where}: deleted should be {expect['deleted']}:\n{text}"
     if "case_opened" in expect:
-        assert (cases_open() > 0) == expect["case_opened"], f"{where}: case_opened should be {expect['case_opened']}:\n{text}"
-
-
+        assert (cases_open() > 0) == expect["case_opened"], (
+            f"{where}: case_opened should be {expect['case_opened']}:\n{text}"
+        )

@@ -18,17 +18,18 @@ a list of turns, each a message and what the person would notice in the reply:
 
 The longest bubble of the whole suite is written to results/conversations.json.
 """
+
 import json
 import re
 
 import httpx
 import pytest
-
-from bot.store import user_key_for
-from nlu.normalise import fold
 from chat import SECRET, browser, say
 from conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 from support import ROOT
+
+from bot.store import user_key_for
+from nlu.normalise import fold
 
 
 def chat(assistant, user: httpx.Client, message: str):
@@ -63,7 +64,9 @@ def test_conversation(assistant, script):
             message = option_words(previous, turn["type_option"])
         elif "press" in turn:
             titles = {b["title"]: b["payload"] for r in previous for b in r.get("buttons") or []}
-            assert turn["press"] in titles, f"{script.name} turn {number}: no button {turn['press']!r} in {list(titles)}"
+            assert turn["press"] in titles, (
+                f"{script.name} turn {number}: no button {turn['press']!r} in {list(titles)}"
+            )
             message = titles[turn["press"]]
         else:
             message = turn["say"]
@@ -76,7 +79,14 @@ def test_the_suite_is_big_enough_and_reports_its_longest_bubble():
     assert all(len(load(p)["turns"]) >= 2 for p in SCRIPTS)
     out = ROOT / "results"
     out.mkdir(exist_ok=True)
-    (out / "conversations.json").write_text(json.dumps({
-        "scripts": len(SCRIPTS), "longest_bubble": LONGEST, "bubbles": len(BUBBLES),
-        "under_600": sum(b < 600 for b in BUBBLES),
-    }, ensure_ascii=False))
+    (out / "conversations.json").write_text(
+        json.dumps(
+            {
+                "scripts": len(SCRIPTS),
+                "longest_bubble": LONGEST,
+                "bubbles": len(BUBBLES),
+                "under_600": sum(b < 600 for b in BUBBLES),
+            },
+            ensure_ascii=False,
+        )
+    )

@@ -1,4 +1,5 @@
 """Talking to the running assistant as a user (Rasa's REST channel) and as hotline staff (the console)."""
+
 import os
 import random
 import re
@@ -8,7 +9,6 @@ import time
 import uuid
 
 import httpx
-
 from support import ROOT
 
 SECRET = "test-secret-key"
@@ -37,8 +37,9 @@ def browser(assistant) -> httpx.Client:
     Each has its own address, as the reverse proxy in front of the bot service reports it.
     """
     address = f"198.51.{random.randrange(256)}.{random.randrange(1, 255)}"
-    client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=60,
-                          headers={"X-Forwarded-For": address})
+    client = httpx.Client(
+        base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=60, headers={"X-Forwarded-For": address}
+    )
     assert client.get("/").status_code == 200 and client.cookies.get("webchat_id", "").startswith("web-")
     return client
 
@@ -55,7 +56,10 @@ def add_staff(assistant, name, role="hotline", password=STAFF_PASSWORD):
     """The command line an administrator uses: `python -m bot staff add NAME --role ROLE`."""
     return subprocess.run(
         [sys.executable, "-m", "bot", "staff", "add", name, "--role", role, "--password-stdin"],
-        input=password + "\n", text=True, capture_output=True, cwd=ROOT,
+        input=password + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": assistant.environment()["DATABASE_URL"]},
     )
 

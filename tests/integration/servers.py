@@ -4,6 +4,7 @@ Each runs on a free loopback port with its data in a temporary folder, and is
 stopped at the end; nothing of the machine's own services is used.
 `scripts/install-system-packages.sh` installs both.
 """
+
 from __future__ import annotations
 
 import glob
@@ -36,20 +37,31 @@ class Postgres:
         prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         subprocess.run(prefix + list(command), check=True, capture_output=True, text=True)
 
-    def start(self) -> "Postgres":
+    def start(self) -> Postgres:
         self.data.mkdir(parents=True)
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
             shutil.chown(self.data, "postgres")
-        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         self._as_postgres(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-w", "start",
-            "-o", f"-h 127.0.0.1 -p {self.port} -k {self.folder}",
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8"
+        )
+        self._as_postgres(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-w",
+            "start",
+            "-o",
+            f"-h 127.0.0.1 -p {self.port} -k {self.folder}",
         )
         return self
 
     def url(self, database: str) -> str:
-        self._as_postgres(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database)
+        self._as_postgres(
+            str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", database
+        )
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def stop(self) -> None:
@@ -63,14 +75,29 @@ class Redis:
         self.port = free_port()
         self.process = None
 
-    def start(self) -> "Redis":
+    def start(self) -> Redis:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + READY_SECONDS
-        while subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip() != "PONG":
+        while (
+            subprocess.run(["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True).stdout.strip()
+            != "PONG"
+        ):
             assert time.monotonic() < deadline, "redis did not start"
             time.sleep(0.2)
         return self

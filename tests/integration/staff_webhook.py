@@ -1,4 +1,5 @@
 """A staff chat tool's webhook, as the bot service announces new cases to it; it can be switched off."""
+
 import hashlib
 import hmac
 import json

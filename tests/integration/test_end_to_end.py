@@ -1,4 +1,5 @@
 """The three real processes, started as `make run` starts them, talked to over HTTP."""
+
 import json
 import os
 import sqlite3
@@ -7,10 +8,11 @@ import sys
 import time
 
 import httpx
+from chat import SECRET, browser, new_sender, say, texts
+from support import ROOT
 
 from bot.store import user_key_for
-from chat import browser, SECRET, new_sender, say, texts
-from support import ROOT
+
 
 def test_danger_message_gets_111_and_113_and_the_hand_off_offer(assistant):
     replies = say(assistant, new_sender(), "cuu e voi bi giu o cam")
@@ -80,7 +82,9 @@ def test_edited_content_changes_the_next_reply_without_restart(assistant):
         time.sleep(1.5)
         assert "Hẹn gặp lại nhé 🌟" in texts(say(assistant, new_sender(), "bye bye"))
 
-        path.write_text(original.replace("utter_goodbye:\n  text: |", "utter_goodbye:\n  text: {{ broken"), encoding="utf-8")
+        path.write_text(
+            original.replace("utter_goodbye:\n  text: |", "utter_goodbye:\n  text: {{ broken"), encoding="utf-8"
+        )
         time.sleep(1.5)
         reply = texts(say(assistant, new_sender(), "bye bye"))
         assert "Hẹn gặp lại nhé 🌟" in reply
@@ -114,7 +118,11 @@ def test_parse_command_writes_one_json_line_per_message(trained_model):
     lines = "cuu e voi bi giu o cam\nsdt duong day nong\ncó người rủ e sang cpc làm lương 1500$\n"
     result = subprocess.run(
         [sys.executable, "-m", "bot", "parse", "--model", str(trained_model)],
-        input=lines, capture_output=True, text=True, cwd=ROOT, check=True,
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     parsed = [json.loads(line) for line in result.stdout.splitlines()]
@@ -126,8 +134,10 @@ def test_parse_command_writes_one_json_line_per_message(trained_model):
 
 def test_pasted_offer_gets_a_verdict_then_a_follow_up_question(assistant):
     sender = new_sender()
-    offer = ("Tuyển nhân viên chăm sóc khách hàng làm việc tại Phnom Penh, lương 1.200 USD/tháng, "
-             "bao ăn ở, bao vé máy bay, liên hệ telegram @tuyendung_pp")
+    offer = (
+        "Tuyển nhân viên chăm sóc khách hàng làm việc tại Phnom Penh, lương 1.200 USD/tháng, "
+        "bao ăn ở, bao vé máy bay, liên hệ telegram @tuyendung_pp"
+    )
     replies = say(assistant, sender, offer)
     reply = texts(replies)
     assert "Nguy cơ CAO" in reply and "Phnom Penh" in reply and "1.200 USD" in reply and "111" in reply
@@ -148,7 +158,9 @@ def test_asking_to_check_without_an_offer_asks_for_it(assistant):
 def test_screenshot_from_the_web_chat_is_read_and_checked(assistant):
     from test_ocr import OFFER_LINES, screenshot
 
-    reply = browser(assistant).post("/api/chat-image", content=screenshot(OFFER_LINES), headers={"Content-Type": "image/png"})
+    reply = browser(assistant).post(
+        "/api/chat-image", content=screenshot(OFFER_LINES), headers={"Content-Type": "image/png"}
+    )
     assert "Nguy cơ CAO" in texts(reply.json())
     blank = browser(assistant).post("/api/chat-image", content=screenshot([]), headers={"Content-Type": "image/png"})
     assert "không đọc được chữ" in texts(blank.json())
@@ -169,11 +181,19 @@ def test_a_whole_quiz_played_to_its_score_then_counted_in_stats(assistant):
     assert [b["title"] for b in replies[-1]["buttons"]] == ["🔁 Làm lại", "🎯 Bộ quiz khác"]
 
     stats = subprocess.run(
-        [sys.executable, "-m", "bot", "quiz", "stats"], capture_output=True, text=True, cwd=ROOT, check=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": f"sqlite:///{assistant.data / 'app.db'}",
-             "CONTENT_DIR": str(assistant.content)},
+        [sys.executable, "-m", "bot", "quiz", "stats"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": f"sqlite:///{assistant.data / 'app.db'}",
+            "CONTENT_DIR": str(assistant.content),
+        },
     )
-    line = next(l for l in stats.stdout.splitlines() if l.startswith("trafficking_and_rights"))
+    line = next(row for row in stats.stdout.splitlines() if row.startswith("trafficking_and_rights"))
     assert "1 completions" in line
 
 

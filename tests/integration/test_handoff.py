@@ -1,13 +1,14 @@
 """The hand-off, end to end: a user in danger on the REST channel, a hotline worker in the console."""
+
 import sqlite3
 import time
 from contextlib import contextmanager
 
 import httpx
 import pytest
+from chat import SECRET, add_staff, new_sender, say, staff_client, texts, wait_for
 
 from bot.store import user_key_for
-from chat import SECRET, add_staff, new_sender, say, staff_client, texts, wait_for
 
 
 def rows(assistant, sql, *args):
@@ -16,7 +17,9 @@ def rows(assistant, sql, *args):
 
 
 def case_of(assistant, sender):
-    found = rows(assistant, "select id, status, reason, answers from cases where user_key = ?", user_key_for(sender, SECRET))
+    found = rows(
+        assistant, "select id, status, reason, answers from cases where user_key = ?", user_key_for(sender, SECRET)
+    )
     return found[0] if found else None
 
 
@@ -81,7 +84,9 @@ def test_danger_hand_off_from_consent_to_close(assistant, hotline, staff_webhook
     assert sender not in page  # the console shows a pseudonymous reference, never the platform id
 
     assert hotline.post(f"/staff/cases/{number}/claim", data={"csrf": hotline.csrf}).status_code == 303
-    hotline.post(f"/staff/cases/{number}/reply", data={"csrf": hotline.csrf, "text": "Chị là cán bộ 111. Em đang ở đâu?"})
+    hotline.post(
+        f"/staff/cases/{number}/reply", data={"csrf": hotline.csrf, "text": "Chị là cán bộ 111. Em đang ở đâu?"}
+    )
     delivered = wait_for(lambda: updates(assistant, sender))
     assert "Chị là cán bộ 111. Em đang ở đâu?" in texts(delivered)
 
@@ -141,12 +146,18 @@ def test_notification_target_down_keeps_the_case_and_retries(assistant, staff_we
         opened = open_danger_case(assistant, sender)
         number = case_of(assistant, sender)[0]
         assert f"#{number}" in texts(opened)  # the user is told; the case is in the database
-        wait_for(lambda: rows(assistant, "select attempts from case_notifications where case_id = ? and attempts >= 1", number))
+        wait_for(
+            lambda: rows(
+                assistant, "select attempts from case_notifications where case_id = ? and attempts >= 1", number
+            )
+        )
         assert staff_webhook.for_case(number) == []
     finally:
         staff_webhook.down = False
     wait_for(lambda: staff_webhook.for_case(number), timeout=30)
-    attempts, error = rows(assistant, "select attempts, last_error from case_notifications where case_id = ?", number)[0]
+    attempts, error = rows(assistant, "select attempts, last_error from case_notifications where case_id = ?", number)[
+        0
+    ]
     assert attempts >= 2 and "503" in error
 
 
@@ -201,6 +212,8 @@ def test_a_screenshot_sent_during_a_hand_off_reaches_staff_as_such(assistant):
     user.post("/api/chat", json={"message": "/affirm", "button": True})
     assert case_of(assistant, sender) is not None
     user.post("/api/chat-image", content=screenshot(OFFER_LINES), headers={"Content-Type": "image/png"})
-    transcript = [t for (t,) in rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))]
+    transcript = [
+        t for (t,) in rows(assistant, "select text from case_messages where user_key = ?", user_key_for(sender, SECRET))
+    ]
     assert any(t.startswith("📷") for t in transcript), transcript
     assert not any("check_job_offer" in t for t in transcript)

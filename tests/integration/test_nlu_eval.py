@@ -1,4 +1,5 @@
 """Intent F1 on a held-out set written separately from the training data."""
+
 import json
 import subprocess
 
@@ -16,15 +17,29 @@ SAFETY_INTENTS = {"report_danger": 0.88, "ask_hotline": 0.85, "request_human": 0
 
 def test_held_out_intent_f1(trained_model):
     subprocess.run(
-        [str(VENV_BIN / "rasa"), "test", "nlu", "--model", str(trained_model), "--nlu", str(HELD_OUT),
-         "--out", str(REPORT_DIR), "--no-plot"],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            str(VENV_BIN / "rasa"),
+            "test",
+            "nlu",
+            "--model",
+            str(trained_model),
+            "--nlu",
+            str(HELD_OUT),
+            "--out",
+            str(REPORT_DIR),
+            "--no-plot",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     report = json.loads((REPORT_DIR / "intent_report.json").read_text())
     intents = {k: v for k, v in report.items() if isinstance(v, dict) and "support" in v and "avg" not in k}
     print("\nintent                 F1     precision recall  support")
     for name, scores in sorted(intents.items()):
-        print(f"{name:<22} {scores['f1-score']:.3f}  {scores['precision']:.3f}     {scores['recall']:.3f}   {scores['support']}")
+        print(
+            f"{name:<22} {scores['f1-score']:.3f}  {scores['precision']:.3f}     {scores['recall']:.3f}   {scores['support']}"
+        )
     print(f"macro avg F1 {report['macro avg']['f1-score']:.3f}, accuracy {report['accuracy']:.3f}")
     (REPORT_DIR / "summary.txt").write_text(
         "\n".join(f"{n} {s['f1-score']:.3f} {s['support']}" for n, s in sorted(intents.items()))

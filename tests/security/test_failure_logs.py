@@ -5,6 +5,7 @@ a database error inside an action, an action that raises, a web chat turn
 whose caller gave up, and the action server gone. After each, every process
 log is searched for the user's words and their sender id.
 """
+
 import os
 import shutil
 import signal
@@ -13,10 +14,10 @@ import time
 
 import httpx
 import pytest
-
-from bot.localrun import LocalAssistant, Ports
 from chat import SECRET, new_sender, say, texts
 from support import ROOT, free_port
+
+from bot.localrun import LocalAssistant, Ports
 
 TECHNICAL_PROBLEM = "trục trặc"
 
@@ -28,8 +29,11 @@ def breakable(trained_model, tmp_path_factory):
     shutil.copytree(ROOT / "content", content)
     logs = data / "logs"
     running = LocalAssistant(
-        trained_model, ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()), data_dir=data,
-        extra_env={"CONTENT_DIR": str(content), "APP_SECRET_KEY": SECRET}, log_dir=logs,
+        trained_model,
+        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
+        data_dir=data,
+        extra_env={"CONTENT_DIR": str(content), "APP_SECRET_KEY": SECRET},
+        log_dir=logs,
     )
     with running:
         running.data, running.logs = data, logs
@@ -79,7 +83,8 @@ def test_a_turn_whose_caller_gave_up_logs_nothing_personal(breakable):
     private = "so dien thoai cua em la 0912 345 678 o Sihanoukville"
     with pytest.raises(httpx.TimeoutException):
         httpx.post(
-            f"http://127.0.0.1:{breakable.ports.rasa}/webhooks/rest/webhook", timeout=0.01,
+            f"http://127.0.0.1:{breakable.ports.rasa}/webhooks/rest/webhook",
+            timeout=0.01,
             headers={"X-Webchat-Secret": breakable.secrets()["WEBCHAT_CHANNEL_SECRET"]},
             json={"sender": sender, "message": private},
         )

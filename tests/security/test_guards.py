@@ -1,4 +1,5 @@
 """The bot service's guards against a stranger's input, on a real ASGI app."""
+
 import json
 
 import httpx
@@ -59,7 +60,9 @@ async def test_json_nested_past_the_parser_is_a_bad_request_not_a_crash(client):
     deep = "[" * 100_000 + "]" * 100_000
     response = await client.post("/big", content=b"1")
     assert response.json()["json"] is True
-    APP_DEEP = Starlette(routes=[Route("/", echo, methods=["POST"])], middleware=[Middleware(BodyLimit, limits=[], default=10**6)])
+    APP_DEEP = Starlette(
+        routes=[Route("/", echo, methods=["POST"])], middleware=[Middleware(BodyLimit, limits=[], default=10**6)]
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=APP_DEEP), base_url="http://test") as deep_client:
         answer = await deep_client.post("/", content=deep.encode())
     assert answer.status_code == 200 and answer.json()["json"] is False

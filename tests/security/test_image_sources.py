@@ -1,4 +1,5 @@
 """A screenshot reference can lead only to our own services or a platform's media servers."""
+
 import asyncio
 import io
 import threading
@@ -6,9 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from PIL import Image
+from support import free_port
 
 from bot.offers.ocr import ImageSources, OcrUnavailable, checked_image, fetch_image
-from support import free_port
 
 
 class CountingServer:
@@ -59,15 +60,26 @@ def internal():
 
 
 def sources(uploads_base="http://127.0.0.1:1/uploads/"):
-    return ImageSources(uploads_base=uploads_base, telegram_photos_base="http://127.0.0.1:2/webhooks/telegram/photo/",
-                        service_token="service-token")
+    return ImageSources(
+        uploads_base=uploads_base,
+        telegram_photos_base="http://127.0.0.1:2/webhooks/telegram/photo/",
+        service_token="service-token",
+    )
 
 
-@pytest.mark.parametrize("url", [
-    "{internal}/internal", "{internal}/uploads/abc", "http://169.254.169.254/latest/meta-data/",
-    "http://localhost:{port}/x", "file:///etc/passwd", "https://evil.example/zadn.vn.png",
-    "http://scontent.xx.fbcdn.net/plain-http.png", "https://user@scontent.fbcdn.net/x.png",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "{internal}/internal",
+        "{internal}/uploads/abc",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost:{port}/x",
+        "file:///etc/passwd",
+        "https://evil.example/zadn.vn.png",
+        "http://scontent.xx.fbcdn.net/plain-http.png",
+        "https://user@scontent.fbcdn.net/x.png",
+    ],
+)
 def test_references_to_anything_but_the_trusted_sources_are_refused_without_a_request(internal, url):
     url = url.format(internal=internal.url, port=internal.port)
     with pytest.raises(OcrUnavailable):
@@ -78,7 +90,7 @@ def test_references_to_anything_but_the_trusted_sources_are_refused_without_a_re
 def test_an_upload_is_fetched_from_the_configured_service_with_its_token(internal):
     image = asyncio.run(fetch_image(f"{internal.url}/uploads/tok3n", sources(f"{internal.url}/uploads/")))
     assert image.startswith(b"\x89PNG")
-    (path, headers), = internal.requests
+    ((path, headers),) = internal.requests
     assert path == "/uploads/tok3n" and headers["X-Service-Token"] == "service-token"
     for tricky in ("../staff/", "tok/../../x", ""):
         with pytest.raises(OcrUnavailable):

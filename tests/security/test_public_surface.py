@@ -3,18 +3,20 @@
 The assistant is the one the integration tests share (tests/conftest.py):
 Rasa, the action server and the bot service, started as `make run` does.
 """
+
 import os
 import sqlite3
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
+from chat import SECRET, browser, new_sender, say, texts
+from test_image_sources import CountingServer
 
 from bot.handoff.delivery import rasa_api_headers
 from bot.store import user_key_for
-from chat import SECRET, browser, new_sender, say, texts
-from test_image_sources import CountingServer
 
 
 def rasa(assistant):
@@ -22,8 +24,11 @@ def rasa(assistant):
 
 
 def tracker_events(assistant, conversation_id):
-    response = httpx.get(f"{rasa(assistant)}/conversations/{conversation_id}/tracker",
-                         headers=rasa_api_headers(assistant.secrets()["RASA_JWT_SECRET"]), timeout=30)
+    response = httpx.get(
+        f"{rasa(assistant)}/conversations/{conversation_id}/tracker",
+        headers=rasa_api_headers(assistant.secrets()["RASA_JWT_SECRET"]),
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()["events"]
 
@@ -44,8 +49,11 @@ def test_a_stranger_cannot_write_as_another_user_through_rasa(assistant):
     wrong = httpx.post(f"{rasa(assistant)}/webhooks/rest/webhook", json=forged, headers={"X-Webchat-Secret": "guess"})
     assert wrong.status_code == 401
     # Even the bot service's own secret takes web chat ids only.
-    own = httpx.post(f"{rasa(assistant)}/webhooks/rest/webhook", json=forged,
-                     headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]})
+    own = httpx.post(
+        f"{rasa(assistant)}/webhooks/rest/webhook",
+        json=forged,
+        headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
+    )
     assert own.status_code == 400
     assert user_texts(assistant, victim) == []
 
@@ -85,9 +93,11 @@ def test_typed_internal_intents_and_unpressed_payloads_stay_words(assistant):
     assert rows(assistant, "select count(*) from cases where user_key = ?", user_key_for(sender, SECRET)) == [(1,)]
     # And Rasa's channel itself refuses an internal intent even as a payload.
     with pytest.raises(httpx.HTTPStatusError):
-        httpx.post(f"{rasa(assistant)}/webhooks/rest/webhook",
-                   headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
-                   json={"sender": new_sender(), "message": "/EXTERNAL_handoff_update", "payload": True}).raise_for_status()
+        httpx.post(
+            f"{rasa(assistant)}/webhooks/rest/webhook",
+            headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
+            json={"sender": new_sender(), "message": "/EXTERNAL_handoff_update", "payload": True},
+        ).raise_for_status()
 
 
 def listening_addresses(port):
@@ -96,7 +106,7 @@ def listening_addresses(port):
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         if not os.path.exists(table):
             continue
-        for line in open(table).read().splitlines()[1:]:
+        for line in Path(table).read_text().splitlines()[1:]:
             local, state = line.split()[1], line.split()[3]
             address, hex_port = local.split(":")
             if int(hex_port, 16) == port and state == "0A":
@@ -107,8 +117,13 @@ def listening_addresses(port):
 def test_the_action_server_listens_on_loopback_and_runs_nothing_for_a_stranger(assistant):
     assert listening_addresses(assistant.ports.actions) == {"0100007F"}  # 127.0.0.1 only
     sender = new_sender()
-    call = {"next_action": "action_delete_my_data", "sender_id": sender, "tracker": {"sender_id": sender, "events": []},
-            "domain": {}, "version": "3.6.2"}
+    call = {
+        "next_action": "action_delete_my_data",
+        "sender_id": sender,
+        "tracker": {"sender_id": sender, "events": []},
+        "domain": {},
+        "version": "3.6.2",
+    }
     url = f"http://127.0.0.1:{assistant.ports.actions}/webhook"
     for headers in ({}, {"X-Action-Token": "guess"}):
         refused = httpx.post(url, json=call, headers=headers)
@@ -120,10 +135,15 @@ def test_an_image_reference_to_an_internal_address_is_never_fetched(assistant):
     internal = CountingServer()
     try:
         replies = httpx.post(
-            f"{rasa(assistant)}/webhooks/rest/webhook", timeout=60,
+            f"{rasa(assistant)}/webhooks/rest/webhook",
+            timeout=60,
             headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
-            json={"sender": new_sender(), "message": "/check_job_offer", "payload": True,
-                  "metadata": {"image_url": f"{internal.url}/internal"}},
+            json={
+                "sender": new_sender(),
+                "message": "/check_job_offer",
+                "payload": True,
+                "metadata": {"image_url": f"{internal.url}/internal"},
+            },
         ).json()
         assert "không đọc được chữ" in texts(replies)
         assert internal.requests == []
@@ -137,7 +157,13 @@ def reply_time(assistant, message):
     return time.monotonic() - started
 
 
-ATTACKS = {"digits": "1" * 4000, "dotted": "1." * 2000, "spaced": "1 " * 2400, "cam": "cam " * 1200, "emoji": "💰" * 2400}
+ATTACKS = {
+    "digits": "1" * 4000,
+    "dotted": "1." * 2000,
+    "spaced": "1 " * 2400,
+    "cam": "cam " * 1200,
+    "emoji": "💰" * 2400,
+}
 
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
@@ -156,9 +182,11 @@ def test_messages_past_the_entrance_limit_are_refused_with_a_clear_answer(assist
     user = browser(assistant)
     refused = user.post("/api/chat", json={"message": "1" * 8000})
     assert refused.status_code == 413 and "5.000" in refused.json()["text"]
-    channel = httpx.post(f"{rasa(assistant)}/webhooks/rest/webhook",
-                         headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
-                         json={"sender": new_sender(), "message": "1" * 8000})
+    channel = httpx.post(
+        f"{rasa(assistant)}/webhooks/rest/webhook",
+        headers={"X-Webchat-Secret": assistant.secrets()["WEBCHAT_CHANNEL_SECRET"]},
+        json={"sender": new_sender(), "message": "1" * 8000},
+    )
     assert channel.status_code == 400
 
 

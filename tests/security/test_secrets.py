@@ -1,12 +1,13 @@
 """In production a process that lacks one of its secrets stops and names it; locally each is made once."""
+
 import os
 import subprocess
 import sys
 
 import pytest
+from support import ROOT
 
 from bot.settings import PROCESS_SECRETS, SECRET_PURPOSES
-from support import ROOT
 
 COMMANDS = {
     "bot": [sys.executable, "-m", "bot", "serve", "--port", "1"],
@@ -22,8 +23,9 @@ def production_environment(**more):
 
 @pytest.mark.parametrize("process", COMMANDS)
 def test_a_production_process_without_its_secrets_stops_and_names_them(process):
-    result = subprocess.run(COMMANDS[process], env=production_environment(), capture_output=True, text=True,
-                            cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        COMMANDS[process], env=production_environment(), capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
     assert result.returncode != 0
     for name in PROCESS_SECRETS[process]:
         assert name in result.stderr
@@ -33,8 +35,14 @@ def test_a_production_process_without_its_secrets_stops_and_names_them(process):
 
 
 def test_a_platform_token_alone_means_production():
-    result = subprocess.run(COMMANDS["actions"], env={**production_environment(TELEGRAM_BOT_TOKEN="1:x"), "APP_ENV": ""},
-                            capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        COMMANDS["actions"],
+        env={**production_environment(TELEGRAM_BOT_TOKEN="1:x"), "APP_ENV": ""},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.returncode != 0 and "ACTION_SERVER_TOKEN" in result.stderr
 
 

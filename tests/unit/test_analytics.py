@@ -1,4 +1,5 @@
 """Campaign analytics: recording validates, erasure and retention delete, no indicator leaks a small count."""
+
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -63,8 +64,7 @@ def test_every_indicator_is_in_the_registry_and_answers(mixed):
 def test_no_indicator_shows_a_count_below_five(mixed):
     with mixed.session() as session:
         results = compute_all(session, RANGE)
-    leaks = [(n, c, v) for n, c, v in cells(results)
-             if isinstance(v, int) and not isinstance(v, bool) and v < 5]
+    leaks = [(n, c, v) for n, c, v in cells(results) if isinstance(v, int) and not isinstance(v, bool) and v < 5]
     assert not leaks
     assert ("reach_daily", "people", "<5") in set(cells(results)), "the small channel's reach is hidden"
 

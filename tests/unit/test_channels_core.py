@@ -1,4 +1,5 @@
 """The connectors' shared core: splitting, signatures, dedup persistence, retries in order."""
+
 import asyncio
 import hashlib
 import hmac
@@ -12,8 +13,8 @@ from channels.sending import Sender, TryAgain, Undeliverable, check_http_status
 from channels.store import ChannelStore
 from channels.text import cut_to, split_text, text_length
 
-
 # --- splitting ---
+
 
 def test_short_text_is_one_message():
     assert split_text("  Xin chào bạn 👋  ", 2000) == ["Xin chào bạn 👋"]
@@ -52,6 +53,7 @@ def test_cut_counts_utf16_units_and_never_halves_an_emoji():
 
 # --- what may reach Rasa as an intent ---
 
+
 def test_only_a_sealed_payload_is_an_intent(monkeypatch):
     monkeypatch.setenv("APP_SECRET_KEY", "k1")
     sealed = seal("/affirm")
@@ -80,6 +82,7 @@ def test_log_names_are_keyed(monkeypatch):
 
 
 # --- signatures ---
+
 
 def test_secrets_compare_in_constant_time_and_never_match_empty():
     assert same_secret("abc", "abc")
@@ -118,7 +121,9 @@ def test_a_captured_zalo_webhook_signed_long_ago_is_refused(tmp_path):
     """The 7-day delivery memory forgets a message id; the signed timestamp does not let it be replayed after."""
     from channels.zalo import ZaloInput, ZaloSettings, fresh
 
-    channel = ZaloInput(ZaloSettings("123", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json"), store_url="sqlite://")
+    channel = ZaloInput(
+        ZaloSettings("123", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json"), store_url="sqlite://"
+    )
     old = str(int((time.time() - 8 * 24 * 3600) * 1000))
     body = f'{{"timestamp":"{old}"}}'.encode()
     mac = hashlib.sha256(b"123" + body + old.encode() + b"oa").hexdigest()
@@ -137,6 +142,7 @@ class _Request:
 
 # --- replies ---
 
+
 def test_staff_reply_is_marked_and_its_custom_part_never_shown():
     reply = Reply.from_rasa({"text": "Chào em", "custom": {"message_kind": "staff_reply"}})
     assert reply.staff_reply and reply.text == "Chào em"
@@ -144,13 +150,16 @@ def test_staff_reply_is_marked_and_its_custom_part_never_shown():
 
 
 def test_phone_buttons_are_told_from_answer_buttons():
-    reply = Reply.from_rasa({"text": "t", "buttons": [{"title": "📞 Gọi 111", "payload": "tel:111"}, {"title": "Có", "payload": "/affirm"}]})
+    reply = Reply.from_rasa(
+        {"text": "t", "buttons": [{"title": "📞 Gọi 111", "payload": "tel:111"}, {"title": "Có", "payload": "/affirm"}]}
+    )
     assert [b.phone for b in reply.phone_buttons] == ["111"]
     assert [b.payload for b in reply.answer_buttons] == ["/affirm"]
     assert with_phone_lines("Gọi ngay", reply.phone_buttons) == "Gọi ngay\n\n📞 Gọi 111: 111"
 
 
 # --- the durable inbox ---
+
 
 def test_a_delivery_is_remembered_by_a_new_store_on_the_same_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'app.db'}"
@@ -224,6 +233,7 @@ def test_long_payloads_get_a_stable_short_key(tmp_path):
 
 # --- retries and order ---
 
+
 class FakeTransport:
     """Answers each chat's sends from a script of outcomes; records what went through."""
 
@@ -239,6 +249,7 @@ class FakeTransport:
                 raise outcome
             self.delivered.append(text)
             return text
+
         return attempt
 
 

@@ -1,16 +1,17 @@
 """The staff console's defences, against the bot service app with a real database and no Rasa."""
+
 import re
 import shutil
 
 import pytest
 from starlette.testclient import TestClient
+from support import ROOT
 
 from bot.console.accounts import add_account
 from bot.handoff import cases
 from bot.service import create_app
 from bot.settings import Settings
 from bot.store import Database
-from support import ROOT
 
 PASSWORD = "a long enough password"
 
@@ -19,9 +20,13 @@ PASSWORD = "a long enough password"
 def console(tmp_path):
     shutil.copytree(ROOT / "content", tmp_path / "content")
     settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}", content_dir=tmp_path / "content",
-        rasa_url="http://127.0.0.1:9", bot_service_url="http://testserver", secret_key="console-test-secret",
-        console_session_secret="console-session-secret", service_token="service-token",
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        content_dir=tmp_path / "content",
+        rasa_url="http://127.0.0.1:9",
+        bot_service_url="http://testserver",
+        secret_key="console-test-secret",
+        console_session_secret="console-session-secret",
+        service_token="service-token",
     )
     db = Database(settings.database_url)
     add_account(db, "lan", "hotline", PASSWORD)
@@ -106,7 +111,9 @@ def test_a_case_claimed_by_someone_else_cannot_be_answered(console):
     case = cases.open_case(console.db, "k" * 32, "c-3", "zalo", "danger", "/affirm", [])
     cases.claim(console.db, case.id, lan)
     log_in(console, "minh")
-    response = console.post(f"/staff/cases/{case.id}/reply", data={"csrf": csrf(console, "/staff/"), "text": "xin chào"})
+    response = console.post(
+        f"/staff/cases/{case.id}/reply", data={"csrf": csrf(console, "/staff/"), "text": "xin chào"}
+    )
     assert "error=claimed" in response.headers["location"]
     assert [m.author for m in cases.case_with_transcript(console.db, case.id).messages] == ["user"]
 

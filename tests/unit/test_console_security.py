@@ -2,6 +2,7 @@
 
 The bot service app with a real database and no Rasa; the login throttle's clock is a fake one the tests move.
 """
+
 import asyncio
 import io
 import re
@@ -12,16 +13,16 @@ import httpx
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
+from support import ROOT
 
 import bot.console.accounts as accounts
 from bot.__main__ import main as command_line
-from bot.console.accounts import Backoff, LoginThrottle, add_account, check_password
+from bot.console.accounts import Backoff, LoginThrottle, add_account
 from bot.guards import client_address, trusted_networks
 from bot.handoff import cases
 from bot.service import create_app
 from bot.settings import Settings
 from bot.store import AuditEntry, Database
-from support import ROOT
 
 PASSWORD = "a long enough password"
 STRANGER, OWNER = ("203.0.113.9", 40000), ("198.51.100.7", 40000)
@@ -46,9 +47,14 @@ def settings_for(tmp_path, **overrides):
     if not (tmp_path / "content").exists():
         shutil.copytree(ROOT / "content", tmp_path / "content")
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}", content_dir=tmp_path / "content",
-        rasa_url="http://127.0.0.1:9", bot_service_url="http://testserver", secret_key="console-test-secret",
-        console_session_secret="console-session-secret", service_token="service-token", **overrides,
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        content_dir=tmp_path / "content",
+        rasa_url="http://127.0.0.1:9",
+        bot_service_url="http://testserver",
+        secret_key="console-test-secret",
+        console_session_secret="console-session-secret",
+        service_token="service-token",
+        **overrides,
     )
 
 
@@ -80,6 +86,7 @@ def audit_rows(db):
 
 
 # --- guessing --------------------------------------------------------------------------
+
 
 def test_a_strangers_guesses_do_not_lock_the_owner_out(app, clock):
     stranger, owner = browser(app, STRANGER), browser(app, OWNER)
@@ -181,6 +188,7 @@ def test_one_ipv6_subscriber_counts_as_one_address():
 
 # --- where a login comes from -------------------------------------------------------------
 
+
 def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy():
     proxies = trusted_networks(["10.0.0.0/8"])
     assert client_address("203.0.113.9", "198.51.100.1", ()) == "203.0.113.9"  # no proxy configured
@@ -193,8 +201,10 @@ def test_x_forwarded_for_is_believed_only_from_a_trusted_proxy():
 
 def test_without_a_trusted_proxy_a_forged_header_does_not_dodge_the_address_brake(app, clock):
     client = browser(app, STRANGER)
-    answers = [log_in(client, name=f"name{i}", password="x" * 12, **{"X-Forwarded-For": f"192.0.2.{i}"}).status_code
-               for i in range(8)]
+    answers = [
+        log_in(client, name=f"name{i}", password="x" * 12, **{"X-Forwarded-For": f"192.0.2.{i}"}).status_code
+        for i in range(8)
+    ]
     assert answers[:5] == [401] * 5 and 429 in answers[5:]
 
 
@@ -211,13 +221,15 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_brake(tmp_path, clock):
 
 # --- audit -------------------------------------------------------------------------------
 
+
 def test_failed_logins_are_audited_without_the_password(app, clock):
     client = browser(app, STRANGER)
     log_in(client, password="wrong password 1")
     log_in(client, name="hunter2-typed-in-the-name-field", password="wrong password 2")
     failed = [e for e in audit_rows(app.db) if e.action == "login_failed"]
     assert [(e.staff_name, e.detail) for e in failed] == [
-        ("lan", "from 203.0.113.9"), ("?", "unknown name, from 203.0.113.9"),
+        ("lan", "from 203.0.113.9"),
+        ("?", "unknown name, from 203.0.113.9"),
     ]
     everything = " ".join(f"{e.staff_name} {e.detail}" for e in audit_rows(app.db))
     assert "wrong password" not in everything and "hunter2" not in everything
@@ -230,7 +242,9 @@ def test_every_transcript_read_is_audited_page_and_api(app, clock):
     cases.record_user_message(app.db, case.id, "em đang ở Myawaddy")
 
     def reads():
-        return [(e.staff_name, e.action, e.case_id) for e in audit_rows(app.db) if e.action in ("view", "fetch_messages")]
+        return [
+            (e.staff_name, e.action, e.case_id) for e in audit_rows(app.db) if e.action in ("view", "fetch_messages")
+        ]
 
     assert client.get(f"/staff/cases/{case.id}").status_code == 200
     assert reads() == [("lan", "view", case.id)]
@@ -245,6 +259,7 @@ def test_every_transcript_read_is_audited_page_and_api(app, clock):
 
 # --- accounts from the command line --------------------------------------------------------
 
+
 @pytest.fixture
 def staff_command(app, tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
@@ -253,6 +268,7 @@ def staff_command(app, tmp_path, monkeypatch):
     def run(*argv, stdin=""):
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
         return command_line(["staff", *argv])
+
     return run
 
 
@@ -281,11 +297,18 @@ def test_a_reset_password_ends_the_sessions_opened_with_the_old_one(app, clock, 
 
 # --- headers and cookies -------------------------------------------------------------------
 
+
 def test_every_console_response_carries_the_strict_policy(app, clock):
     client = browser(app)
     log_in(client)
     case = cases.open_case(app.db, "k" * 32, "zalo:1", "zalo", "danger", "/affirm", [])
-    for path in ["/staff/login", "/staff/", f"/staff/cases/{case.id}", f"/staff/api/cases/{case.id}", "/staff/nothing-here"]:
+    for path in [
+        "/staff/login",
+        "/staff/",
+        f"/staff/cases/{case.id}",
+        f"/staff/api/cases/{case.id}",
+        "/staff/nothing-here",
+    ]:
         headers = client.get(path).headers
         policy = headers["content-security-policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
@@ -342,6 +365,7 @@ def test_a_secure_session_cookie_is_marked_secure(tmp_path, clock):
 
 
 # --- a slow password check does not stall everyone else ----------------------------------------
+
 
 class SlowHasher:
     """argon2 that takes two seconds: the loop must answer others meanwhile."""

@@ -1,12 +1,11 @@
 import os
 import time
 
-import pytest
+from support import ROOT
 
 from bot.content import LiveContent
 from bot.content.check import check_project_content
 from bot.service import render_response
-from support import ROOT
 
 
 def problems_in(directory):
@@ -54,7 +53,7 @@ def test_hotline_without_source_is_refused(content_copy):
     text = path.read_text(encoding="utf-8")
     first_source = text.index("    source:")
     end = text.index("\n", first_source)
-    path.write_text(text[:first_source] + text[end + 1:], encoding="utf-8")
+    path.write_text(text[:first_source] + text[end + 1 :], encoding="utf-8")
     assert any(str(path) in p and "'source'" in p for p in problems_in(content_copy))
 
 
@@ -96,7 +95,9 @@ def test_saved_edit_is_live_and_broken_edit_keeps_last_good(content_copy, monkey
     os.utime(path, (time.time() + 1, time.time() + 1))
     assert live.templates.render("utter_goodbye", "rest", {}, {})["text"].startswith("Hẹn gặp lại 🌟")
 
-    path.write_text(original.replace("utter_goodbye:\n  text: |", "utter_goodbye:\n  text: {{ broken"), encoding="utf-8")
+    path.write_text(
+        original.replace("utter_goodbye:\n  text: |", "utter_goodbye:\n  text: {{ broken"), encoding="utf-8"
+    )
     os.utime(path, (time.time() + 2, time.time() + 2))
     assert live.templates.render("utter_goodbye", "rest", {}, {})["text"].startswith("Hẹn gặp lại 🌟")
     assert live.last_problems
@@ -147,8 +148,13 @@ def test_preview_shows_a_quiz_and_a_message_as_users_see_them():
     import sys
 
     def preview(*args):
-        return subprocess.run([sys.executable, "-m", "bot", "content", "preview", *args], capture_output=True,
-                              text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        return subprocess.run(
+            [sys.executable, "-m", "bot", "content", "preview", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
 
     quiz = preview("quiz", "spot_fake_offer", "--channel", "zalo")
     assert quiz.returncode == 0 and "Câu 10/10" in quiz.stdout and "Nguồn:" in quiz.stdout
@@ -160,13 +166,19 @@ def test_preview_shows_a_quiz_and_a_message_as_users_see_them():
 
 def test_nlg_passes_an_empty_argument_through_to_the_template():
     content = LiveContent(ROOT / "content")
-    body = {"response": "utter_referral_danger_abroad", "arguments": {"embassy": None, "text": None},
-            "channel": {"name": "rest"}}
+    body = {
+        "response": "utter_referral_danger_abroad",
+        "arguments": {"embassy": None, "text": None},
+        "channel": {"name": "rest"},
+    }
     assert "+84 981 84 84 84" in render_response(content, body)["text"]
 
 
 def test_nlg_answers_even_when_an_action_sends_a_value_of_the_wrong_type():
     content = LiveContent(ROOT / "content")
-    body = {"response": "utter_offer_verdict", "arguments": {"risk": "high", "score": 7, "signs": 12},
-            "channel": {"name": "rest"}}
+    body = {
+        "response": "utter_offer_verdict",
+        "arguments": {"risk": "high", "score": 7, "signs": 12},
+        "channel": {"name": "rest"},
+    }
     assert "111" in render_response(content, body)["text"]

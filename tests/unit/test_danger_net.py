@@ -48,6 +48,7 @@ def test_a_broken_edit_keeps_the_last_good_signals(tmp_path, monkeypatch):
     signals.write_text("signals: [ this is not: valid", encoding="utf-8")
     monkeypatch.setattr("nlu.danger.RECHECK_SECONDS", 0)
     import os
+
     os.utime(signals, (1, 1))
     assert [m.signal_id for m in net.find("em bị giữ")] == ["held"]
 
@@ -71,8 +72,10 @@ def test_the_signals_are_read_from_content_dir_when_it_is_set(tmp_path, monkeypa
 
     shutil.copytree(DEFAULT_SIGNALS_FILE.parent, tmp_path / "content")
     signals = tmp_path / "content" / "danger_signals.yml"
-    signals.write_text(signals.read_text(encoding="utf-8").replace("phrases:", "phrases:\n      - mật mã cứu hộ xyz", 1),
-                       encoding="utf-8")
+    signals.write_text(
+        signals.read_text(encoding="utf-8").replace("phrases:", "phrases:\n      - mật mã cứu hộ xyz", 1),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("CONTENT_DIR", str(tmp_path / "content"))
     net = DangerNet()
     assert net.path == signals and net.find("mật mã cứu hộ xyz")

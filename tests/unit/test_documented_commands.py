@@ -5,6 +5,7 @@ parser of bot/__main__.py (nothing is run); every `make X` names a target of
 the Makefile. A command documented but never wired in (as `python -m bot
 telegram set-webhook` once was) fails here.
 """
+
 import re
 import shlex
 from pathlib import Path

@@ -10,8 +10,11 @@ def tracker_with(*events):
 
 def test_erasure_is_requested_by_the_turn_that_ran_the_delete_action():
     tracker = tracker_with(
-        UserUttered("xoá dữ liệu"), ActionExecuted("utter_confirm_delete"),
-        UserUttered("/affirm"), ActionExecuted("action_delete_my_data"), BotUttered("Đã xoá"),
+        UserUttered("xoá dữ liệu"),
+        ActionExecuted("utter_confirm_delete"),
+        UserUttered("/affirm"),
+        ActionExecuted("action_delete_my_data"),
+        BotUttered("Đã xoá"),
         ActionExecuted("action_listen"),
     )
     assert erasure_requested(tracker)
@@ -19,7 +22,9 @@ def test_erasure_is_requested_by_the_turn_that_ran_the_delete_action():
 
 def test_an_earlier_deletion_does_not_erase_a_later_conversation():
     tracker = tracker_with(
-        UserUttered("/affirm"), ActionExecuted("action_delete_my_data"), UserUttered("chào"),
+        UserUttered("/affirm"),
+        ActionExecuted("action_delete_my_data"),
+        UserUttered("chào"),
         ActionExecuted("utter_greet"),
     )
     assert not erasure_requested(tracker)

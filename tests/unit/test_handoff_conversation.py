@@ -1,12 +1,13 @@
 """The user's side of a hand-off, without Rasa: questions, skipping, ending, staffed hours, erasure."""
+
 from datetime import datetime, timezone
 
 import pytest
+from support import ROOT
 
 from bot.content import load_templates
 from bot.handoff import cases, conversation
 from bot.store import Database
-from support import ROOT
 
 KEY = "u" * 32
 
@@ -25,8 +26,15 @@ def db(tmp_path):
 
 def start(db, handoff, reason="danger"):
     return conversation.start(
-        db, handoff, user_key=KEY, conversation_id="conv-1", channel="zalo", reason=reason,
-        consent_text="có", notify_targets=["telegram"], now=datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc),
+        db,
+        handoff,
+        user_key=KEY,
+        conversation_id="conv-1",
+        channel="zalo",
+        reason=reason,
+        consent_text="có",
+        notify_targets=["telegram"],
+        now=datetime(2026, 11, 24, 3, 0, tzinfo=timezone.utc),
     )
 
 
@@ -113,7 +121,9 @@ def test_staff_news_is_told_once_and_in_order(db, handoff):
     assert not cases.take_updates(db, KEY)
 
 
-@pytest.mark.parametrize("utc_hour, weekday_offset, staffed", [(1, 0, True), (14, 0, True), (15, 0, False), (3, 6, False)])
+@pytest.mark.parametrize(
+    "utc_hour, weekday_offset, staffed", [(1, 0, True), (14, 0, True), (15, 0, False), (3, 6, False)]
+)
 def test_staffed_hours_are_viet_nam_time(handoff, utc_hour, weekday_offset, staffed):
     # 2026-11-23 is a Monday; 01:00 UTC is 08:00 in Viet Nam, 15:00 UTC is 22:00.
     moment = datetime(2026, 11, 23 + weekday_offset, utc_hour, 0, tzinfo=timezone.utc)

@@ -1,10 +1,10 @@
 """`content check` refuses a message that can render longer than a phone bubble, however short its source."""
+
 import re
 
-import pytest
+from support import ROOT
 
 from bot.content.check import MAX_BUBBLE_CHARS, check_project_content
-from support import ROOT
 
 
 def length_problems(directory):

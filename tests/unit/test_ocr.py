@@ -1,15 +1,16 @@
 """Screenshots of offers, drawn by the test itself with a Debian font, read with Tesseract."""
+
 import asyncio
 import io
 import shutil
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
+from support import ROOT
 
 from bot.content import load_templates
 from bot.offers import HIGH, OfferChecker
 from bot.offers.ocr import text_from_image_bytes
-from support import ROOT
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 OFFER_LINES = [

@@ -1,4 +1,5 @@
 """A follow-up fact adds to the verdict and never lowers it (bot/offers/followup.py)."""
+
 from pathlib import Path
 
 from bot.content import LiveContent

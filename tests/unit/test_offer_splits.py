@@ -1,4 +1,5 @@
 """The split rule (bot/offers/splits.py): by source, fixed, duplicates never measured twice."""
+
 from bot.offers.splits import assign, source_of, split_of_source
 
 

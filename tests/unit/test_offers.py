@@ -3,11 +3,11 @@ import subprocess
 import sys
 
 import pytest
+from support import ROOT
 
 from bot.content import load_templates
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker
 from bot.offers.money import find_pay
-from support import ROOT
 from nlu.normalise import normalise_with_origin
 
 RATES = {"usd": 25000, "yen": 170}
@@ -27,9 +27,19 @@ def signs(verdict):
 @pytest.mark.parametrize(
     "typed, monthly_millions",
     [
-        ("lương 8-10 triệu/tháng", 10), ("15tr", 15), ("15 củ", 15), ("500k/ngày", 13), ("1.200 USD", 30),
-        ("1500$", 37.5), ("2k đô", 50), ("lương nghìn đô", 25), ("20 triệu/tháng", 20), ("$1500", 37.5),
-        ("150.000 yên/tháng", 25.5), ("hàng chục triệu đồng", 20), ("7,8 – 10,4 triệu đồng", 10.4),
+        ("lương 8-10 triệu/tháng", 10),
+        ("15tr", 15),
+        ("15 củ", 15),
+        ("500k/ngày", 13),
+        ("1.200 USD", 30),
+        ("1500$", 37.5),
+        ("2k đô", 50),
+        ("lương nghìn đô", 25),
+        ("20 triệu/tháng", 20),
+        ("$1500", 37.5),
+        ("150.000 yên/tháng", 25.5),
+        ("hàng chục triệu đồng", 20),
+        ("7,8 – 10,4 triệu đồng", 10.4),
     ],
 )
 def test_pay_in_every_common_form_becomes_dong_per_month(typed, monthly_millions):
@@ -54,7 +64,9 @@ def test_scam_compound_lure_is_high_risk_with_the_offers_own_words(checker):
 
 
 def test_same_lure_typed_without_diacritics_and_in_teencode(checker):
-    verdict = checker.check("tuyen gap nv nhap lieu lam viec tai cam, lg 1500$/thang, bao an o, ko can kn, ib tele @tuyendung_cpc")
+    verdict = checker.check(
+        "tuyen gap nv nhap lieu lam viec tai cam, lg 1500$/thang, bao an o, ko can kn, ib tele @tuyendung_cpc"
+    )
     assert verdict.risk == HIGH
 
 
@@ -72,7 +84,9 @@ def test_ordinary_ads_with_one_indicator_are_not_flagged(checker, ordinary):
 
 
 def test_negated_fee_is_not_a_fee(checker):
-    verdict = checker.check("Tuyển cộng tác viên bán hàng, không thu phí, không cần đặt cọc, lương 6 triệu, địa chỉ 5 Lê Lợi")
+    verdict = checker.check(
+        "Tuyển cộng tác viên bán hàng, không thu phí, không cần đặt cọc, lương 6 triệu, địa chỉ 5 Lê Lợi"
+    )
     assert "fees_deposit" not in signs(verdict)
 
 
@@ -82,7 +96,9 @@ def test_a_past_trip_is_not_a_destination(checker):
 
 
 def test_pay_is_judged_against_the_job_and_the_place(checker):
-    it_lead = checker.check("Tuyển trưởng nhóm lập trình (IT lead) tại Hà Nội, lương 20 triệu/tháng, yêu cầu 5 năm kinh nghiệm")
+    it_lead = checker.check(
+        "Tuyển trưởng nhóm lập trình (IT lead) tại Hà Nội, lương 20 triệu/tháng, yêu cầu 5 năm kinh nghiệm"
+    )
     data_entry = checker.check("Tuyển nhân viên nhập liệu tại Campuchia, lương 1.500 USD/tháng")
     assert "easy_high_pay" not in signs(it_lead)
     assert "easy_high_pay" in signs(data_entry)
@@ -112,16 +128,37 @@ def test_unclear_middle_offer_asks_about_what_is_missing_and_rescores(checker):
 def test_check_offer_command_json_and_jsonl():
     offer = "Tuyển nhân viên CSKH làm việc tại Campuchia, lương 1.500 USD, bao ăn ở, liên hệ telegram"
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    single = subprocess.run([sys.executable, "-m", "bot", "check-offer", "--json"], input=offer,
-                            capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    single = subprocess.run(
+        [sys.executable, "-m", "bot", "check-offer", "--json"],
+        input=offer,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     result = json.loads(single.stdout)
     assert result["risk"] == HIGH and {"id", "title", "evidence"} <= set(result["signs"][0])
     lines = "\n".join(json.dumps({"text": t}) for t in [offer, "chào bạn", offer]) + "\n"
-    many = subprocess.run([sys.executable, "-m", "bot", "check-offer", "--jsonl"], input=lines,
-                          capture_output=True, text=True, cwd=ROOT, env=env, check=True)
-    assert [json.loads(l)["risk"] for l in many.stdout.splitlines()] == [HIGH, UNCLEAR, HIGH]
-    person = subprocess.run([sys.executable, "-m", "bot", "check-offer"], input=offer,
-                            capture_output=True, text=True, cwd=ROOT, env=env, check=True)
+    many = subprocess.run(
+        [sys.executable, "-m", "bot", "check-offer", "--jsonl"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    assert [json.loads(row)["risk"] for row in many.stdout.splitlines()] == [HIGH, UNCLEAR, HIGH]
+    person = subprocess.run(
+        [sys.executable, "-m", "bot", "check-offer"],
+        input=offer,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     assert "Nguy cơ CAO" in person.stdout and "111" in person.stdout
 
 
@@ -177,7 +214,9 @@ def test_slang_for_cambodia_counts_after_a_going_word(checker):
 
 def test_a_brand_is_borrowed_only_when_the_ad_claims_to_be_it(checker):
     assert "impersonated_brand" in signs(checker.check("Shopee tuyển cộng tác viên làm tại nhà, nhận hoa hồng mỗi đơn"))
-    assert "impersonated_brand" not in signs(checker.check("Tuyển nhân viên vận hành gian hàng trên Shopee, lương 9 triệu"))
+    assert "impersonated_brand" not in signs(
+        checker.check("Tuyển nhân viên vận hành gian hàng trên Shopee, lương 9 triệu")
+    )
 
 
 def test_guaranteed_daily_income_for_a_few_hours_at_home_is_flagged(checker):
@@ -206,8 +245,10 @@ def test_content_check_names_a_sign_the_settings_use_but_nobody_wrote(checker):
 
     content = load_templates(ROOT / "content")[0].content
     assert offer_sign_problems(content, ROOT / "content") == []
-    settings = dataclasses.replace(content.offer_settings,
-                                   combinations=content.offer_settings.combinations + (Combination(("no_such_sign", "abroad"), 1.0),))
+    settings = dataclasses.replace(
+        content.offer_settings,
+        combinations=content.offer_settings.combinations + (Combination(("no_such_sign", "abroad"), 1.0),),
+    )
     problems = offer_sign_problems(dataclasses.replace(content, offer_settings=settings), ROOT / "content")
     assert [p for _, p in problems] == ["dấu hiệu 'no_such_sign' không có trong warning_signs.yml"]
 

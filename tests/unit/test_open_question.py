@@ -1,20 +1,58 @@
 """Which message answers the question on screen (nlu/answers.py), without a trained model."""
+
 import pytest
 
 from nlu.answers import (
-    CONSENT, DELETE, OFFER_TEXT, QUIZ, VERDICT, answers_open_question, chosen_option, is_clear_no, is_clear_yes,
-    is_delete_confirmation, is_quiz_stop, open_question,
+    CONSENT,
+    DELETE,
+    OFFER_TEXT,
+    QUIZ,
+    VERDICT,
+    answers_open_question,
+    chosen_option,
+    is_clear_no,
+    is_clear_yes,
+    is_delete_confirmation,
+    is_quiz_stop,
+    open_question,
 )
 
 CONSENT_TITLES = ["✅ Có, kết nối"]
 
 
-@pytest.mark.parametrize("text", ["có", "co a", "dc", "đc ạ", "ok", "oke e", "đồng ý", "kết nối đi", "uk dc", "vâng", "Có, kết nối", "✅ Có, kết nối"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "có",
+        "co a",
+        "dc",
+        "đc ạ",
+        "ok",
+        "oke e",
+        "đồng ý",
+        "kết nối đi",
+        "uk dc",
+        "vâng",
+        "Có, kết nối",
+        "✅ Có, kết nối",
+    ],
+)
 def test_a_clear_yes(text):
     assert is_clear_yes(text, CONSENT_TITLES) and not is_clear_no(text)
 
 
-@pytest.mark.parametrize("text", ["o lao", "co lay lai dc ko", "ho lay dt e", "có không", "bavet la o dau v", "em ko biet", "ok nhung ma ho dang o gan"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "o lao",
+        "co lay lai dc ko",
+        "ho lay dt e",
+        "có không",
+        "bavet la o dau v",
+        "em ko biet",
+        "ok nhung ma ho dang o gan",
+    ],
+)
 def test_not_a_yes(text):
     assert not is_clear_yes(text, CONSENT_TITLES)
 
@@ -26,7 +64,11 @@ def test_a_clear_no(text):
 
 def test_only_the_word_for_it_erases():
     assert is_delete_confirmation("xoá hết") and is_delete_confirmation("xoa di")
-    assert not is_delete_confirmation("có") and not is_delete_confirmation("không xoá") and not is_delete_confirmation("đừng xoá")
+    assert (
+        not is_delete_confirmation("có")
+        and not is_delete_confirmation("không xoá")
+        and not is_delete_confirmation("đừng xoá")
+    )
 
 
 @pytest.mark.parametrize("text", ["dừng", "dung quiz", "thôi dừng lại", "thoat", "stop", "quit", "thoi khong choi nua"])
@@ -34,14 +76,27 @@ def test_quiz_stop(text):
     assert is_quiz_stop(text)
 
 
-OPTIONS = [{"letter": "A", "text": "Tra tên công ty trên trang của Bộ"}, {"letter": "B", "text": "Chuyển tiền cọc trước cho chắc"}]
+OPTIONS = [
+    {"letter": "A", "text": "Tra tên công ty trên trang của Bộ"},
+    {"letter": "B", "text": "Chuyển tiền cọc trước cho chắc"},
+]
 
 
-@pytest.mark.parametrize("typed, index", [
-    ("a", 0), ("B", 1), ("câu b", 1), ("2", 1), ("em chọn 1", 0),
-    ("chuyen tien coc truoc cho chac", 1), ("chuyen tien cok truoc cho chac", 1), ("tra ten cong ty", 0),
-    ("111 la so j v", None), ("thoat", None),
-])
+@pytest.mark.parametrize(
+    "typed, index",
+    [
+        ("a", 0),
+        ("B", 1),
+        ("câu b", 1),
+        ("2", 1),
+        ("em chọn 1", 0),
+        ("chuyen tien coc truoc cho chac", 1),
+        ("chuyen tien cok truoc cho chac", 1),
+        ("tra ten cong ty", 0),
+        ("111 la so j v", None),
+        ("thoat", None),
+    ],
+)
 def test_an_option_by_letter_number_or_its_words(typed, index):
     assert chosen_option(typed, OPTIONS) == index
 

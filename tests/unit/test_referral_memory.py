@@ -1,4 +1,5 @@
 """Where the person is carries over the conversation; new facts get their own advice (bot/referrals.py)."""
+
 from pathlib import Path
 
 from bot.content import LiveContent

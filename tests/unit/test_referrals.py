@@ -1,8 +1,8 @@
 import pytest
+from support import ROOT
 
 from bot.content import load_templates
 from bot.referrals import referral_for
-from support import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +37,13 @@ def test_context_decides_the_referral(templates, message, in_danger, situation, 
 
 
 def test_unverified_numbers_are_never_given(templates):
-    for situation in ("danger_abroad", "danger_home", "scam_message", "worried_family", "report_recruiter", "main_lines"):
+    for situation in (
+        "danger_abroad",
+        "danger_home",
+        "scam_message",
+        "worried_family",
+        "report_recruiter",
+        "main_lines",
+    ):
         text = templates.render(f"utter_referral_{situation}", "webchat", {"embassy": None}, {})["text"]
         assert "1800 1567" not in text and "156" not in text.replace("1567", "")

@@ -1,4 +1,5 @@
 """What the case page tells staff about each platform's reply window (bot.handoff.cases.reply_window)."""
+
 from datetime import datetime, timedelta, timezone
 
 from bot.handoff.cases import CLOSED_WINDOW, FREE, LIMITED, reply_window

@@ -1,4 +1,5 @@
 """Announcing new cases to a Telegram staff group, against a local server that speaks the Bot API."""
+
 import asyncio
 import json
 import threading
@@ -30,8 +31,15 @@ class FakeTelegram:
                     return self.answer(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
                 if fake.rate_limit_next:
                     fake.rate_limit_next -= 1
-                    return self.answer(429, {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 30",
-                                             "parameters": {"retry_after": 30}})
+                    return self.answer(
+                        429,
+                        {
+                            "ok": False,
+                            "error_code": 429,
+                            "description": "Too Many Requests: retry after 30",
+                            "parameters": {"retry_after": 30},
+                        },
+                    )
                 if str(body.get("chat_id")) != STAFF_GROUP or not body.get("text") or len(body["text"]) > 4096:
                     return self.answer(400, {"ok": False, "error_code": 400, "description": "Bad Request"})
                 fake.sent.append(body)
@@ -62,8 +70,14 @@ def telegram():
 
 def settings_for(tmp_path, telegram, token=TOKEN):
     return Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}", content_dir=tmp_path, rasa_url="", bot_service_url="http://bot",
-        secret_key="s", telegram_bot_token=token, telegram_api_base=telegram.base, staff_telegram_chat_id=STAFF_GROUP,
+        database_url=f"sqlite:///{tmp_path / 'app.db'}",
+        content_dir=tmp_path,
+        rasa_url="",
+        bot_service_url="http://bot",
+        secret_key="s",
+        telegram_bot_token=token,
+        telegram_api_base=telegram.base,
+        staff_telegram_chat_id=STAFF_GROUP,
         console_url="https://console.example/staff",
     )
 
@@ -71,7 +85,10 @@ def settings_for(tmp_path, telegram, token=TOKEN):
 def send_due(db, settings, now):
     async def run():
         async with httpx.AsyncClient(timeout=5) as client:
-            return await notify.send_due(db, settings, client, lambda notice: f"Yêu cầu #{notice['case_number']}: {notice['link']}", now)
+            return await notify.send_due(
+                db, settings, client, lambda notice: f"Yêu cầu #{notice['case_number']}: {notice['link']}", now
+            )
+
     return asyncio.run(run())
 
 
@@ -83,7 +100,9 @@ def notification(db, case_id):
 def test_new_case_is_announced_in_the_staff_group_without_user_text(tmp_path, telegram):
     settings = settings_for(tmp_path, telegram)
     db = Database(settings.database_url)
-    case = cases.open_case(db, "k" * 32, "platform-user-9", "zalo", "danger", "em bị đánh, cứu em", settings.notify_targets)
+    case = cases.open_case(
+        db, "k" * 32, "platform-user-9", "zalo", "danger", "em bị đánh, cứu em", settings.notify_targets
+    )
     assert send_due(db, settings, utcnow()) == 1
     [message] = telegram.sent
     assert message["text"] == f"Yêu cầu #{case.id}: https://console.example/staff/cases/{case.id}"

@@ -15,7 +15,7 @@ def test_tokens_keep_typed_text_and_offsets_with_normalised_lemma():
     assert [t.text for t in tokens] == ["Cứu", "e", "vs", "bị", "giữ", "ở", "Cam"]
     assert [t.lemma for t in tokens] == ["cuu", "em", "voi", "bi", "giu", "o", "cam"]
     for token in tokens:
-        assert text[token.start:token.end] == token.text
+        assert text[token.start : token.end] == token.text
 
 
 def test_meaningful_emoji_become_tokens():

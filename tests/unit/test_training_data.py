@@ -1,9 +1,10 @@
 """The held-out set stays held out: no evaluation message may be trained on."""
+
 import re
 
 import yaml
-
 from support import ROOT
+
 from nlu.normalise import normalise
 
 ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")
