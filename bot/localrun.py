@@ -53,6 +53,8 @@ class LocalAssistant:
     data_dir: Path = VAR
     extra_env: dict[str, str] = field(default_factory=dict)
     log_dir: Path | None = None
+    # Another endpoints file, for a benchmark that compares configurations.
+    endpoints: Path = ROOT / "endpoints.yml"
     processes: list[Process] = field(default_factory=list)
 
     def environment(self) -> dict[str, str]:
@@ -111,7 +113,7 @@ class LocalAssistant:
                     "--interface",
                     "127.0.0.1",
                     "--endpoints",
-                    "endpoints.yml",
+                    str(self.endpoints),
                     "--credentials",
                     "credentials.yml",
                 ],
