@@ -1,6 +1,6 @@
 """Does a turn cost more as the conversation grows? Turn 1-20 against turn 281-300.
 
-    .venv/bin/python scripts/benchmark_turns.py [--turns 300] [--compare-rasa-callback]
+    .venv/bin/python scripts/benchmark_turns.py [--turns 300] [--compare-rasa-callback] [--profile]
 
 Starts the three real processes on free ports with throw-away databases and
 holds one conversation of --turns messages through the web chat channel, one
@@ -8,13 +8,20 @@ message after the other (each waits for its reply). Prints the median latency
 of the first and last 20 turns and their ratio. With --compare-rasa-callback
 it does the same, in the same run, with Rasa's stock NLG callback (which sends
 the whole tracker with every reply) instead of tracker.nlg.SlotsOnlyNLG.
+With --profile, py-spy (requirements-dev.txt) samples the Rasa process over
+the last 100 turns and writes collapsed stacks to results/profile_turns_<run>.txt
+(`--format raw`: one stack a line with its sample count, for flamegraph tools),
+and prints the functions holding the most samples.
 Figures are measurements, not assertions; results/benchmark_turns.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -41,6 +48,7 @@ MESSAGES = [
     "so duong day nong la gi",
 ]
 WINDOW = 20
+PROFILED_TURNS = 100
 
 
 def endpoints_with_stock_nlg(scratch: Path) -> Path:
@@ -52,7 +60,26 @@ def endpoints_with_stock_nlg(scratch: Path) -> Path:
     return path
 
 
-def one_conversation(model: Path, scratch: Path, endpoints: Path, turns: int) -> dict:
+def start_profiler(pid: int, out: Path) -> subprocess.Popen:
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    command = [py_spy, "record", "--pid", str(pid), "--format", "raw", "--output", str(out), "--rate", "50"]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def heaviest_functions(collapsed: Path, top: int = 15) -> list[tuple[str, float]]:
+    """Share of samples in which each function is on the stack (inclusive), heaviest first."""
+    inclusive: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in collapsed.read_text(encoding="utf-8").splitlines():
+        stack, _, count = line.rpartition(" ")
+        samples = int(count)
+        total += samples
+        for frame in set(stack.split(";")):
+            inclusive[frame] += samples
+    return [(frame, round(100 * n / total, 1)) for frame, n in inclusive.most_common(top)]
+
+
+def one_conversation(model: Path, scratch: Path, endpoints: Path, turns: int, profile: Path | None) -> dict:
     ports = Ports(rasa=free_port(), actions=free_port(), bot=free_port())
     with LocalAssistant(
         model, ports=ports, data_dir=scratch / "data", log_dir=scratch / "logs", endpoints=endpoints
@@ -60,8 +87,11 @@ def one_conversation(model: Path, scratch: Path, endpoints: Path, turns: int) ->
         url = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
         headers = {"X-Webchat-Secret": secret("WEBCHAT_CHANNEL_SECRET")}
         latencies = []
+        profiler = None
         with httpx.Client(timeout=120) as client:
             for turn in range(turns):
+                if profile and turn == turns - PROFILED_TURNS:
+                    profiler = start_profiler(assistant.process("rasa").popen.pid, profile)
                 started = time.perf_counter()
                 reply = client.post(
                     url,
@@ -70,6 +100,9 @@ def one_conversation(model: Path, scratch: Path, endpoints: Path, turns: int) ->
                 )
                 reply.raise_for_status()
                 latencies.append((time.perf_counter() - started) * 1000)
+        if profiler:
+            profiler.send_signal(2)  # py-spy writes its file on SIGINT
+            profiler.wait(timeout=60)
         rasa_rss = rss_mb(assistant.process("rasa").popen.pid)
     first, last = statistics.median(latencies[:WINDOW]), statistics.median(latencies[-WINDOW:])
     return {
@@ -85,6 +118,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
     parser.add_argument("--compare-rasa-callback", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="py-spy the Rasa process over the last 100 turns")
     args = parser.parse_args()
     figures = {}
     with tempfile.TemporaryDirectory() as scratch_name:
@@ -93,8 +127,15 @@ def main() -> None:
         if args.compare_rasa_callback:
             runs["rasa_callback_nlg"] = endpoints_with_stock_nlg(scratch)
         for name, endpoints in runs.items():
-            result = one_conversation(Path(args.model), scratch / name, endpoints, args.turns)
+            profile = ROOT / "results" / f"profile_turns_{name}.txt" if args.profile else None
+            if profile:
+                profile.parent.mkdir(exist_ok=True)
+            result = one_conversation(Path(args.model), scratch / name, endpoints, args.turns, profile)
             figures.update({f"{name}: {key}": value for key, value in result.items()})
+            if profile and profile.exists():
+                print(f"\n{name}: functions on the stack in most samples (inclusive %), {profile}")
+                for frame, percent in heaviest_functions(profile):
+                    print(f"  {percent:5.1f}  {frame}")
     report(figures, "benchmark_turns.json")
 
 
