@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.content.model import FaqTopic
+from bot.content.kinds.faq import FaqTopic
 from nlu.normalise import normalise_with_origin
 
 

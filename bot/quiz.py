@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from bot.content.model import Quiz, QuizQuestion
+from bot.content.kinds.quizzes import Quiz, QuizQuestion
 from bot.store import Database, QuizAnswer, QuizAttempt, utcnow
 from nlu.answers import chosen_option
 

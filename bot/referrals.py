@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.content.model import ReferralSettings
+from bot.content.kinds.referrals import ReferralSettings
 from nlu.normalise import normalise_with_origin
 
 DANGER_ABROAD, DANGER_HOME, MAIN_LINES = "danger_abroad", "danger_home", "main_lines"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from bot.content import Problems, load_templates
+from bot.content.render import load_templates
+from bot.content.schema import Problems
 from bot.referrals import DANGER_ABROAD, DANGER_HOME, Referral
 from bot.settings import ROOT
 

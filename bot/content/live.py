@@ -12,7 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-from bot.content import Problems, Templates, load_templates
+from bot.content.render import Templates, load_templates
+from bot.content.schema import Problems
 
 logger = logging.getLogger(__name__)
 RECHECK_SECONDS = 1.0

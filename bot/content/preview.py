@@ -6,7 +6,7 @@ from typing import Any
 
 import jinja2
 
-from bot.content import Templates
+from bot.content.render import Templates
 
 KINDS = ("message", "quiz", "faq", "hotline", "sign")
 

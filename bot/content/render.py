@@ -21,7 +21,9 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from bot.content.model import Content, MessageDef, Problems
+from bot.content.kinds.messages import MessageDef
+from bot.content.reading import Content, read_content
+from bot.content.schema import Problems
 
 # Names every template may use, besides the variables a message declares.
 GLOBAL_NAMES = frozenset({"hotlines", "faq", "signs", "quizzes", "channel", "slots"})
@@ -145,3 +147,10 @@ def compile_templates(content: Content, problems: Problems) -> Templates:
         for topic in content.faq.values()
     }
     return Templates(content, compiled, faq_answers)
+
+
+def load_templates(directory: Path) -> tuple[Templates, Problems]:
+    """Read, check and compile one version of the content."""
+    content, problems = read_content(directory)
+    templates = compile_templates(content, problems)
+    return templates, problems

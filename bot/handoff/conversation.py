@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from bot.content.model import HandoffQuestion, HandoffSettings, MessageDef
+from bot.content.kinds.handoff import HandoffQuestion, HandoffSettings
+from bot.content.kinds.messages import MessageDef
 from bot.handoff import cases
 from bot.store import Case, Database
 from nlu.answers import is_clear_no, is_clear_yes

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.content.model import Content, FollowUpQuestion, OfferSettings
+from bot.content.kinds.offer_checker import FollowUpQuestion, OfferSettings
+from bot.content.reading import Content
 from bot.offers.learned import LearnedScore
 from bot.offers.learned import load as load_learned
 from bot.offers.money import Pay, find_pay

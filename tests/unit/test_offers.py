@@ -241,7 +241,7 @@ def test_content_check_names_a_sign_the_settings_use_but_nobody_wrote(checker):
     import dataclasses
 
     from bot.content.check import offer_sign_problems
-    from bot.content.model import Combination
+    from bot.content.kinds.offer_checker import Combination
 
     content = load_templates(ROOT / "content")[0].content
     assert offer_sign_problems(content, ROOT / "content") == []

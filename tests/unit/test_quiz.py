@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from bot.content.model import Quiz, QuizOption, QuizQuestion
+from bot.content.kinds.quizzes import Quiz, QuizOption, QuizQuestion
 from bot.quiz import NoQuizRunning, NotAChoice, QuizBook
 from bot.store import Database
 
