@@ -82,7 +82,8 @@ class NormalisedText:
         """The span of `source` that produced the non-empty `text[start:end]`."""
         first, last = self.origin[start], self.origin[end - 1]
         # An expanded shorthand maps to its first character: take the whole word.
-        return first, _WORD_TAIL.match(self.source, last + 1).end()
+        tail = _WORD_TAIL.match(self.source, last + 1)  # `\w*` matches, if only the empty string
+        return first, tail.end() if tail else last + 1
 
     def quote(self, start: int, end: int) -> str:
         """The user's own words behind `text[start:end]`."""

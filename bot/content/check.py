@@ -236,12 +236,12 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                 f"{what} có số điện thoại '{number}' không có trong hotlines.yml: chỉ dùng số đã kiểm chứng, "
                 f"viết {{{{ hotlines.<id>.number }}}}",
             )
-    for path, message in offer_sign_problems(templates.content, directory):
-        problems.add(path, 1, message)
+    for path, text in offer_sign_problems(templates.content, directory):
+        problems.add(path, 1, text)
     for quiz in templates.content.quizzes.values():
         if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
             problems.add(
-                quiz.path,
+                quiz.path or directory / "quizzes",
                 quiz.line,
                 f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}",
             )

@@ -88,19 +88,21 @@ class Templates:
 
 def private_names(parsed: nodes.Template) -> list[tuple[int, str]]:
     """Each reach for an attribute or key starting with "_" (`x.__class__`, `x['_y']`, `x|attr('_z')`)."""
-    found = []
+    found: list[tuple[int, str]] = []
     for node in parsed.find_all((nodes.Getattr, nodes.Getitem, nodes.Filter)):
+        names: list[object] = []
         if isinstance(node, nodes.Getattr):
             names = [node.attr]
-        elif isinstance(node, nodes.Getitem):
-            names = [node.arg.value] if isinstance(node.arg, nodes.Const) else []
-        else:
-            names = [a.value for a in node.args if isinstance(a, nodes.Const)] if node.name == "attr" else []
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            names = [node.arg.value]
+        elif isinstance(node, nodes.Filter) and node.name == "attr":
+            names = [a.value for a in node.args if isinstance(a, nodes.Const)]
         found.extend((node.lineno, name) for name in names if isinstance(name, str) and name.startswith("_"))
     return found
 
 
-def _compile(source: str, declared: frozenset, where: Place, field: str, problems: Problems) -> jinja2.Template:
+def _compile(source: str, declared: frozenset, where: Place, field: str, problems: Problems) -> jinja2.Template | None:
+    """The compiled template; None when it does not parse (the problem names its line)."""
     try:
         parsed = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as error:
@@ -132,19 +134,23 @@ def compile_templates(content: Content, problems: Problems) -> Templates:
         where = Place(name, definition.path, definition.line)
         before = len(problems)
         text = _compile(definition.text, declared, where, "text", problems)
-        buttons: list[tuple[jinja2.Template, jinja2.Template]] = [
+        buttons = [
             (
                 _compile(button.title, declared, where, "title", problems),
                 _compile(button.payload, declared, where, "payload", problems),
             )
             for button in definition.buttons
         ]
-        if len(problems) == before:
-            compiled[name] = CompiledMessage(definition, text, tuple(buttons))
+        # Without a new problem every template parsed: none is None.
+        parsed = [(title, payload) for title, payload in buttons if title is not None and payload is not None]
+        if len(problems) == before and text is not None:
+            compiled[name] = CompiledMessage(definition, text, tuple(parsed))
     faq_globals = frozenset({"hotlines", "channel"})
     faq_answers = {
-        topic.id: _compile(topic.answer, faq_globals, Place(topic.id, topic.path, topic.line), "answer", problems)
+        topic.id: answer
         for topic in content.faq.values()
+        if (answer := _compile(topic.answer, faq_globals, Place(topic.id, topic.path, topic.line), "answer", problems))
+        is not None
     }
     return Templates(content, compiled, faq_answers)
 

@@ -115,7 +115,7 @@ class OfferChecker:
         self.not_abroad = content.not_abroad
         if learned == "auto":
             learned = load_learned(only_if_used=True)
-        self.learned: LearnedScore | None = None if learned == "hand" else learned
+        self.learned = learned if isinstance(learned, LearnedScore) else None
 
     # --- the verdict -----------------------------------------------------------------
 
@@ -147,21 +147,10 @@ class OfferChecker:
         risk, probability = self._risk(base), None
         if self.learned is not None and risk != HIGH and base > ONE_MILD_SIGN:
             probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
-            risk = self._learned_risk(probability, risk, base)
+            risk = _learned_risk(self.learned, probability, risk, base)
         risk = _at_least(risk, floor)
         verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability)
         return replace(verdict, questions=self._questions(verdict, abroad))
-
-    def _learned_risk(self, probability: float, hand_risk: str, hand_score: float) -> str:
-        """High stays the hand score's (several strong signs); the model decides medium or low.
-
-        One mild sign is never enough (almost every ordinary ad has one), so the
-        model raises an offer to medium only when the signs weigh more than one
-        mild sign; it may also lower a medium the hand weights gave.
-        """
-        if hand_risk == HIGH:
-            return HIGH
-        return MEDIUM if probability >= self.learned.medium and hand_score > ONE_MILD_SIGN else LOW
 
     def recheck(self, earlier: Verdict, new_text: str) -> Verdict:
         """An earlier verdict with a new fact from the user ("they want 500k for the uniform").
@@ -409,6 +398,18 @@ class OfferChecker:
             for s in ordered
             if s in self.signs
         )
+
+
+def _learned_risk(learned: LearnedScore, probability: float, hand_risk: str, hand_score: float) -> str:
+    """High stays the hand score's (several strong signs); the model decides medium or low.
+
+    One mild sign is never enough (almost every ordinary ad has one), so the
+    model raises an offer to medium only when the signs weigh more than one
+    mild sign; it may also lower a medium the hand weights gave.
+    """
+    if hand_risk == HIGH:
+        return HIGH
+    return MEDIUM if probability >= learned.medium and hand_score > ONE_MILD_SIGN else LOW
 
 
 def _at_least(risk: str, floor: str) -> str:

@@ -103,7 +103,7 @@ def _resolves_to_public_addresses(host: str) -> bool:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)}
     except (socket.gaierror, UnicodeError):
         return False
-    return bool(addresses) and all(ipaddress.ip_address(a.split("%", 1)[0]).is_global for a in addresses)
+    return bool(addresses) and all(ipaddress.ip_address(str(a).split("%", 1)[0]).is_global for a in addresses)
 
 
 async def text_from_image_url(url: str, sources: ImageSources | None = None) -> str:
