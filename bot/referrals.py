@@ -13,6 +13,10 @@ from nlu.normalise import normalise_with_origin
 
 DANGER_ABROAD, DANGER_HOME, MAIN_LINES = "danger_abroad", "danger_home", "main_lines"
 LOST_MONEY = "lost_money"  # money already paid: what to do now comes first
+# Situations the code chooses without phrases (danger, or nothing else fits): each still needs its message.
+CHOSEN_SITUATIONS = (DANGER_ABROAD, DANGER_HOME, MAIN_LINES)
+# Situations the code asks for by id (actions/referrals.py): content/referrals.yml must keep them.
+NAMED_SITUATIONS = (LOST_MONEY,)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 MAX_CHAT_MESSAGE_CHARS = 5000
+# The line the page gives when the assistant cannot answer (content/hotlines.yml; `content check` asks for it).
+MAIN_HOTLINE = "trafficking"
 COOKIE = "webchat_id"
 COOKIE_SECONDS = 7 * 24 * 3600
 CHANNEL_SECRET_HEADER = "X-Webchat-Secret"
@@ -132,7 +134,7 @@ def webchat_routes(
 
     def labels() -> dict[str, str]:
         current = content.templates.content
-        number = current.hotlines["trafficking"].number
+        number = current.hotlines[MAIN_HOTLINE].number
         return dict(
             current.webchat,
             unavailable=f"{current.webchat['unavailable']} {number}",

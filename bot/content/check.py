@@ -8,13 +8,17 @@ text must be used by something.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import yaml
 
 from bot.content.render import load_templates
 from bot.content.schema import Problems
-from bot.referrals import DANGER_ABROAD, DANGER_HOME, Referral
+from bot.content.yamlfile import Mapping, YamlFileError, load
+from bot.referrals import CHOSEN_SITUATIONS, Referral
 from bot.settings import ROOT
 
 # The strictest platform limits (see channels/): a Messenger quick reply title
@@ -59,7 +63,7 @@ def referral_responses(content) -> dict[str, str]:
     """The referral messages are named after the situations in referrals.yml."""
     if content.referrals is None:
         return {}
-    situations = [sid for sid, _ in content.referrals.situations] + [DANGER_ABROAD, DANGER_HOME]
+    situations = [sid for sid, _ in content.referrals.situations] + list(CHOSEN_SITUATIONS)
     return {Referral(sid).response: "referrals.yml" for sid in situations}
 
 
@@ -164,21 +168,106 @@ def handoff_question_responses(content) -> dict[str, str]:
 
 def offer_sign_problems(content, directory: Path) -> list[tuple[Path, str]]:
     """Every sign offer_checker.yml names must be written in warning_signs.yml."""
-    from bot.offers.checker import COMPUTED_SIGNS, PSEUDO_SIGNS
+    from bot.offers.checker import PSEUDO_SIGNS
 
     settings = content.offer_settings
     if settings is None:
         return []
     named = set(settings.never_below_medium) | {s for c in settings.combinations for s in c.signs}
-    problems = [
+    return [
         (directory / "offer_checker.yml", f"dấu hiệu '{s}' không có trong warning_signs.yml")
         for s in sorted(named - set(content.signs) - set(PSEUDO_SIGNS))
     ]
-    problems += [
-        (directory / "warning_signs.yml", f"thiếu dấu hiệu '{s}' (trình kiểm tra tự tính): thêm lời giải thích cho nó")
-        for s in COMPUTED_SIGNS
-        if s not in content.signs
+
+
+KEEP_THE_ID = "giữ đúng id này, mã nguồn tìm nó theo tên"
+
+
+@dataclass(frozen=True)
+class Needed:
+    """Ids the code looks up by name in one list of content/ (declared next to the code that does)."""
+
+    file: str  # the file of content/ holding them
+    key: str  # the list or group in that file, whose line a problem names
+    what: str  # what campaign staff call one of them
+    ids: tuple[str, ...]
+    present: Collection[str] | None  # None: the file is not usable, and its own problems say why
+    why: str  # why it must be there, for the message
+    fix: str = KEEP_THE_ID
+
+
+def _where(module: ModuleType) -> str:
+    return f"được dùng trong {Path(str(module.__file__)).relative_to(ROOT).as_posix()}"
+
+
+def ids_the_code_needs(content) -> list[Needed]:
+    from bot import referrals, webchat
+    from bot.offers import checker
+
+    settings, situations = content.offer_settings, content.referrals
+    reassurances = {r.id for r in settings.reassurances} if settings else None
+    return [
+        Needed("hotlines.yml", "hotlines", "đường dây", (webchat.MAIN_HOTLINE,), content.hotlines, _where(webchat)),
+        Needed(
+            "warning_signs.yml",
+            "signs",
+            "dấu hiệu",
+            checker.COMPUTED_SIGNS,
+            content.signs,
+            "trình kiểm tra tự tính",
+            "thêm lời giải thích cho nó",
+        ),
+        Needed("warning_signs.yml", "signs", "dấu hiệu", checker.CLUE_SIGNS, content.signs, _where(checker)),
+        Needed(
+            "offer_checker.yml",
+            "jobs",
+            "loại việc",
+            checker.JOB_KINDS,
+            settings.jobs if settings else None,
+            _where(checker),
+            "giữ đúng tên nhóm này, mã nguồn tìm nó theo tên",
+        ),
+        Needed(
+            "offer_checker.yml",
+            "reassurances",
+            "điều tin thật thường nêu",
+            checker.NAMED_REASSURANCES,
+            reassurances,
+            _where(checker),
+        ),
+        Needed(
+            "referrals.yml",
+            "situations",
+            "tình huống",
+            referrals.NAMED_SITUATIONS,
+            {sid for sid, _ in situations.situations} if situations else None,
+            _where(referrals),
+        ),
     ]
+
+
+def _line_of(path: Path, key: str) -> int:
+    """The line of `key:` in a content file (1 when the file or the key is not there)."""
+    try:
+        data = load(path)
+    except (OSError, YamlFileError):
+        return 1
+    return data.line_of(key) if isinstance(data, Mapping) else 1
+
+
+def missing_id_problems(content, directory: Path, unread: Collection[Path] = ()) -> list[tuple[Path, int, str]]:
+    """Each id the code looks up that content/ no longer has: renamed, the code would break or go quiet.
+
+    A file that did not read cleanly (`unread`) is left out: an entry it drops for a bad field is not missing.
+    """
+    problems = []
+    for needed in ids_the_code_needs(content):
+        path = directory / needed.file
+        if needed.present is None or path in unread:
+            continue
+        for missing in (i for i in needed.ids if i not in needed.present):
+            line = _line_of(path, needed.key)
+            problems.append((path, line, f"thiếu {needed.what} '{missing}' ({needed.why}): {needed.fix}"))
     return problems
 
 
@@ -186,6 +275,7 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     templates, problems = load_templates(directory)
     if problems.unreadable:
         return problems
+    read_with_problems = {problem.path for problem in problems}
     messages = templates.content.messages
     used = responses_used_by_dialogue(root)
     used.update(referral_responses(templates.content))
@@ -238,6 +328,8 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
             )
     for path, text in offer_sign_problems(templates.content, directory):
         problems.add(path, 1, text)
+    for path, line, text in missing_id_problems(templates.content, directory, read_with_problems):
+        problems.add(path, line, text)
     for quiz in templates.content.quizzes.values():
         if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
             problems.add(

@@ -34,14 +34,26 @@ IMPERSONATED_BRAND = "impersonated_brand"
 FEES_DEPOSIT = "fees_deposit"
 TRAVEL_PAID = "travel_paid"
 TRAVEL_ARRANGED_ABROAD = "travel_arranged_abroad"
+# `content check` asks warning_signs.yml for each: a computed sign without its text would vanish.
 COMPUTED_SIGNS = (
     EASY_HIGH_PAY,
     RISKY_DESTINATION,
     CHAT_ONLY_CONTACT,
     FOREIGN_PHONE,
     IMPERSONATED_BRAND,
+    FEES_DEPOSIT,
     TRAVEL_ARRANGED_ABROAD,
 )
+# Signs found by their phrases that the checker reads as clues: the pay threshold that fits
+# ("việc nhẹ lương cao" at home), travel arranged abroad. Renamed in content, a clue would stop counting.
+WORK_FROM_HOME_EASY, ONLINE_TASKS = "work_from_home_easy", "online_tasks"
+NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE = "no_qualifications", "typical_scam_role"
+CLUE_SIGNS = (TRAVEL_PAID, WORK_FROM_HOME_EASY, ONLINE_TASKS, NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE)
+# Kinds of job (offer_checker.yml, `jobs`), in the order they are tried.
+JOB_KINDS = ("skilled", "commission", "unskilled")
+# Reassurances (offer_checker.yml) the checker acts on by name: a stated address is somewhere to go and ask.
+ADDRESS = "address"
+NAMED_REASSURANCES = (ADDRESS,)
 # Not a sign shown to the user: "the work is abroad", for combinations
 # ("a lure role weighs much more abroad", content/offer_checker.yml).
 ABROAD = "abroad"
@@ -129,14 +141,14 @@ class OfferChecker:
             findings.add(RISKY_DESTINATION, match.quote)
         abroad = self._abroad(text, destinations)
         pay = self.settings.pay
-        amounts = find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"])
+        amounts = find_pay(text, self.settings.exchange, pay.per_day_days, pay.per_hour_hours)
         self._judge_pay(text, amounts, destinations, findings)
         self._fees(text, amounts, findings, careful)
         if abroad and TRAVEL_PAID in findings.evidence:
             for quote in findings.evidence[TRAVEL_PAID]:
                 findings.add(TRAVEL_ARRANGED_ABROAD, quote)
         reassured = tuple(r.id for r in self.settings.reassurances if r.patterns.find(text))
-        if "address" in reassured:
+        if ADDRESS in reassured:
             # A stated address is somewhere to go and ask: chat is then not the only contact.
             findings.evidence.pop(CHAT_ONLY_CONTACT, None)
 
@@ -258,7 +270,7 @@ class OfferChecker:
         return any(before[-len(words) :] == words for words in going if len(before) >= len(words))
 
     def _job_kind(self, text: NormalisedText) -> str:
-        for kind in ("skilled", "commission", "unskilled"):
+        for kind in JOB_KINDS:
             if kind in self.settings.jobs and self.settings.jobs[kind].find(text):
                 return kind
         return "unknown"
@@ -272,40 +284,38 @@ class OfferChecker:
         """
         pay, job = self.settings.pay, self._job_kind(text)
         present = set(findings.evidence)
-        easy_home = bool(present & {"work_from_home_easy", "online_tasks"})
+        easy_home = bool(present & {WORK_FROM_HOME_EASY, ONLINE_TASKS})
         if job == "skilled":
-            return pay["skilled"]
+            return pay.skilled
         if destinations["risky"] or destinations["transit"]:
-            return pay["unskilled_abroad"]
+            return pay.unskilled_abroad
         if destinations["labour_export"]:
-            return pay["labour_export"]
+            return pay.labour_export
         if self.settings.abroad_words.find(text):
-            return pay["unskilled_abroad"]
+            return pay.unskilled_abroad
         currencies = {amount.currency for amount in amounts}
         if "usd" in currencies:
             # Pay in dollars for a job that is not skilled: an offer abroad,
             # wherever it says (lures promise 800–2,000 USD, Bộ Ngoại giao 2025).
-            return pay["unskilled_abroad"]
+            return pay.unskilled_abroad
         if currencies & {"yen", "man", "eur", "gbp"}:
-            return pay["labour_export"]
+            return pay.labour_export
         if easy_home:
-            return pay["easy_home"]
+            return pay.easy_home
         if job == "commission":
             return None
-        if present & {"no_qualifications", "typical_scam_role"}:
-            return pay["unskilled_home"]
+        if present & {NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE}:
+            return pay.unskilled_home
         if any(amount.period in ("day", "hour") for amount in amounts):
-            return pay["by_the_day"]
-        return pay["implausible_home"]
+            return pay.by_the_day
+        return pay.implausible_home
 
     def _judge_pay(self, text: NormalisedText, amounts: list[Pay], destinations, findings: _Findings) -> None:
         threshold = self._pay_threshold(text, amounts, destinations, findings)
         if threshold is None:
             return
         # At home the low end of a range is what is sure; abroad the high end is the lure.
-        at_home = threshold in (
-            self.settings.pay[k] for k in ("easy_home", "unskilled_home", "by_the_day", "implausible_home")
-        )
+        at_home = threshold in self.settings.pay.at_home
         for amount in amounts:
             monthly = amount.monthly_low_vnd if at_home else amount.monthly_vnd
             if monthly is not None and monthly >= threshold and self._is_pay(text, amount):

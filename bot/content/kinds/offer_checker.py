@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,27 @@ class FollowUpQuestion:
 
 
 @dataclass(frozen=True)
+class PayThresholds:
+    """`pay`: the monthly pay (VND) from which pay is a sign, by kind of job and place, and how pay
+    by the day or the hour becomes monthly. The checker uses each by name: every one must be written."""
+
+    unskilled_abroad: float
+    easy_home: float
+    implausible_home: float
+    by_the_day: float
+    unskilled_home: float
+    skilled: float
+    labour_export: float
+    per_day_days: float
+    per_hour_hours: float
+
+    @property
+    def at_home(self) -> tuple[float, ...]:
+        """The thresholds of work in Viet Nam (where the low end of a range is what counts)."""
+        return (self.easy_home, self.unskilled_home, self.by_the_day, self.implausible_home)
+
+
+@dataclass(frozen=True)
 class OfferSettings:
     """content/offer_checker.yml: thresholds and word lists of the offer checker."""
 
@@ -40,7 +61,7 @@ class OfferSettings:
     medium: float
     minimum_words: int
     minimum_words_without_terms: int
-    pay: dict[str, float]
+    pay: PayThresholds
     exchange: dict[str, float]
     places: dict[str, PhraseSet]
     going_words: tuple[str, ...]
@@ -96,6 +117,7 @@ PLACE_FIELDS = {
     "abroad_words": LIST,
     "past_words": LIST,
 }
+PAY_FIELDS = {f.name: NUMBER for f in fields(PayThresholds)}
 EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, "eur": NUMBER, "gbp": NUMBER, **SOURCED}
 REASSURANCE_FIELDS = {"id": TEXT, "title": TEXT, "weight": NUMBER, "patterns": LIST}
 COMBINATION_FIELDS = {"signs": LIST, "bonus": NUMBER}
@@ -110,6 +132,7 @@ def read_offer_checker(data: Any, path: Path, problems: Problems) -> OfferSettin
         return None
     places, levels = data["places"], data["risk_levels"]
     usable = check_fields(places, PLACE_FIELDS, path, data.line_of("places"), problems, "'places'")
+    usable &= check_fields(data["pay"], PAY_FIELDS, path, data.line_of("pay"), problems, "'pay'")
     usable &= check_fields(data["exchange"], EXCHANGE_FIELDS, path, data.line_of("exchange"), problems, "'exchange'")
     usable &= check_fields(
         levels, {"high": NUMBER, "medium": NUMBER}, path, data.line_of("risk_levels"), problems, "'risk_levels'"
@@ -136,7 +159,7 @@ def read_offer_checker(data: Any, path: Path, problems: Problems) -> OfferSettin
         medium=float(levels["medium"]),
         minimum_words=int(data["minimum_words"]),
         minimum_words_without_terms=int(data["minimum_words_without_terms"]),
-        pay={k: float(v) for k, v in data["pay"].items()},
+        pay=PayThresholds(**{k: float(data["pay"][k]) for k in PAY_FIELDS}),
         exchange={k: float(data["exchange"][k]) for k in ("usd", "yen", "eur", "gbp")},
         places={k: phrases(places[k], path, problems) for k in ("risky", "transit", "labour_export")},
         going_words=tuple(str(w) for w in places["going_words"]),
