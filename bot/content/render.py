@@ -13,6 +13,7 @@ channel connectors.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ from bot.content.schema import Problems
 
 # Names every template may use, besides the variables a message declares.
 GLOBAL_NAMES = frozenset({"hotlines", "faq", "signs", "quizzes", "channel", "slots"})
+# The globals that hold content by id, and where staff write it: `hotlines.police` must be in hotlines.yml.
+BY_ID = {"hotlines": "hotlines.yml", "faq": "faq.yml", "signs": "warning_signs.yml", "quizzes": "quizzes/"}
 
 _ENV = ImmutableSandboxedEnvironment(
     undefined=jinja2.StrictUndefined,
@@ -101,7 +104,36 @@ def private_names(parsed: nodes.Template) -> list[tuple[int, str]]:
     return found
 
 
-def _compile(source: str, declared: frozenset, where: Place, field: str, problems: Problems) -> jinja2.Template | None:
+def ids_named(parsed: nodes.Template) -> dict[tuple[str, str], int]:
+    """Each `hotlines.police` or `hotlines['police']` of the globals of BY_ID: (global, id) -> its first line."""
+    found: dict[tuple[str, str], int] = {}
+    for node in parsed.find_all((nodes.Getattr, nodes.Getitem)):
+        name: object
+        if isinstance(node, nodes.Getattr):
+            target, name = node.node, node.attr
+        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+            target, name = node.node, node.arg.value
+        else:
+            continue
+        # `faq.values` is the dict's own method; `signs[0]` indexes a list, not an id.
+        if (
+            isinstance(name, str)
+            and isinstance(target, nodes.Name)
+            and target.name in BY_ID
+            and not hasattr(dict, name)
+        ):
+            found.setdefault((target.name, name), node.lineno)
+    return found
+
+
+def _compile(
+    source: str,
+    declared: frozenset,
+    where: Place,
+    field: str,
+    problems: Problems,
+    ids: dict[str, Collection[str]] | None = None,
+) -> jinja2.Template | None:
     """The compiled template; None when it does not parse (the problem names its line)."""
     try:
         parsed = _ENV.parse(source)
@@ -116,6 +148,15 @@ def _compile(source: str, declared: frozenset, where: Place, field: str, problem
             where.line + lineno,
             f"mẫu '{field}' của '{where.name}' dùng '{name}': tên bắt đầu bằng '_' không được dùng trong nội dung",
         )
+    known = ids or {}
+    for (name, item), lineno in ids_named(parsed).items():
+        if name in known and name not in declared and item not in known[name]:
+            problems.add(
+                where.path,
+                where.line + lineno,
+                f"'{where.name}' dùng '{{{{ {name}.{item} }}}}' nhưng không có id '{item}' trong {BY_ID[name]}: "
+                f"sửa tên, hoặc thêm nó vào {BY_ID[name]}",
+            )
     unknown = meta.find_undeclared_variables(parsed) - GLOBAL_NAMES - declared
     for name in sorted(unknown):
         problems.add(
@@ -129,15 +170,19 @@ def _compile(source: str, declared: frozenset, where: Place, field: str, problem
 
 def compile_templates(content: Content, problems: Problems) -> Templates:
     compiled: dict[str, CompiledMessage] = {}
+    # With a file unreadable, every id it holds would only repeat that one problem.
+    ids: dict[str, Collection[str]] | None = None
+    if not problems.unreadable:
+        ids = {"hotlines": content.hotlines, "faq": content.faq, "signs": content.signs, "quizzes": content.quizzes}
     for name, definition in content.messages.items():
         declared = frozenset(definition.variables)
         where = Place(name, definition.path, definition.line)
         before = len(problems)
-        text = _compile(definition.text, declared, where, "text", problems)
+        text = _compile(definition.text, declared, where, "text", problems, ids)
         buttons = [
             (
-                _compile(button.title, declared, where, "title", problems),
-                _compile(button.payload, declared, where, "payload", problems),
+                _compile(button.title, declared, where, "title", problems, ids),
+                _compile(button.payload, declared, where, "payload", problems, ids),
             )
             for button in definition.buttons
         ]
@@ -145,11 +190,15 @@ def compile_templates(content: Content, problems: Problems) -> Templates:
         parsed = [(title, payload) for title, payload in buttons if title is not None and payload is not None]
         if len(problems) == before and text is not None:
             compiled[name] = CompiledMessage(definition, text, tuple(parsed))
-    faq_globals = frozenset({"hotlines", "channel"})
+    # An answer declares no variables of its own: it may use the globals (hotlines.<id>, channel).
     faq_answers = {
         topic.id: answer
         for topic in content.faq.values()
-        if (answer := _compile(topic.answer, faq_globals, Place(topic.id, topic.path, topic.line), "answer", problems))
+        if (
+            answer := _compile(
+                topic.answer, frozenset(), Place(topic.id, topic.path, topic.line), "answer", problems, ids
+            )
+        )
         is not None
     }
     return Templates(content, compiled, faq_answers)

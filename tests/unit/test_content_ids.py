@@ -61,3 +61,18 @@ def test_the_message_of_the_fallback_situation_is_needed_without_an_entry_for_it
     """When nothing else fits, the code picks `main_lines`: its message is used even if referrals.yml forgets it."""
     rename(content_copy / "referrals.yml", "  - id: main_lines\n    phrases: []\n", "")
     assert not [p for p in problems_in(content_copy) if "utter_referral_main_lines" in p]
+
+
+def test_a_message_naming_a_hotline_that_is_gone_is_named_with_its_file_and_line(content_copy):
+    """`{{ hotlines.police.number }}` with no `police` in hotlines.yml would fail in front of a user."""
+    rename(content_copy / "hotlines.yml", "id: police\n", "id: police_113\n")
+    path = next(
+        p for p in sorted((content_copy / "messages").glob("*.yml")) if "hotlines.police" in p.read_text("utf-8")
+    )
+    lines = path.read_text(encoding="utf-8").splitlines()
+    used_at = next(n for n, line in enumerate(lines, 1) if "hotlines.police" in line)
+    key_at = max(n for n, line in enumerate(lines[:used_at], 1) if line.startswith("utter_"))
+    name = lines[key_at - 1].rstrip(":")
+    problems = [p for p in problems_in(content_copy) if p.startswith(f"{path}:") and f"'{name}' dùng" in p]
+    assert problems and all("'police'" in p and "hotlines.yml" in p for p in problems)
+    assert all(key_at < int(p.split(":")[1]) <= used_at for p in problems)
