@@ -49,6 +49,8 @@ RISK_ORDER = (UNCLEAR, LOW, MEDIUM, HIGH)
 ONE_MILD_SIGN = 1.0
 
 _SENTENCE_END = re.compile(r"[.!?\n;]")
+# "qua cam lam viec": after a place, the work done there (normalised, folded text).
+_WORK_AFTER = re.compile(r"\s*,?\s*(?:di )?(?:lam|xin viec|kiem tien)\b")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
 # An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com").
@@ -121,7 +123,7 @@ class OfferChecker:
     def check(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
         careful = _writes_diacritics(text.source)
-        common = self.not_abroad.find(text) if self.not_abroad else []
+        common = self._common_words(text, careful)
         findings = self._findings(offer, text, careful, common)
         destinations = self._destinations(text, careful, common)
         for match in destinations["risky"] + destinations["transit"]:
@@ -224,6 +226,23 @@ class OfferChecker:
         self._contacts(offer, text, findings)
         self._brands(text, findings)
         return findings
+
+    def _common_words(self, text: NormalisedText, careful: bool) -> list[PhraseMatch]:
+        """Vietnamese places and common words in the text ("Lào Cai", "giải lao", "quả cam").
+
+        Not one: a word written with other diacritics by a writer who types them
+        ("qua Cam" is not "quả cam"); typed without diacritics, a word that starts
+        with a going word and is followed by work ("qua cam lam viec") is the trip.
+        """
+        if not self.not_abroad:
+            return []
+        going = {words[0] for words in self.going_words if len(words) == 1}
+        return [
+            m
+            for m in self.not_abroad.find(text)
+            if not (careful and _written_otherwise(text, m))
+            and not (fold(m.phrase).split()[0] in going and _WORK_AFTER.match(text.text, m.end))
+        ]
 
     def _waived(self, text: NormalisedText, sign_id: str, match: PhraseMatch) -> bool:
         """ "miễn phí đào tạo", "công ty hỗ trợ phí": a fee the applicant does not pay."""

@@ -179,6 +179,11 @@ FLAGGED = (MEDIUM, HIGH)
         "Tuyển nhân viên bán hàng, lương 7 triệu, nộp 300 nghìn tiền hồ sơ trước khi nhận việc",
         "Nhận việc ngay, chỉ cần nộp hộ chiếu cho công ty giữ, lương 9 triệu",
         "Tuyển phụ bếp làm việc ở nước ngoài, bao vé máy bay, lương 10 triệu",
+        "Tuyển tạp vụ, lương 6 triệu, đặt cọc 1 triệu để giữ chỗ",
+        "tuyen tap vu luong 6 trieu, dat coc 1 trieu giu cho",
+        "Đến nhận việc thì nộp căn cước gốc cho quản lý giữ, lương 7 triệu",
+        "den nhan viec thi nop cccd goc cho quan ly giu, luong 7 trieu",
+        "tuyen nv phuc vu o nuoc ngoai, cong ty lo ve may bay, luong 9 trieu",
     ],
 )
 def test_a_fee_an_id_handed_over_or_travel_abroad_arranged_is_never_below_medium(checker, offer):
@@ -205,6 +210,75 @@ def test_vietnamese_places_and_ordinary_duties_are_not_read_as_signs(checker, or
     verdict = checker.check(ordinary)
     assert not signs(verdict) & {"risky_destination", "online_tasks", "impersonated_brand"}
     assert verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Siêu thị ở Lào Cai tuyển thu ngân, lương 7 triệu, ca 8 tiếng có 30 phút giải lao",
+        "sieu thi o lao cai tuyen thu ngan, luong 7 trieu, ca 8 tieng co 30 phut giai lao",
+        "Xưởng gỗ tuyển lao động phổ thông, ký hợp đồng lao động, cam kết trả lương đúng ngày 10",
+        "xuong go tuyen lao dong pho thong, ky hop dong lao dong, cam ket tra luong dung ngay 10",
+        "Vựa trái cây cần người bán quả cam, quýt ở chợ, lương 6 triệu, nghỉ chủ nhật",
+        "vua trai cay can nguoi ban qua cam, quyt o cho, luong 6 trieu, nghi chu nhat",
+        "Resort ở Cam Ranh tuyển phục vụ buồng phòng, lương 7 triệu, bao ăn trưa",
+    ],
+)
+def test_places_and_words_that_fold_into_a_country_are_not_a_destination(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "risky_destination" not in signs(verdict) and not verdict.abroad
+    assert verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "a oi em dang o cam, ben nay tuyen nguoi lam van phong luong 1500$",
+        "co viec o cpc cho ban, luong 20 trieu, lo ve xe",
+        "Sang bên kia làm chăm sóc khách hàng, lương 25 triệu, có người đón",
+        "cu di qua tay ninh roi se co nguoi dua di lam, luong 20 trieu",
+        "Em qua Cam làm với chị, việc nhẹ, lương 30 triệu",
+        "can nguoi qua cam lam viec game, luong 1200 do",
+    ],
+)
+def test_slang_for_cambodia_is_a_destination(checker, lure):
+    verdict = checker.check(lure)
+    assert "risky_destination" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Kế toán viên: thực hiện các nhiệm vụ kế toán tổng hợp theo phân công, lương 11 triệu",
+        "ke toan vien: thuc hien cac nhiem vu ke toan tong hop theo phan cong, luong 11 trieu",
+    ],
+)
+def test_carrying_out_duties_is_not_a_task_scam(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "online_tasks" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Shop mỹ phẩm tuyển nhân viên chốt đơn và CSKH cho gian hàng Shopee, TikTok Shop. Lương 7 triệu + thưởng doanh số, làm tại cửa hàng.",
+        "shop my pham tuyen nv chot don, cskh cho gian hang shopee, tiktok shop. luong 7tr + thuong doanh so, lam tai cua hang",
+    ],
+)
+def test_an_e_commerce_sales_job_is_not_a_borrowed_brand(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert not signs(verdict) & {"impersonated_brand", "online_tasks", "chat_only_contact"}
+    assert verdict.risk not in FLAGGED
+
+
+def test_the_lowest_verdict_gives_no_reassurance(checker):
+    from bot.offers.reply import verdict_for_person
+
+    templates = load_templates(ROOT / "content")[0]
+    verdict = checker.check("Tiệm bánh tuyển nhân viên bán hàng ca sáng, lương 6 triệu, địa chỉ 5 Hàng Bông")
+    said = verdict_for_person(templates, verdict, "telegram")
+    assert verdict.risk == LOW
+    assert "✅" not in said and "THẤP" not in said.upper() and "chưa có nghĩa là an toàn" in said
 
 
 def test_slang_for_cambodia_counts_after_a_going_word(checker):
