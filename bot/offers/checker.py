@@ -48,7 +48,8 @@ PSEUDO_SIGNS = (ABROAD,)
 RISK_ORDER = (UNCLEAR, LOW, MEDIUM, HIGH)
 ONE_MILD_SIGN = 1.0
 
-_SENTENCE_END = re.compile(r"[.!?\n;]")
+# A full stop ends a sentence, the dot of "200.000" does not.
+_SENTENCE_END = re.compile(r"[!?\n;]|\.(?!\d)")
 # "qua cam lam viec": after a place, the work done there (normalised, folded text).
 _WORK_AFTER = re.compile(r"\s*,?\s*(?:di )?(?:lam|xin viec|kiem tien)\b")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
@@ -321,7 +322,8 @@ class OfferChecker:
             return pay["easy_home"]
         if job == "commission":
             return None
-        if present & {"no_qualifications", "typical_scam_role"}:
+        # A job anyone can do, or one a friend, a relative or a stranger brings: the pay is the lure.
+        if present & {"no_qualifications", "typical_scam_role", "introduced_by_acquaintance", "stranger_contact"}:
             return pay["unskilled_home"]
         if any(amount.period in ("day", "hour") for amount in amounts):
             return pay["by_the_day"]

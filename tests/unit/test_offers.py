@@ -349,7 +349,20 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("Tải app về, bỏ ít vốn là có lãi mỗi ngày, làm trên điện thoại", "small_capital"),
         ("Tuyển mẫu nhí chụp ảnh quảng cáo cho bé 3-10 tuổi, thù lao hấp dẫn", "child_model"),
         ("Đi làm nhớ mang theo căn cước bản gốc để công ty giữ, lương 9 triệu", "documents_retained"),
-        ("Không cần giấy tờ gì, ra bến xe sẽ có người đón đưa qua bên kia làm, lương 20 triệu", "irregular_departure"),
+        ("Không cần giấy tờ gì, ra bến xe sẽ có người đón đưa qua bên kia làm, lương 20 triệu", "no_papers_pickup"),
+        ("Nhận linh kiện về lắp ráp đồ chơi tại nhà, trả công theo sản phẩm, không cần kinh nghiệm", "home_piecework"),
+        ("nhan tam tre ve dong goi tai nha, lam luc ranh", "home_piecework"),
+        ("Mỗi ngày chỉ cần bỏ ra 2-3 tiếng rảnh là có 300 nghìn, làm trên điện thoại", "daily_income_promise"),
+        ("Tuyển người viết bài bình luận sản phẩm, trả 10 nghìn mỗi bài, làm trên điện thoại", "online_tasks"),
+        ("Ngân hàng tuyển giao dịch viên, sơ tuyển online trong nhóm Telegram, tải phần mềm về máy", "online_tasks"),
+        ("trung tam viec lam dam bao co viec, nop 1 trieu tien xin viec", "fees_deposit"),
+        ("Trung tâm chị việc gì cũng có, chỉ cần đóng phí giới thiệu là đi làm ngay", "job_guaranteed"),
+        ("Khi đi nhận việc nhớ mang theo căn cước công dân bản gốc nộp cho chủ", "documents_retained"),
+        ("di lam khong phai mang theo giay to gi, ra ben xe co nguoi don", "no_papers_pickup"),
+        ("Cần người đi tàu cá dài ngày, ứng trước 5 triệu, chủ tàu lo ăn ở", "remote_hard_labour"),
+        ("co co lao dong ru len Dak Lak hai ca phe, luong 4 trieu, bao an o", "remote_hard_labour"),
+        ("Người quen qua mạng giới thiệu việc bán hàng ở Hà Nội, lương 20 triệu", "introduced_by_acquaintance"),
+        ("Lazada thuê người xử lý đơn tồn, 300-500k một ngày, ib zalo", "impersonated_brand"),
         ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
         ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
     ],
@@ -357,3 +370,25 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
 def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
     verdict = checker.check(lure)
     assert sign in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Kho hàng KCN Sóng Thần tuyển nhân viên đóng gói, lương 7 triệu, làm ca, có BHXH",
+        "Tuyển thợ may làm tại xưởng, nhận hàng về may cũng được, trả theo sản phẩm",
+        "Tuyển tài xế tuyến Sài Gòn - Đà Lạt, không cần mang theo xe, lương 12 triệu",
+        "Phòng thu tuyển người đọc truyện audio, làm tại studio quận 3, lương 8 triệu",
+        "Trung tâm dịch vụ việc làm tổ chức phiên giao dịch việc làm, miễn phí giới thiệu việc làm",
+        "Trường nghề tuyển sinh khóa hàn, cam kết có việc làm sau tốt nghiệp",
+        "Tuyển giáo viên dạy kèm, mỗi ngày 2 giờ, 200 nghìn một buổi, đến tận nhà học sinh",
+        "Cửa hàng điện thoại tuyển kỹ thuật viên sửa điện thoại, lương 9 triệu, địa chỉ 20 Lý Thường Kiệt",
+    ],
+)
+def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
+    assert checker.check(ordinary).risk not in FLAGGED
+
+
+def test_a_pay_sentence_does_not_end_at_the_dot_of_a_number(checker):
+    verdict = checker.check("Tìm người đọc tiểu thuyết thu âm gửi lại, trả 200.000 - 400.000 đồng/ngày")
+    assert "work_from_home_easy" in signs(verdict) and verdict.risk in FLAGGED
