@@ -32,6 +32,7 @@ FOREIGN_PHONE = "foreign_phone"
 IMPERSONATED_BRAND = "impersonated_brand"
 FEES_DEPOSIT = "fees_deposit"
 TRAVEL_PAID = "travel_paid"
+PICKUP_ARRANGED = "pickup_arranged"
 TRAVEL_ARRANGED_ABROAD = "travel_arranged_abroad"
 COMPUTED_SIGNS = (
     EASY_HIGH_PAY,
@@ -134,8 +135,8 @@ class OfferChecker:
         amounts = find_pay(text, self.settings.exchange, pay["per_day_days"], pay["per_hour_hours"])
         self._judge_pay(text, amounts, destinations, findings)
         self._fees(text, amounts, findings, careful)
-        if abroad and TRAVEL_PAID in findings.evidence:
-            for quote in findings.evidence[TRAVEL_PAID]:
+        for arranged in (TRAVEL_PAID, PICKUP_ARRANGED) if abroad else ():
+            for quote in findings.evidence.get(arranged, ()):
                 findings.add(TRAVEL_ARRANGED_ABROAD, quote)
         reassured = tuple(r.id for r in self.settings.reassurances if r.patterns.find(text))
         if "address" in reassured:

@@ -383,6 +383,10 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Trường nghề tuyển sinh khóa hàn, cam kết có việc làm sau tốt nghiệp",
         "Tuyển giáo viên dạy kèm, mỗi ngày 2 giờ, 200 nghìn một buổi, đến tận nhà học sinh",
         "Cửa hàng điện thoại tuyển kỹ thuật viên sửa điện thoại, lương 9 triệu, địa chỉ 20 Lý Thường Kiệt",
+        "Quán cơm tuyển phụ bếp, không cần kinh nghiệm, bao ăn ở, lương 6 triệu",
+        "can gap tho phu ho, bao an o tai cong trinh, 400k/ngay",
+        "Quán trà sữa tuyển nhân viên part-time, ca 4 tiếng mỗi ngày, 22 nghìn/giờ",
+        "Xưởng may tuyển công nhân, có xe đưa đón, không cần kinh nghiệm, lương 7 triệu",
     ],
 )
 def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
@@ -392,3 +396,8 @@ def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
 def test_a_pay_sentence_does_not_end_at_the_dot_of_a_number(checker):
     verdict = checker.check("Tìm người đọc tiểu thuyết thu âm gửi lại, trả 200.000 - 400.000 đồng/ngày")
     assert "work_from_home_easy" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
+    verdict = checker.check("Tuyển phụ bếp làm việc ở nước ngoài, ra sân bay sẽ có người đón, lương 10 triệu")
+    assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM and verdict.risk in FLAGGED
