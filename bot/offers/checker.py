@@ -55,6 +55,8 @@ _SENTENCE_END = re.compile(r"[!?\n;]|\.(?!\d)")
 _WORK_AFTER = re.compile(r"\s*,?\s*(?:di )?(?:lam|xin viec|kiem tien)\b")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
+# "nhan vien", "nhan su" (staff) typed without diacritics: not "nhắn" (send a message).
+_NOT_A_VERB = re.compile(r" (?:vien|su|luc)\b")
 # An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com").
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}(?![\w]*\.\w)|\b(?:t\.me|zalo\.me)/\S+")
 
@@ -225,7 +227,7 @@ class OfferChecker:
                         continue
                     if group.near.find(_slice(text, *_sentence_around(text.text, match.start))):
                         findings.add(sign.id, match.quote)
-        self._contacts(offer, text, findings)
+        self._contacts(offer, text, findings, careful)
         self._brands(text, findings)
         return findings
 
@@ -367,7 +369,7 @@ class OfferChecker:
             return True
         return bool(pay_words) and pay_words[-1].start > other_words[-1].start
 
-    def _contacts(self, raw: str, text: NormalisedText, findings: _Findings) -> None:
+    def _contacts(self, raw: str, text: NormalisedText, findings: _Findings, careful: bool) -> None:
         for code in self.settings.foreign_phone_codes:
             for match in re.finditer(re.escape(code) + r"[\s\d.-]{6,}", raw):
                 findings.add(FOREIGN_PHONE, match.group().strip())
@@ -375,7 +377,12 @@ class OfferChecker:
         # "bán hàng trên TikTok" is where the shop sells, not how to reach the recruiter.
         for platform in _CHAT_PLATFORM.find(text):
             before = _slice(text, max(0, platform.start - 25), platform.start)
-            if _CONTACT_VERB.find(before):
+            verbs = [
+                v
+                for v in _CONTACT_VERB.find(before)
+                if not (careful and _written_otherwise(before, v)) and not _NOT_A_VERB.match(before.text, v.end)
+            ]
+            if verbs:
                 findings.add(CHAT_ONLY_CONTACT, platform.quote)
                 break
         for match in _HANDLE.finditer(raw):

@@ -401,3 +401,16 @@ def test_a_pay_sentence_does_not_end_at_the_dot_of_a_number(checker):
 def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
     verdict = checker.check("Tuyển phụ bếp làm việc ở nước ngoài, ra sân bay sẽ có người đón, lương 10 triệu")
     assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ad, chat_only",
+    [
+        ("Cần tuyển nhân viên chạy quảng cáo Facebook, lương 10 triệu, làm tại văn phòng", False),
+        ("can tuyen nhan vien chay quang cao facebook, luong 10 trieu", False),
+        ("Tuyển cộng tác viên, lương 8 triệu, nhắn mình qua Zalo nhé", True),
+        ("tuyen ctv luong 8tr, nhan zalo minh", True),
+    ],
+)
+def test_staff_is_not_a_contact_verb(checker, ad, chat_only):
+    assert ("chat_only_contact" in signs(checker.check(ad))) == chat_only
