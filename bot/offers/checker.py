@@ -326,7 +326,13 @@ class OfferChecker:
         if job == "commission":
             return None
         # A job anyone can do, or one a friend, a relative or a stranger brings: the pay is the lure.
-        if present & {"no_qualifications", "typical_scam_role", "introduced_by_acquaintance", "stranger_contact"}:
+        if present & {
+            "no_qualifications",
+            "typical_scam_role",
+            "introduced_by_acquaintance",
+            "stranger_contact",
+            "hostess_work",
+        }:
             return pay["unskilled_home"]
         if any(amount.period in ("day", "hour") for amount in amounts):
             return pay["by_the_day"]

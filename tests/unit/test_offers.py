@@ -366,6 +366,8 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("Tuyển người nhập số liệu trên điện thoại, lương 6-9 triệu/tháng", "work_from_home_easy"),
         ("Đi du học vừa học vừa kết hợp làm thêm, thu nhập 30-45 triệu/tháng, bên mình lo chỗ ăn ở", "easy_high_pay"),
         ("Tư vấn đi châu Âu làm việc, chi phí thấp, bay trong 2 tháng", "fees_deposit"),
+        ("can nguoi ngoi tiep khach o quan, luong 20 trieu", "hostess_work"),
+        ("Tuyển tiếp viên karaoke, thu nhập 30 triệu/tháng, không cần kinh nghiệm", "hostess_work"),
         ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
         ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
     ],
@@ -391,6 +393,8 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Quán trà sữa tuyển nhân viên part-time, ca 4 tiếng mỗi ngày, 22 nghìn/giờ",
         "Xưởng may tuyển công nhân, có xe đưa đón, không cần kinh nghiệm, lương 7 triệu",
         "Trung tâm tuyển tư vấn viên du học, lương 8-15 triệu, làm tại văn phòng quận 1",
+        "Quán karaoke tuyển nhân viên phục vụ phòng, lương 6 triệu, làm ca tối",
+        "Showroom ô tô tuyển lễ tân tiếp khách hàng, lương 8 triệu, có BHXH",
     ],
 )
 def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
