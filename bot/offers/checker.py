@@ -33,6 +33,7 @@ FOREIGN_PHONE = "foreign_phone"
 IMPERSONATED_BRAND = "impersonated_brand"
 FEES_DEPOSIT = "fees_deposit"
 TRAVEL_PAID = "travel_paid"
+PICKUP_ARRANGED = "pickup_arranged"
 TRAVEL_ARRANGED_ABROAD = "travel_arranged_abroad"
 # `content check` asks warning_signs.yml for each: a computed sign without its text would vanish.
 COMPUTED_SIGNS = (
@@ -48,7 +49,13 @@ COMPUTED_SIGNS = (
 # ("việc nhẹ lương cao" at home), travel arranged abroad. Renamed in content, a clue would stop counting.
 WORK_FROM_HOME_EASY, ONLINE_TASKS = "work_from_home_easy", "online_tasks"
 NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE = "no_qualifications", "typical_scam_role"
-CLUE_SIGNS = (TRAVEL_PAID, WORK_FROM_HOME_EASY, ONLINE_TASKS, NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE)
+INTRODUCED_BY_ACQUAINTANCE, STRANGER_CONTACT = "introduced_by_acquaintance", "stranger_contact"
+HOSTESS_WORK = "hostess_work"
+# Signs after which a job's pay is judged as for unskilled work at home.
+UNSKILLED_PAY_CLUES = frozenset(
+    {NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE, INTRODUCED_BY_ACQUAINTANCE, STRANGER_CONTACT, HOSTESS_WORK}
+)
+CLUE_SIGNS = (TRAVEL_PAID, PICKUP_ARRANGED, WORK_FROM_HOME_EASY, ONLINE_TASKS, *sorted(UNSKILLED_PAY_CLUES))
 # Kinds of job (offer_checker.yml, `jobs`), in the order they are tried.
 JOB_KINDS = ("skilled", "commission", "unskilled")
 # Reassurances (offer_checker.yml) the checker acts on by name: a stated address is somewhere to go and ask.
@@ -61,9 +68,14 @@ PSEUDO_SIGNS = (ABROAD,)
 RISK_ORDER = (UNCLEAR, LOW, MEDIUM, HIGH)
 ONE_MILD_SIGN = 1.0
 
-_SENTENCE_END = re.compile(r"[.!?\n;]")
+# A full stop ends a sentence, the dot of "200.000" does not.
+_SENTENCE_END = re.compile(r"[!?\n;]|\.(?!\d)")
+# "qua cam lam viec": after a place, the work done there (normalised, folded text).
+_WORK_AFTER = re.compile(r"\s*,?\s*(?:di )?(?:lam|xin viec|kiem tien)\b")
 _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", "kết bạn", "add", "gọi"])
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
+# "nhan vien", "nhan su" (staff) typed without diacritics: not "nhắn" (send a message).
+_NOT_A_VERB = re.compile(r" (?:vien|su|luc)\b")
 # An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com").
 _HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}(?![\w]*\.\w)|\b(?:t\.me|zalo\.me)/\S+")
 
@@ -134,7 +146,7 @@ class OfferChecker:
     def check(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
         careful = _writes_diacritics(text.source)
-        common = self.not_abroad.find(text) if self.not_abroad else []
+        common = self._common_words(text, careful)
         findings = self._findings(offer, text, careful, common)
         destinations = self._destinations(text, careful, common)
         for match in destinations["risky"] + destinations["transit"]:
@@ -144,8 +156,8 @@ class OfferChecker:
         amounts = find_pay(text, self.settings.exchange, pay.per_day_days, pay.per_hour_hours)
         self._judge_pay(text, amounts, destinations, findings)
         self._fees(text, amounts, findings, careful)
-        if abroad and TRAVEL_PAID in findings.evidence:
-            for quote in findings.evidence[TRAVEL_PAID]:
+        for arranged in (TRAVEL_PAID, PICKUP_ARRANGED) if abroad else ():
+            for quote in findings.evidence.get(arranged, ()):
                 findings.add(TRAVEL_ARRANGED_ABROAD, quote)
         reassured = tuple(r.id for r in self.settings.reassurances if r.patterns.find(text))
         if ADDRESS in reassured:
@@ -223,9 +235,26 @@ class OfferChecker:
                         continue
                     if group.near.find(_slice(text, *_sentence_around(text.text, match.start))):
                         findings.add(sign.id, match.quote)
-        self._contacts(offer, text, findings)
+        self._contacts(offer, text, findings, careful)
         self._brands(text, findings)
         return findings
+
+    def _common_words(self, text: NormalisedText, careful: bool) -> list[PhraseMatch]:
+        """Vietnamese places and common words in the text ("Lào Cai", "giải lao", "quả cam").
+
+        Not one: a word written with other diacritics by a writer who types them
+        ("qua Cam" is not "quả cam"); typed without diacritics, a word that starts
+        with a going word and is followed by work ("qua cam lam viec") is the trip.
+        """
+        if not self.not_abroad:
+            return []
+        going = {words[0] for words in self.going_words if len(words) == 1}
+        return [
+            m
+            for m in self.not_abroad.find(text)
+            if not (careful and _written_otherwise(text, m))
+            and not (fold(m.phrase).split()[0] in going and _WORK_AFTER.match(text.text, m.end))
+        ]
 
     def _waived(self, text: NormalisedText, sign_id: str, match: PhraseMatch) -> bool:
         """ "miễn phí đào tạo", "công ty hỗ trợ phí": a fee the applicant does not pay."""
@@ -304,7 +333,8 @@ class OfferChecker:
             return pay.easy_home
         if job == "commission":
             return None
-        if present & {NO_QUALIFICATIONS, TYPICAL_SCAM_ROLE}:
+        # A job anyone can do, or one a friend, a relative or a stranger brings: the pay is the lure.
+        if present & UNSKILLED_PAY_CLUES:
             return pay.unskilled_home
         if any(amount.period in ("day", "hour") for amount in amounts):
             return pay.by_the_day
@@ -345,7 +375,7 @@ class OfferChecker:
             return True
         return bool(pay_words) and pay_words[-1].start > other_words[-1].start
 
-    def _contacts(self, raw: str, text: NormalisedText, findings: _Findings) -> None:
+    def _contacts(self, raw: str, text: NormalisedText, findings: _Findings, careful: bool) -> None:
         for code in self.settings.foreign_phone_codes:
             for match in re.finditer(re.escape(code) + r"[\s\d.-]{6,}", raw):
                 findings.add(FOREIGN_PHONE, match.group().strip())
@@ -353,7 +383,12 @@ class OfferChecker:
         # "bán hàng trên TikTok" is where the shop sells, not how to reach the recruiter.
         for platform in _CHAT_PLATFORM.find(text):
             before = _slice(text, max(0, platform.start - 25), platform.start)
-            if _CONTACT_VERB.find(before):
+            verbs = [
+                v
+                for v in _CONTACT_VERB.find(before)
+                if not (careful and _written_otherwise(before, v)) and not _NOT_A_VERB.match(before.text, v.end)
+            ]
+            if verbs:
                 findings.add(CHAT_ONLY_CONTACT, platform.quote)
                 break
         for match in _HANDLE.finditer(raw):

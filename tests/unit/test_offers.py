@@ -179,6 +179,11 @@ FLAGGED = (MEDIUM, HIGH)
         "Tuyển nhân viên bán hàng, lương 7 triệu, nộp 300 nghìn tiền hồ sơ trước khi nhận việc",
         "Nhận việc ngay, chỉ cần nộp hộ chiếu cho công ty giữ, lương 9 triệu",
         "Tuyển phụ bếp làm việc ở nước ngoài, bao vé máy bay, lương 10 triệu",
+        "Tuyển tạp vụ, lương 6 triệu, đặt cọc 1 triệu để giữ chỗ",
+        "tuyen tap vu luong 6 trieu, dat coc 1 trieu giu cho",
+        "Đến nhận việc thì nộp căn cước gốc cho quản lý giữ, lương 7 triệu",
+        "den nhan viec thi nop cccd goc cho quan ly giu, luong 7 trieu",
+        "tuyen nv phuc vu o nuoc ngoai, cong ty lo ve may bay, luong 9 trieu",
     ],
 )
 def test_a_fee_an_id_handed_over_or_travel_abroad_arranged_is_never_below_medium(checker, offer):
@@ -205,6 +210,75 @@ def test_vietnamese_places_and_ordinary_duties_are_not_read_as_signs(checker, or
     verdict = checker.check(ordinary)
     assert not signs(verdict) & {"risky_destination", "online_tasks", "impersonated_brand"}
     assert verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Siêu thị ở Lào Cai tuyển thu ngân, lương 7 triệu, ca 8 tiếng có 30 phút giải lao",
+        "sieu thi o lao cai tuyen thu ngan, luong 7 trieu, ca 8 tieng co 30 phut giai lao",
+        "Xưởng gỗ tuyển lao động phổ thông, ký hợp đồng lao động, cam kết trả lương đúng ngày 10",
+        "xuong go tuyen lao dong pho thong, ky hop dong lao dong, cam ket tra luong dung ngay 10",
+        "Vựa trái cây cần người bán quả cam, quýt ở chợ, lương 6 triệu, nghỉ chủ nhật",
+        "vua trai cay can nguoi ban qua cam, quyt o cho, luong 6 trieu, nghi chu nhat",
+        "Resort ở Cam Ranh tuyển phục vụ buồng phòng, lương 7 triệu, bao ăn trưa",
+    ],
+)
+def test_places_and_words_that_fold_into_a_country_are_not_a_destination(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "risky_destination" not in signs(verdict) and not verdict.abroad
+    assert verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "a oi em dang o cam, ben nay tuyen nguoi lam van phong luong 1500$",
+        "co viec o cpc cho ban, luong 20 trieu, lo ve xe",
+        "Sang bên kia làm chăm sóc khách hàng, lương 25 triệu, có người đón",
+        "cu di qua tay ninh roi se co nguoi dua di lam, luong 20 trieu",
+        "Em qua Cam làm với chị, việc nhẹ, lương 30 triệu",
+        "can nguoi qua cam lam viec game, luong 1200 do",
+    ],
+)
+def test_slang_for_cambodia_is_a_destination(checker, lure):
+    verdict = checker.check(lure)
+    assert "risky_destination" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Kế toán viên: thực hiện các nhiệm vụ kế toán tổng hợp theo phân công, lương 11 triệu",
+        "ke toan vien: thuc hien cac nhiem vu ke toan tong hop theo phan cong, luong 11 trieu",
+    ],
+)
+def test_carrying_out_duties_is_not_a_task_scam(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "online_tasks" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Shop mỹ phẩm tuyển nhân viên chốt đơn và CSKH cho gian hàng Shopee, TikTok Shop. Lương 7 triệu + thưởng doanh số, làm tại cửa hàng.",
+        "shop my pham tuyen nv chot don, cskh cho gian hang shopee, tiktok shop. luong 7tr + thuong doanh so, lam tai cua hang",
+    ],
+)
+def test_an_e_commerce_sales_job_is_not_a_borrowed_brand(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert not signs(verdict) & {"impersonated_brand", "online_tasks", "chat_only_contact"}
+    assert verdict.risk not in FLAGGED
+
+
+def test_the_lowest_verdict_gives_no_reassurance(checker):
+    from bot.offers.reply import verdict_for_person
+
+    templates = load_templates(ROOT / "content")[0]
+    verdict = checker.check("Tiệm bánh tuyển nhân viên bán hàng ca sáng, lương 6 triệu, địa chỉ 5 Hàng Bông")
+    said = verdict_for_person(templates, verdict, "telegram")
+    assert verdict.risk == LOW
+    assert "✅" not in said and "THẤP" not in said.upper() and "chưa có nghĩa là an toàn" in said
 
 
 def test_slang_for_cambodia_counts_after_a_going_word(checker):
@@ -275,7 +349,25 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("Tải app về, bỏ ít vốn là có lãi mỗi ngày, làm trên điện thoại", "small_capital"),
         ("Tuyển mẫu nhí chụp ảnh quảng cáo cho bé 3-10 tuổi, thù lao hấp dẫn", "child_model"),
         ("Đi làm nhớ mang theo căn cước bản gốc để công ty giữ, lương 9 triệu", "documents_retained"),
-        ("Không cần giấy tờ gì, ra bến xe sẽ có người đón đưa qua bên kia làm, lương 20 triệu", "irregular_departure"),
+        ("Không cần giấy tờ gì, ra bến xe sẽ có người đón đưa qua bên kia làm, lương 20 triệu", "no_papers_pickup"),
+        ("Nhận linh kiện về lắp ráp đồ chơi tại nhà, trả công theo sản phẩm, không cần kinh nghiệm", "home_piecework"),
+        ("nhan tam tre ve dong goi tai nha, lam luc ranh", "home_piecework"),
+        ("Mỗi ngày chỉ cần bỏ ra 2-3 tiếng rảnh là có 300 nghìn, làm trên điện thoại", "daily_income_promise"),
+        ("Tuyển người viết bài bình luận sản phẩm, trả 10 nghìn mỗi bài, làm trên điện thoại", "online_tasks"),
+        ("Ngân hàng tuyển giao dịch viên, sơ tuyển online trong nhóm Telegram, tải phần mềm về máy", "online_tasks"),
+        ("trung tam viec lam dam bao co viec, nop 1 trieu tien xin viec", "fees_deposit"),
+        ("Trung tâm chị việc gì cũng có, chỉ cần đóng phí giới thiệu là đi làm ngay", "job_guaranteed"),
+        ("Khi đi nhận việc nhớ mang theo căn cước công dân bản gốc nộp cho chủ", "documents_retained"),
+        ("di lam khong phai mang theo giay to gi, ra ben xe co nguoi don", "no_papers_pickup"),
+        ("Cần người đi tàu cá dài ngày, ứng trước 5 triệu, chủ tàu lo ăn ở", "remote_hard_labour"),
+        ("co co lao dong ru len Dak Lak hai ca phe, luong 4 trieu, bao an o", "remote_hard_labour"),
+        ("Người quen qua mạng giới thiệu việc bán hàng ở Hà Nội, lương 20 triệu", "introduced_by_acquaintance"),
+        ("Lazada thuê người xử lý đơn tồn, 300-500k một ngày, ib zalo", "impersonated_brand"),
+        ("Tuyển người nhập số liệu trên điện thoại, lương 6-9 triệu/tháng", "work_from_home_easy"),
+        ("Đi du học vừa học vừa kết hợp làm thêm, thu nhập 30-45 triệu/tháng, bên mình lo chỗ ăn ở", "easy_high_pay"),
+        ("Tư vấn đi châu Âu làm việc, chi phí thấp, bay trong 2 tháng", "fees_deposit"),
+        ("can nguoi ngoi tiep khach o quan, luong 20 trieu", "hostess_work"),
+        ("Tuyển tiếp viên karaoke, thu nhập 30 triệu/tháng, không cần kinh nghiệm", "hostess_work"),
         ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
         ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
     ],
@@ -283,3 +375,50 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
 def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
     verdict = checker.check(lure)
     assert sign in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Kho hàng KCN Sóng Thần tuyển nhân viên đóng gói, lương 7 triệu, làm ca, có BHXH",
+        "Tuyển thợ may làm tại xưởng, nhận hàng về may cũng được, trả theo sản phẩm",
+        "Tuyển tài xế tuyến Sài Gòn - Đà Lạt, không cần mang theo xe, lương 12 triệu",
+        "Phòng thu tuyển người đọc truyện audio, làm tại studio quận 3, lương 8 triệu",
+        "Trung tâm dịch vụ việc làm tổ chức phiên giao dịch việc làm, miễn phí giới thiệu việc làm",
+        "Trường nghề tuyển sinh khóa hàn, cam kết có việc làm sau tốt nghiệp",
+        "Tuyển giáo viên dạy kèm, mỗi ngày 2 giờ, 200 nghìn một buổi, đến tận nhà học sinh",
+        "Cửa hàng điện thoại tuyển kỹ thuật viên sửa điện thoại, lương 9 triệu, địa chỉ 20 Lý Thường Kiệt",
+        "Quán cơm tuyển phụ bếp, không cần kinh nghiệm, bao ăn ở, lương 6 triệu",
+        "can gap tho phu ho, bao an o tai cong trinh, 400k/ngay",
+        "Quán trà sữa tuyển nhân viên part-time, ca 4 tiếng mỗi ngày, 22 nghìn/giờ",
+        "Xưởng may tuyển công nhân, có xe đưa đón, không cần kinh nghiệm, lương 7 triệu",
+        "Trung tâm tuyển tư vấn viên du học, lương 8-15 triệu, làm tại văn phòng quận 1",
+        "Quán karaoke tuyển nhân viên phục vụ phòng, lương 6 triệu, làm ca tối",
+        "Showroom ô tô tuyển lễ tân tiếp khách hàng, lương 8 triệu, có BHXH",
+    ],
+)
+def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
+    assert checker.check(ordinary).risk not in FLAGGED
+
+
+def test_a_pay_sentence_does_not_end_at_the_dot_of_a_number(checker):
+    verdict = checker.check("Tìm người đọc tiểu thuyết thu âm gửi lại, trả 200.000 - 400.000 đồng/ngày")
+    assert "work_from_home_easy" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
+    verdict = checker.check("Tuyển phụ bếp làm việc ở nước ngoài, ra sân bay sẽ có người đón, lương 10 triệu")
+    assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ad, chat_only",
+    [
+        ("Cần tuyển nhân viên chạy quảng cáo Facebook, lương 10 triệu, làm tại văn phòng", False),
+        ("can tuyen nhan vien chay quang cao facebook, luong 10 trieu", False),
+        ("Tuyển cộng tác viên, lương 8 triệu, nhắn mình qua Zalo nhé", True),
+        ("tuyen ctv luong 8tr, nhan zalo minh", True),
+    ],
+)
+def test_staff_is_not_a_contact_verb(checker, ad, chat_only):
+    assert ("chat_only_contact" in signs(checker.check(ad))) == chat_only
