@@ -1,10 +1,20 @@
 """The list of known scam recruiters: normalising contacts, finding them in offers, matching reposted lures."""
 
-import pytest
+import datetime as dt
+import io
+from dataclasses import replace
 
+import pytest
+from sqlalchemy import select
+from support import ROOT
+
+from bot.content import load_templates
 from bot.knownscams import normalise as n
 from bot.knownscams import similar
+from bot.knownscams.csvfile import read_rows, write_rows
 from bot.knownscams.extract import find_contacts
+from bot.knownscams.store import ImportResult, KnownScamError, KnownScams, ListEditor, Protected
+from bot.store import AuditEntry, Database
 
 LURE = (
     "Tuyển gấp 10 bạn nữ làm nhân viên chăm sóc khách hàng online tại Campuchia, lương cứng 1.200 USD/tháng, "
@@ -105,3 +115,107 @@ def test_bands_of_near_duplicates_meet_and_of_different_lures_do_not():
     edited = words(LURE.replace("Campuchia", "Cam") + " 🔥")
     assert set(similar.bands(words(LURE))) & set(similar.bands(edited))
     assert not set(similar.bands(words(LURE))) & set(similar.bands(words(OTHER_LURE)))
+
+
+# --- the list in the database ------------------------------------------------------------
+
+
+@pytest.fixture
+def db(tmp_path):
+    return Database(f"sqlite:///{tmp_path / 'app.db'}")
+
+
+@pytest.fixture(scope="module")
+def hotlines():
+    templates, problems = load_templates(ROOT / "content")
+    assert not problems
+    return templates.content.hotlines
+
+
+@pytest.fixture
+def editor(db, hotlines):
+    return ListEditor(db, Protected.from_hotlines(hotlines.values()))
+
+
+def audit_actions(db):
+    with db.session() as session:
+        return [(a.action, a.staff_name) for a in session.execute(select(AuditEntry)).scalars()]
+
+
+def test_a_listed_number_is_found_however_the_offer_writes_it(db, editor):
+    editor.add("phone", "0912 345 678", "111, báo tin ngày 2/3", "2026-03-02", added_by="lan")
+    reports = KnownScams(db).reports("Tuyển CSKH lương cao, liên hệ Zalo +84 912.345.678 gấp")
+    assert [(r.kind, r.display, r.checked, r.quote) for r in reports] == [
+        ("phone", "0912 345 678", dt.date(2026, 3, 2), "+84 912.345.678")
+    ]
+    assert KnownScams(db).reports("Tuyển CSKH lương cao, liên hệ Zalo 0912 345 679 gấp") == ()
+    assert audit_actions(db) == [("known_scam_added", "lan")]
+
+
+def test_an_edited_copy_of_a_listed_lure_is_found_and_a_different_lure_is_not(db, editor):
+    editor.add("lure", LURE, "NCSC cảnh báo", "2026-02-20", added_by="lan")
+    edited = n.lure(LURE).replace("campuchia", "cam") + " 🔥🔥"
+    assert [r.kind for r in KnownScams(db).reports(edited)] == ["lure"]
+    assert KnownScams(db).reports(OTHER_LURE) == ()
+
+
+@pytest.mark.parametrize("number", ["111", "+84 981 84 84 84", "0981848484", "1900 969 680", "zalo.me/0965411118"])
+def test_a_verified_hotline_number_can_never_be_added(editor, db, number):
+    kind = "zalo" if number.startswith("zalo") else "phone"
+    with pytest.raises(KnownScamError, match="verified hotline"):
+        editor.add(kind, number, "someone", "2026-03-01", added_by="lan")
+    assert editor.entries() == []
+    assert audit_actions(db) == []
+
+
+def test_removing_an_entry_is_audited_and_it_is_no_longer_found(db, editor):
+    entry = editor.add("domain", "https://www.viec-nhe.xyz/apply", "NCSC", "2026-03-01", added_by="lan")
+    editor.remove(entry.id, removed_by="minh", reason="the site changed hands")
+    assert KnownScams(db).reports("Đăng ký tại viec-nhe.xyz nhận việc ngay") == ()
+    assert audit_actions(db) == [("known_scam_added", "lan"), ("known_scam_removed", "minh")]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("phone,0912 345 678,,2026-03-01,", "source is missing"),
+        ("phone,0912 345 678,111,,", "not a date"),
+        ("phone,0912 345 678,111,2026-13-01,", "not a date"),
+        ("phone,gọi em nhé,111,2026-03-01,", "cannot be read as a phone"),
+        ("phone,111,someone,2026-03-01,", "verified hotline"),
+        ("fax,0912 345 678,111,2026-03-01,", "not one of"),
+    ],
+)
+def test_an_import_names_the_line_of_a_bad_row_and_imports_nothing(tmp_path, editor, row, message):
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "kind,value,source,checked,note\n"
+        "phone,0987 654 321,111,2026-03-01,\n"
+        "domain,viec-nhe.xyz,NCSC,2026-03-01,\n" + row + "\n",
+        encoding="utf-8",
+    )
+    entries, problems = read_rows(path, editor.protected)
+    assert [(p.line, message in p.message) for p in problems] == [(4, True)]
+    assert str(problems[0]).startswith(f"{path}:4: ")
+
+
+def test_an_import_adds_updates_and_exports_the_same_rows(tmp_path, editor):
+    path = tmp_path / "list.csv"
+    path.write_text(
+        "kind,value,source,checked,note\n"
+        'phone,0987 654 321,"111, báo tin",2026-03-01,\n'
+        "company,Công ty TNHH Thành Đạt,NCSC,2026-03-01,đổi tên nhiều lần\n",
+        encoding="utf-8",
+    )
+    entries, problems = read_rows(path, editor.protected)
+    assert problems == []
+    assert editor.add_all(entries, added_by="import") == ImportResult(2, 0, 0)
+    newer = [replace(entries[0], checked=dt.date(2026, 3, 5))]
+    assert editor.add_all(newer, added_by="import") == ImportResult(0, 1, 0)
+    out = io.StringIO()
+    write_rows(editor.entries(), out)
+    assert out.getvalue().splitlines() == [
+        "kind,value,source,checked,note",
+        'phone,0987 654 321,"111, báo tin",2026-03-05,',
+        "company,Công ty TNHH Thành Đạt,NCSC,2026-03-01,đổi tên nhiều lần",
+    ]
