@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from bot.content import Problems, load_templates
+from bot.knownscams.normalise import KINDS
 from bot.referrals import DANGER_ABROAD, DANGER_HOME, Referral
 from bot.settings import ROOT
 
@@ -23,7 +24,11 @@ MAX_MESSAGE_CHARS = 2000
 # What a phone shows without scrolling through a wall: no bubble over this, however it renders.
 MAX_BUBBLE_CHARS = 1000
 # Choices a template branches on; every one is rendered.
-_CHOICES = {"risk": ["high", "medium", "low", "unclear"], "topic": ["pay", "company", "fee", "go", "general"]}
+_CHOICES = {
+    "risk": ["high", "medium", "low", "unclear"],
+    "topic": ["pay", "company", "fee", "go", "general"],
+    "listed_kind": list(KINDS),  # utter_offer_known_scam
+}
 _FLAGS = {"abroad", "staffed", "correct"}
 _MAX_RENDERINGS = 64
 _RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
@@ -126,6 +131,7 @@ def _worst_case_values(content) -> dict[str, list]:
         "letters": [list("ABCD")],
         "topic": _CHOICES["topic"],
         "risk": _CHOICES["risk"],
+        "listed_kind": _CHOICES["listed_kind"],
     }
     return values
 

@@ -17,7 +17,10 @@ from bot.knownscams import similar
 from bot.knownscams.csvfile import read_rows, write_rows
 from bot.knownscams.extract import find_contacts
 from bot.knownscams.store import ImportResult, KnownScamError, KnownScams, ListEditor, Protected
+from bot.offers import HIGH, OfferChecker
 from bot.store import AuditEntry, Database
+
+REPORT_VARIABLES = ("listed_kind", "value", "checked", "source", "others")
 
 LURE = (
     "Tuyển gấp 10 bạn nữ làm nhân viên chăm sóc khách hàng online tại Campuchia, lương cứng 1.200 USD/tháng, "
@@ -243,3 +246,65 @@ def test_the_import_command_refuses_a_file_with_one_bad_row_then_imports_and_exp
     imported = run_bot(tmp_path, "import", str(path), "--by", "lan")
     assert imported.returncode == 0, imported.stderr
     assert run_bot(tmp_path, "export").stdout == good
+
+
+# --- the checker says "reported" first ------------------------------------------------------
+
+ORDINARY_AD = (
+    "Quán cà phê ở Quận 3 tuyển nhân viên phục vụ ca sáng, lương 25.000đ/giờ, có hợp đồng, "
+    "đến quán phỏng vấn trực tiếp. Liên hệ chị Hoa 0912 345 678."
+)
+
+
+@pytest.fixture
+def listed_number(db, editor):
+    editor.add("phone", "0912.345.678", "Tổng đài 111", "2026-03-02", added_by="lan")
+    return KnownScams(db)
+
+
+def test_an_ordinary_ad_with_a_listed_number_is_high_risk_and_never_lower(hotlines, listed_number):
+    templates, _ = load_templates(ROOT / "content")
+    plain = OfferChecker(templates.content, learned="hand")
+    assert plain.check(ORDINARY_AD).risk != HIGH  # on its signs alone it is not
+    checker = OfferChecker(templates.content, learned="hand", known=listed_number.reports)
+    verdict = checker.check(ORDINARY_AD)
+    assert verdict.risk == HIGH and verdict.floor == HIGH and verdict.questions == ()
+    assert [r.display for r in verdict.reports] == ["0912.345.678"]
+    assert checker.rescore(0.0, "company", "yes", floor=verdict.floor)[1] == HIGH
+    assert checker.recheck(verdict, "họ nói không thu phí gì cả").risk == HIGH
+
+
+def test_the_assistant_says_reported_first_for_a_listed_number(monkeypatch, listed_number):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import offers
+
+    monkeypatch.setattr(offers, "known_scams", lambda: listed_number)
+    dispatcher = CollectingDispatcher()
+    offers.reply_to_offer(dispatcher, ORDINARY_AD)
+    said = [m["response"] for m in dispatcher.messages]
+    assert said[0] == "utter_offer_known_scam"
+    assert said[1] == "utter_offer_verdict"
+    first = dispatcher.messages[0]
+    assert (first["listed_kind"], first["value"], first["checked"], first["source"]) == (
+        "phone",
+        "0912 345 678",
+        "02/03/2026",
+        "Tổng đài 111",
+    )
+    assert dispatcher.messages[1]["risk"] == HIGH
+    templates, _ = load_templates(ROOT / "content")
+    text = templates.render("utter_offer_known_scam", "webchat", {k: first[k] for k in REPORT_VARIABLES}, {})["text"]
+    assert text.startswith('⛔ Số điện thoại "0912 345 678" đã được báo là của kẻ tuyển dụng lừa đảo')
+    assert "02/03/2026" in text and "Tổng đài 111" in text
+
+
+def test_an_offer_with_nothing_listed_is_answered_as_before(monkeypatch, db):
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import offers
+
+    monkeypatch.setattr(offers, "known_scams", lambda: KnownScams(db))
+    dispatcher = CollectingDispatcher()
+    offers.reply_to_offer(dispatcher, ORDINARY_AD)
+    assert dispatcher.messages[0]["response"] == "utter_offer_verdict"
