@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 
 from bot.knownscams import normalise as n
-from nlu.normalise import fold
 
 # An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com"); or a t.me / zalo.me link.
 HANDLE_OR_CHAT_LINK = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}(?![\w]*\.\w)|\b(?:t\.me|zalo\.me)/\S+")
@@ -91,7 +90,7 @@ def _companies(text: str) -> list[Contact]:
 
     The list holds names without their legal form, so each prefix is a name the list may hold.
     """
-    folded = fold(text)
+    folded = n.fold(text)
     contacts = []
     for match in _COMPANY_START.finditer(folded):
         tail = folded[match.start() : match.start() + 120]

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, select
+from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
 
 from bot.knownscams import normalise as n
@@ -24,6 +24,9 @@ from bot.store import AuditEntry, Base, Database, utcnow
 MAX_SOURCE_CHARS = 300
 MAX_NOTE_CHARS = 500
 MAX_LURE_CHARS = 5000
+IMPORT_CHUNK = 1000
+# A lure is compared exactly with the entries sharing the most bands with it, at most this many.
+LURE_CANDIDATES = 8
 
 
 class KnownScamEntry(Base):
@@ -41,7 +44,8 @@ class KnownScamEntry(Base):
     added_by = Column(String(64), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
-    __table_args__ = (Index("ux_known_scams_kind_value", "kind", "value_hash", unique=True),)
+    # value_hash first: a lookup asks for values whatever their kind.
+    __table_args__ = (Index("ux_known_scams_value_kind", "value_hash", "kind", unique=True),)
 
 
 class KnownScamBand(Base):
@@ -176,6 +180,8 @@ class KnownScams:
     @staticmethod
     def _contacts(session: Session, text: str) -> list[Report]:
         contacts = {(c.kind, c.value): c for c in find_contacts(text)}
+        # A Zalo account listed by its number is that number wherever the offer writes it.
+        contacts.update({(n.ZALO, c.value): c for c in list(contacts.values()) if c.kind == n.PHONE})
         if not contacts:
             return []
         hashes = {value_hash(value) for _, value in contacts}
@@ -187,18 +193,34 @@ class KnownScams:
 
     @staticmethod
     def _lures(session: Session, text: str) -> list[Report]:
+        """The listed lure this text nearly repeats, if any.
+
+        A near-duplicate shares many bands (at Jaccard 0.5, five of forty on
+        average; an unrelated lure, almost none), so only the entries sharing
+        the most bands are compared exactly: the work stays bounded however
+        many lures look alike.
+        """
         offer = similar.shingles(n.lure_words(text))
         if len(offer) < similar.MIN_SHINGLES:
             return []
-        keys = similar.bands(offer)
-        rows = session.execute(
-            select(KnownScamEntry)
-            .where(KnownScamEntry.id.in_(select(KnownScamBand.entry_id).where(KnownScamBand.key.in_(keys))))
-            .where(KnownScamEntry.kind == n.LURE)
+        shared = func.count(KnownScamBand.id)
+        candidates = session.execute(
+            select(KnownScamBand.entry_id)
+            .where(KnownScamBand.key.in_(similar.bands(offer)))
+            .group_by(KnownScamBand.entry_id)
+            .order_by(shared.desc())
+            .limit(LURE_CANDIDATES)
         ).scalars()
-        scored = [(similar.similarity(offer, similar.shingles(row.value.split())), row) for row in rows]
-        same = sorted(((s, row) for s, row in scored if s.same_lure), key=lambda pair: -pair[0].jaccard)
-        return [_report(row, "") for _, row in same[:1]]
+        values = session.execute(
+            select(KnownScamEntry.id, KnownScamEntry.value).where(
+                KnownScamEntry.id.in_(list(candidates)), KnownScamEntry.kind == n.LURE
+            )
+        ).all()
+        scored = [(similar.similarity(offer, similar.shingles(value.split())), entry_id) for entry_id, value in values]
+        same = [entry_id for s, entry_id in sorted(scored, key=lambda pair: -pair[0].jaccard) if s.same_lure]
+        if not same:
+            return []
+        return [_report(session.get(KnownScamEntry, same[0]), "")]
 
 
 def _report(row: KnownScamEntry, quote: str) -> Report:
@@ -242,17 +264,22 @@ class ListEditor:
         """Checked entries in one transaction: a listed value gets the later checked date and its source."""
         added = updated = unchanged = 0
         with self.db.session() as session:
-            for entry in entries:
-                row = _existing(session, entry)
-                if row is None:
-                    _insert(session, entry, added_by)
-                    added += 1
-                elif entry.checked > row.checked:
-                    row.checked, row.source, row.note = entry.checked, entry.source, entry.note or row.note
-                    _audit(session, added_by, "known_scam_rechecked", row)
-                    updated += 1
-                else:
-                    unchanged += 1
+            for start in range(0, len(entries), IMPORT_CHUNK):
+                chunk = entries[start : start + IMPORT_CHUNK]
+                listed = _existing_rows(session, chunk)
+                new = []
+                for entry in chunk:
+                    row = listed.get((entry.kind, entry.value))
+                    if row is None:
+                        new.append(entry)
+                    elif entry.checked > row.checked:
+                        row.checked, row.source, row.note = entry.checked, entry.source, entry.note or row.note
+                        _audit(session, added_by, "known_scam_rechecked", row)
+                        updated += 1
+                    else:
+                        unchanged += 1
+                _insert_all(session, new, added_by)
+                added += len(new)
         return ImportResult(added, updated, unchanged)
 
     def entries(self) -> list[KnownScamEntry]:
@@ -268,24 +295,38 @@ def _existing(session: Session, entry: Candidate) -> KnownScamEntry | None:
     ).scalar_one_or_none()
 
 
+def _existing_rows(session: Session, entries: Sequence[Candidate]) -> dict[tuple[str, str], KnownScamEntry]:
+    hashes = {value_hash(e.value) for e in entries}
+    rows = session.execute(select(KnownScamEntry).where(KnownScamEntry.value_hash.in_(hashes))).scalars()
+    return {(row.kind, row.value): row for row in rows}
+
+
 def _insert(session: Session, entry: Candidate, added_by: str) -> KnownScamEntry:
-    row = KnownScamEntry(
-        kind=entry.kind,
-        value=entry.value,
-        value_hash=value_hash(entry.value),
-        display=entry.display,
-        source=entry.source,
-        checked=entry.checked,
-        note=entry.note,
-        added_by=added_by,
-    )
-    session.add(row)
-    session.flush()
-    if entry.kind == n.LURE:
-        keys = similar.bands(similar.shingles(entry.value.split()))
-        session.add_all(KnownScamBand(entry_id=row.id, key=key) for key in keys)
-    _audit(session, added_by, "known_scam_added", row)
-    return row
+    return _insert_all(session, [entry], added_by)[0]
+
+
+def _insert_all(session: Session, entries: Sequence[Candidate], added_by: str) -> list[KnownScamEntry]:
+    rows = [
+        KnownScamEntry(
+            kind=e.kind,
+            value=e.value,
+            value_hash=value_hash(e.value),
+            display=e.display,
+            source=e.source,
+            checked=e.checked,
+            note=e.note,
+            added_by=added_by,
+        )
+        for e in entries
+    ]
+    session.add_all(rows)
+    session.flush()  # the ids, for the bands and the audit
+    for row in rows:
+        if row.kind == n.LURE:
+            keys = similar.bands(similar.shingles(row.value.split()))
+            session.add_all(KnownScamBand(entry_id=row.id, key=key) for key in keys)
+        _audit(session, added_by, "known_scam_added", row)
+    return rows
 
 
 def _audit(session: Session, staff_name: str, action: str, row: KnownScamEntry, reason: str = "") -> None:

@@ -155,7 +155,9 @@ def test_a_listed_number_is_found_however_the_offer_writes_it(db, editor):
         ("phone", "0912 345 678", dt.date(2026, 3, 2), "+84 912.345.678")
     ]
     assert KnownScams(db).reports("Tuyển CSKH lương cao, liên hệ Zalo 0912 345 679 gấp") == ()
-    assert audit_actions(db) == [("known_scam_added", "lan")]
+    editor.add("zalo", "zalo.me/0977111222", "NCSC", "2026-03-01", added_by="lan")
+    assert [r.kind for r in KnownScams(db).reports("Kết bạn Zalo 0977 111 222 để nhận việc")] == ["zalo"]
+    assert audit_actions(db) == [("known_scam_added", "lan")] * 2
 
 
 def test_an_edited_copy_of_a_listed_lure_is_found_and_a_different_lure_is_not(db, editor):
@@ -308,3 +310,10 @@ def test_an_offer_with_nothing_listed_is_answered_as_before(monkeypatch, db):
     dispatcher = CollectingDispatcher()
     offers.reply_to_offer(dispatcher, ORDINARY_AD)
     assert dispatcher.messages[0]["response"] == "utter_offer_verdict"
+
+
+@pytest.mark.parametrize("text", [LURE, OTHER_LURE, "Ǆ İstanbul ĐÀ NẴNG Ẳ ﬁ", "e\u0301 ngoa\u0300i"])
+def test_the_cached_fold_is_the_projects_fold(text):
+    from nlu.normalise import fold
+
+    assert n.fold(text) == fold(text)
