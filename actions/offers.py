@@ -5,19 +5,23 @@ The offer the user sent and the verdict they were told are kept in the
 deposit") is answered about that offer instead of being checked as a new ad.
 """
 
+import logging
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.referrals import money_already_paid
-from actions.runtime import latest_text, live_content
+from actions.runtime import database, latest_text, live_content
+from bot.knownscams.store import KnownScams, Report
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
-from bot.offers.reply import sign_arguments, verdict_arguments
+from bot.offers.reply import report_arguments, sign_arguments, verdict_arguments
 from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request
 
 OFFER_CHECK = "offer_check"
@@ -30,8 +34,25 @@ NEW_AD_WORDS = 25
 JUDGED_ALONE_WORDS = 12
 
 
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=1)
+def known_scams() -> KnownScams:
+    return KnownScams(database())
+
+
+def listed_in(offer: str) -> tuple[Report, ...]:
+    """The list's reports on this offer; without the database the check goes on on its signs."""
+    try:
+        return known_scams().reports(offer)
+    except SQLAlchemyError as error:  # the offer is not logged: it may hold the user's details
+        log.warning("known-scams lookup failed (%s); checked on the signs alone", type(error).__name__)
+        return ()
+
+
 def checker() -> OfferChecker:
-    return OfferChecker(live_content().templates.content)
+    return OfferChecker(live_content().templates.content, known=listed_in)
 
 
 def image_url(tracker: Tracker) -> str | None:
@@ -64,6 +85,9 @@ def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: b
 
 
 def say_verdict(dispatcher: CollectingDispatcher, verdict: Verdict) -> None:
+    reported = report_arguments(verdict)
+    if reported is not None:  # a listed recruiter is said first, whatever the signs say
+        dispatcher.utter_message(response="utter_offer_known_scam", **reported)
     dispatcher.utter_message(response="utter_offer_verdict", **verdict_arguments(verdict))
     if verdict.risk not in (UNCLEAR, "low"):
         dispatcher.utter_message(response="utter_offer_next_steps", risk=verdict.risk)

@@ -249,6 +249,48 @@ def cmd_staff_reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _known_scams_editor():
+    from bot.content import load_templates
+    from bot.knownscams.store import ListEditor, Protected
+    from bot.store import Database
+
+    settings = Settings.from_env()
+    templates, problems = load_templates(settings.content_dir)
+    if problems:
+        # Without a good hotlines.yml the hotlines cannot be refused: nothing is imported.
+        raise SystemExit("\n".join(str(p) for p in problems))
+    protected = Protected.from_hotlines(templates.content.hotlines.values())
+    return ListEditor(Database(settings.database_url), protected)
+
+
+def cmd_known_scams_import(args: argparse.Namespace) -> int:
+    from bot.knownscams.csvfile import read_rows
+
+    editor = _known_scams_editor()
+    entries, problems = read_rows(Path(args.file), editor.protected)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"\n{len(problems)} bad rows: nothing was imported.", file=sys.stderr)
+        return 1
+    result = editor.add_all(entries, added_by=args.by)
+    print(f"{result.added} added, {result.updated} updated (a later checked date), {result.unchanged} already listed.")
+    return 0
+
+
+def cmd_known_scams_export(args: argparse.Namespace) -> int:
+    from bot.knownscams.csvfile import write_rows
+
+    entries = _known_scams_editor().entries()
+    if args.file == "-":
+        write_rows(entries, sys.stdout)
+    else:
+        with open(args.file, "w", encoding="utf-8", newline="") as out:
+            count = write_rows(entries, out)
+        print(f"{count} entries written to {args.file}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -321,6 +363,17 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     reset.set_defaults(handler=cmd_staff_reset_password)
+
+    known = commands.add_parser(
+        "known-scams", help="the verified list of known scam recruiters (docs/known-scams.md)"
+    ).add_subparsers(dest="action", required=True)
+    load = known.add_parser("import", help="add the entries of a CSV file; any bad row: nothing is imported")
+    load.add_argument("file")
+    load.add_argument("--by", default="import", help="who imports it (recorded with each entry and in the audit)")
+    load.set_defaults(handler=cmd_known_scams_import)
+    dump = known.add_parser("export", help="write every entry as CSV, in the import's format")
+    dump.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
+    dump.set_defaults(handler=cmd_known_scams_export)
 
     from bot.telegram_setup import add_arguments as add_telegram_commands
 

@@ -18,6 +18,7 @@ import yaml
 from bot.content.render import load_templates
 from bot.content.schema import Problems
 from bot.content.yamlfile import Mapping, YamlFileError, load
+from bot.knownscams.normalise import KINDS
 from bot.referrals import CHOSEN_SITUATIONS, Referral
 from bot.settings import ROOT
 
@@ -28,7 +29,11 @@ MAX_MESSAGE_CHARS = 2000
 # What a phone shows without scrolling through a wall: no bubble over this, however it renders.
 MAX_BUBBLE_CHARS = 1000
 # Choices a template branches on; every one is rendered.
-_CHOICES = {"risk": ["high", "medium", "low", "unclear"], "topic": ["pay", "company", "fee", "go", "general"]}
+_CHOICES = {
+    "risk": ["high", "medium", "low", "unclear"],
+    "topic": ["pay", "company", "fee", "go", "general"],
+    "listed_kind": list(KINDS),  # utter_offer_known_scam
+}
 _FLAGS = {"abroad", "staffed", "correct"}
 _MAX_RENDERINGS = 64
 _RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
@@ -131,6 +136,7 @@ def _worst_case_values(content) -> dict[str, list]:
         "letters": [list("ABCD")],
         "topic": _CHOICES["topic"],
         "risk": _CHOICES["risk"],
+        "listed_kind": _CHOICES["listed_kind"],
     }
     return values
 

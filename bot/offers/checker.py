@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bot.content.kinds.offer_checker import FollowUpQuestion, OfferSettings
 from bot.content.reading import Content
+from bot.knownscams.extract import HANDLE_OR_CHAT_LINK
 from bot.offers.learned import LearnedScore
 from bot.offers.learned import load as load_learned
 from bot.offers.money import Pay, find_pay
 from nlu.normalise import NormalisedText, fold, normalise, normalise_with_origin
 from nlu.phrases import GAP, PhraseMatch, PhraseSet
+
+if TYPE_CHECKING:
+    from bot.knownscams.store import Report
 
 HIGH, MEDIUM, LOW, UNCLEAR = "high", "medium", "low", "unclear"
 MAX_EVIDENCE = 3
@@ -76,8 +81,9 @@ _CONTACT_VERB = PhraseSet(["liên hệ", "ib", "inbox", "nhắn tin", "nhắn", 
 _CHAT_PLATFORM = PhraseSet(["zalo", "telegram", "tele", "facebook", "fb", "messenger", "whatsapp", "viber", "tiktok"])
 # "nhan vien", "nhan su" (staff) typed without diacritics: not "nhắn" (send a message).
 _NOT_A_VERB = re.compile(r" (?:vien|su|luc)\b")
-# An @handle, not the domain of an e-mail address ("hr@gmail.com", "@gmail.com").
-_HANDLE = re.compile(r"(?<![\w.])@[A-Za-z0-9_]{4,}(?![\w]*\.\w)|\b(?:t\.me|zalo\.me)/\S+")
+_HANDLE = HANDLE_OR_CHAT_LINK
+# The verified list of known scam recruiters (bot/knownscams): the reports an offer matches.
+KnownScamLookup = Callable[[str], Sequence["Report"]]
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class Verdict:
     abroad: bool = False
     # The learned model's calibrated probability that this is a lure (bot/offers/learned.py).
     probability: float | None = None
+    # Listed contacts or a listed lure this offer carries: said first, and the risk is high.
+    reports: tuple[Report, ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -108,6 +116,7 @@ class Verdict:
             "score": round(self.score, 2),
             "signs": [{"id": s.id, "title": s.title, "evidence": list(s.evidence)} for s in self.signs],
             "questions": [q.text for q in self.questions],
+            "reported": [{"kind": r.kind, "value": r.display, "checked": r.checked.isoformat()} for r in self.reports],
         }
 
 
@@ -128,9 +137,12 @@ class _Findings:
 
 class OfferChecker:
     """`learned`: the learned weighing (bot/offers/offer_model.json) when its own
-    training run found it better on dev; "hand" forces the hand weights."""
+    training run found it better on dev; "hand" forces the hand weights.
+    `known`: the lookup in the list of known scam recruiters, if the caller has the database."""
 
-    def __init__(self, content: Content, learned: LearnedScore | str | None = "auto") -> None:
+    def __init__(
+        self, content: Content, learned: LearnedScore | str | None = "auto", known: KnownScamLookup | None = None
+    ) -> None:
         if content.offer_settings is None:
             raise ValueError("content has no offer_checker.yml")
         self.settings: OfferSettings = content.offer_settings
@@ -140,10 +152,16 @@ class OfferChecker:
         if learned == "auto":
             learned = load_learned(only_if_used=True)
         self.learned = learned if isinstance(learned, LearnedScore) else None
+        self.known = known
 
     # --- the verdict -----------------------------------------------------------------
 
     def check(self, offer: str) -> Verdict:
+        verdict = self._judge_signs(offer)
+        reports = tuple(self.known(offer)) if self.known is not None else ()
+        return _reported(verdict, reports) if reports else verdict
+
+    def _judge_signs(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
         careful = _writes_diacritics(text.source)
         common = self._common_words(text, careful)
@@ -198,7 +216,9 @@ class OfferChecker:
         risk = max(earlier.risk, new.risk, _at_least(self._risk(score), floor), key=RISK_ORDER.index)
         ordered = tuple(sorted(signs.values(), key=lambda s: -self.signs[s.id].weight if s.id in self.signs else 0))
         questions = tuple(q for q in earlier.questions if q.unless not in reassured) if risk != HIGH else ()
-        return Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
+        verdict = Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
+        reports = earlier.reports + tuple(r for r in new.reports if r not in earlier.reports)
+        return _reported(verdict, reports) if reports else verdict
 
     def question(self, question_id: str) -> FollowUpQuestion | None:
         return next((q for q in self.settings.questions if q.id == question_id), None)
@@ -455,6 +475,11 @@ def _learned_risk(learned: LearnedScore, probability: float, hand_risk: str, han
     if hand_risk == HIGH:
         return HIGH
     return MEDIUM if probability >= learned.medium and hand_score > ONE_MILD_SIGN else LOW
+
+
+def _reported(verdict: Verdict, reports: tuple[Report, ...]) -> Verdict:
+    """A listed recruiter is the highest risk whatever the signs say, and no answer lowers it."""
+    return replace(verdict, risk=HIGH, floor=HIGH, questions=(), reports=reports)
 
 
 def _at_least(risk: str, floor: str) -> str:

@@ -43,12 +43,32 @@ def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
         "more_signs": max(0, len(verdict.signs) - SIGNS_SHOWN),
         # The checks that matter differ for a job abroad and one at home.
         "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
+        "reported": bool(verdict.reports),
+    }
+
+
+def report_arguments(verdict: Verdict) -> dict[str, Any] | None:
+    """The first report of a listed recruiter (contacts before a lure), for utter_offer_known_scam."""
+    if not verdict.reports:
+        return None
+    first = verdict.reports[0]
+    contacts = [r for r in verdict.reports if r.kind != "lure"]
+    return {
+        "listed_kind": first.kind,
+        "value": first.quote or first.display,
+        "checked": first.checked.strftime("%d/%m/%Y"),
+        "source": first.source,
+        "others": max(0, len(contacts) - 1),
     }
 
 
 def verdict_for_person(templates: Templates, verdict: Verdict, channel: str) -> str:
     """The reply a user would read, as plain text (for the command line)."""
-    parts: list[str] = [templates.render("utter_offer_verdict", channel, verdict_arguments(verdict), {})["text"]]
+    parts: list[str] = []
+    reported = report_arguments(verdict)
+    if reported is not None:
+        parts.append(templates.render("utter_offer_known_scam", channel, reported, {})["text"])
+    parts.append(templates.render("utter_offer_verdict", channel, verdict_arguments(verdict), {})["text"])
     if verdict.risk != "unclear":
         parts.append(templates.render("utter_offer_next_steps", channel, {"risk": verdict.risk}, {})["text"])
     for question in verdict.questions[:1]:

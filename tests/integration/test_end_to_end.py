@@ -201,3 +201,35 @@ def test_hotline_request_gets_the_contacts_for_its_situation(assistant):
     assert "VNeID" in texts(say(assistant, new_sender(), "muốn tố cáo kẻ tuyển dụng lừa đảo thì làm thế nào"))
     home = texts(say(assistant, new_sender(), "cứu em với, em bị nhốt trong nhà trọ ở Bình Dương"))
     assert "113" in home and home.index("113") < home.index("111")
+
+
+def test_a_number_imported_into_the_known_scams_list_is_reported_first(assistant, tmp_path):
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "kind,value,source,checked,note\n"
+        "phone,0912 345 678,Tổng đài 111,2026-03-02,\n"
+        'lure,"Tuyển gấp 10 bạn nữ làm nhân viên chăm sóc khách hàng online, lương cứng 1.200 USD/tháng, '
+        'bao ăn ở, bao vé máy bay, không cần kinh nghiệm, chỉ cần biết dùng điện thoại",NCSC,2026-02-20,\n',
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"sqlite:///{assistant.data / 'app.db'}",
+        "CONTENT_DIR": str(assistant.content),
+    }
+    command = [sys.executable, "-m", "bot", "known-scams", "import", str(listed)]
+    subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=True, env=env)
+
+    ad = "Quán cà phê Quận 3 tuyển phục vụ ca sáng, lương 25.000đ/giờ, có hợp đồng. Liên hệ chị Hoa +84 912.345.678"
+    replies = say(assistant, new_sender(), ad)
+    assert replies[0]["text"].startswith('⛔ Số điện thoại "+84 912.345.678" đã được báo')
+    assert "02/03/2026" in replies[0]["text"] and "Tổng đài 111" in replies[0]["text"]
+    assert "Nguy cơ CAO" in replies[1]["text"]
+
+    repost = (
+        "🔥 tuyen gap 10 ban nu lam nhan vien cham soc khach hang online , luong cung 1.200 USD/thang, "
+        "bao an o, bao ve may bay, khong can bang cap, chi can biet dung dien thoai"
+    )
+    replies = say(assistant, new_sender(), repost)
+    assert replies[0]["text"].startswith("⛔ Tin này gần giống một tin tuyển dụng lừa đảo đã được báo")
