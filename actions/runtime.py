@@ -8,7 +8,8 @@ from rasa_sdk import Tracker
 
 from bot.content import LiveContent
 from bot.settings import Settings
-from bot.store import Database, user_key_for
+from bot.store import Database
+from contract.identity import user_key_for
 
 
 @lru_cache(maxsize=1)

@@ -1,7 +1,7 @@
 """The application database (SQLAlchemy 1.4 in the 2.0 style).
 
 No row holds a platform user id in clear: rows about a user carry `user_key`,
-a keyed hash of the sender id, so the database alone does not say who anyone
+a keyed hash of the sender id (contract.identity.user_key_for), so the database alone does not say who anyone
 is, and erasing a user is one delete per table that has that column.
 """
 
@@ -39,11 +39,6 @@ MONTH = "month"
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def user_key_for(sender_id: str, secret_key: str) -> str:
-    """The pseudonymous reference to a user that every table stores."""
-    return hmac.new(secret_key.encode(), sender_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def monthly_key_for(user_key: str, month: str) -> str:

@@ -26,7 +26,6 @@ import hmac
 import inspect
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +41,7 @@ from channels.limits import MAX_WEBHOOK_BODY_BYTES
 from channels.sending import Sender
 from channels.store import ChannelStore
 from channels.text import cut_to, text_length
+from contract.identity import app_secret_key, has_app_secret_key, user_key_for
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO: Telegram's URLs hold the bot token and
@@ -85,13 +85,9 @@ def sha256_hex(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def _secret() -> str:
-    return os.environ["APP_SECRET_KEY"]  # an enabled channel has it (WebhookInput)
-
-
 def user_key(conversation_id: str) -> str:
-    """The bot's `user_key` of a conversation (bot.store.user_key_for), without importing `bot`."""
-    return hmac.new(_secret().encode(), conversation_id.encode(), hashlib.sha256).hexdigest()[:32]
+    """The bot's `user_key` of a conversation, keyed with APP_SECRET_KEY (an enabled channel has it)."""
+    return user_key_for(conversation_id, app_secret_key())
 
 
 def log_name(conversation_id: str) -> str:
@@ -104,7 +100,7 @@ def log_name(conversation_id: str) -> str:
 
 
 def _seal_of(payload: str) -> str:
-    return hmac.new(_secret().encode(), b"button:" + payload.encode(), hashlib.sha256).hexdigest()[:SEAL_LENGTH]
+    return hmac.new(app_secret_key().encode(), b"button:" + payload.encode(), hashlib.sha256).hexdigest()[:SEAL_LENGTH]
 
 
 def seal(payload: str) -> str:
@@ -198,7 +194,7 @@ class WebhookInput(InputChannel):
     max_inbound_text = 0
 
     def __init__(self, enabled: bool, store_url: str | None = None) -> None:
-        if enabled and not os.environ.get("APP_SECRET_KEY"):
+        if enabled and not has_app_secret_key():
             # Without it the connectors' user references would not match the bot's:
             # erasing a user would miss their rows, staff would miss refused replies.
             logger.error(

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from support import MODEL, ROOT, free_port
 
+from contract.identity import forget_app_secret_key
+
 
 def pytest_collection_modifyitems(items):
     """A test that needs the trained model loads Rasa or starts the real processes: it is `slow`,
@@ -12,6 +14,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "trained_model" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def fresh_app_secret_key():
+    """The connectors read APP_SECRET_KEY once per process; each test reads the one it sets."""
+    forget_app_secret_key()
+    yield
+    forget_app_secret_key()
 
 
 @pytest.fixture

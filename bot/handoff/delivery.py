@@ -22,7 +22,8 @@ import httpx
 import jwt
 from sqlalchemy import delete, select
 
-from bot.store import Database, WebchatOutbox, user_key_for
+from bot.store import Database, WebchatOutbox
+from contract.identity import user_key_for
 
 logger = logging.getLogger(__name__)
 HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"

@@ -9,7 +9,7 @@ import pytest
 from conversation_scripts import SCRIPTS, check_turn, load, open_cases, typed_only
 from webhooks import CHANNEL_APP_SECRET, CHANNELS
 
-from bot.store import user_key_for
+from contract.identity import user_key_for
 
 TYPED = [script for script in SCRIPTS if typed_only(script)]
 

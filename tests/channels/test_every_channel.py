@@ -113,7 +113,7 @@ def last_message_rows(assistant, conversation_id):
 
     from webhooks import CHANNEL_APP_SECRET
 
-    from bot.store import user_key_for
+    from contract.identity import user_key_for
 
     with sqlite3.connect(assistant.data / "app.db") as db:
         return db.execute(

@@ -6,7 +6,7 @@ import pytest
 from chat import add_staff, staff_client, wait_for
 from webhooks import CHANNEL_APP_SECRET, CHANNELS, zalo_staff_echo
 
-from bot.store import user_key_for
+from contract.identity import user_key_for
 
 DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 

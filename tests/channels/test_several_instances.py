@@ -15,7 +15,7 @@ from servers import Postgres, Redis
 from webhooks import CHANNEL_APP_SECRET, RASA_JWT_SECRET, Webhooks, ZaloChannel, assistant_on_fakes, new_user, zalo_text
 
 from bot.handoff.delivery import rasa_api_headers
-from bot.store import user_key_for
+from contract.identity import user_key_for
 
 DANGER = "cứu em với, em bị giữ ở campuchia không về được"
 

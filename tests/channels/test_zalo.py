@@ -125,7 +125,7 @@ def test_echoes_of_the_bots_own_messages_are_not_taken_for_staff(platforms, webh
     with sqlite3.connect(channel_assistant.data / "app.db") as db:
         from webhooks import CHANNEL_APP_SECRET
 
-        from bot.store import user_key_for
+        from contract.identity import user_key_for
 
         rows = db.execute(
             "select * from channel_echoes where user_key = ?", (user_key_for(f"zalo:{user}", CHANNEL_APP_SECRET),)

@@ -237,8 +237,8 @@ def age_last_message(assistant, conversation_id: str, hours: float) -> None:
 
     from sqlalchemy import select, update
 
-    from bot.store import user_key_for
     from channels.store import ChannelStore, last_messages
+    from contract.identity import user_key_for
 
     store = ChannelStore(f"sqlite:///{assistant.data / 'app.db'}")
     platform, key = conversation_id.split(":", 1)[0], user_key_for(conversation_id, CHANNEL_APP_SECRET)

@@ -28,7 +28,7 @@ from chat import SECRET, browser, say
 from conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 from support import ROOT
 
-from bot.store import user_key_for
+from contract.identity import user_key_for
 from nlu.normalise import fold
 
 

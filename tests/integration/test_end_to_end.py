@@ -11,7 +11,7 @@ import httpx
 from chat import SECRET, browser, new_sender, say, texts
 from support import ROOT
 
-from bot.store import user_key_for
+from contract.identity import user_key_for
 
 
 def test_danger_message_gets_111_and_113_and_the_hand_off_offer(assistant):

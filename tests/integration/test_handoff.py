@@ -8,7 +8,7 @@ import httpx
 import pytest
 from chat import SECRET, add_staff, new_sender, say, staff_client, texts, wait_for
 
-from bot.store import user_key_for
+from contract.identity import user_key_for
 
 
 def rows(assistant, sql, *args):

@@ -16,7 +16,7 @@ from chat import SECRET, browser, new_sender, say, texts
 from test_image_sources import CountingServer
 
 from bot.handoff.delivery import rasa_api_headers
-from bot.store import user_key_for
+from contract.identity import user_key_for
 
 
 def rasa(assistant):

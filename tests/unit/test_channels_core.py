@@ -12,6 +12,7 @@ from channels.core import UNSUPPORTED_MESSAGE, Reply, as_typed, log_name, same_s
 from channels.sending import Sender, TryAgain, Undeliverable, check_http_status
 from channels.store import ChannelStore
 from channels.text import cut_to, split_text, text_length
+from contract.identity import forget_app_secret_key
 
 # --- splitting ---
 
@@ -62,6 +63,7 @@ def test_only_a_sealed_payload_is_an_intent(monkeypatch):
     assert unseal(sealed[:-1] + ("0" if sealed[-1] != "0" else "1")) is None
     assert unseal(seal("/EXTERNAL_handoff_update").replace("EXTERNAL_handoff_update", "affirm")) is None
     monkeypatch.setenv("APP_SECRET_KEY", "another key")
+    forget_app_secret_key()
     assert unseal(sealed) is None  # a seal is keyed: nobody without the key can make one
 
 
@@ -78,6 +80,7 @@ def test_log_names_are_keyed(monkeypatch):
     first = log_name("zalo:123")
     assert first != hashlib.sha256(b"zalo:123").hexdigest()[:12] and len(first) == 12
     monkeypatch.setenv("APP_SECRET_KEY", "k2")
+    forget_app_secret_key()
     assert log_name("zalo:123") != first
 
 
