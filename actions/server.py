@@ -23,7 +23,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import Sanic, response
 from sanic.request import Request
 
-from bot.settings import require_secrets, secret
+from contract.secrets import require_secrets, secret
 
 logger = logging.getLogger(__name__)
 TOKEN_HEADER = "X-Action-Token"

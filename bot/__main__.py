@@ -17,7 +17,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.service import create_app
-    from bot.settings import require_secrets
+    from contract.secrets import require_secrets
 
     require_secrets("bot")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

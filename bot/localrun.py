@@ -17,7 +17,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.settings import PROCESS_SECRETS, ROOT, VAR, secret
+from bot.settings import ROOT, VAR
+from contract.secrets import PROCESS_SECRETS, secret
 
 VENV_BIN = Path(sys.executable).parent
 SECRET_NAMES = sorted({name for names in PROCESS_SECRETS.values() for name in names})

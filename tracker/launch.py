@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bot.settings import require_secrets, secret
+from contract.secrets import require_secrets, secret
 
 
 def main() -> None:

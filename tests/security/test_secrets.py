@@ -7,7 +7,7 @@ import sys
 import pytest
 from support import ROOT
 
-from bot.settings import PROCESS_SECRETS, SECRET_PURPOSES
+from contract.secrets import PROCESS_SECRETS, SECRET_PURPOSES
 
 COMMANDS = {
     "bot": [sys.executable, "-m", "bot", "serve", "--port", "1"],
