@@ -15,10 +15,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import offers, quiz
 from actions.handoff import HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
-from actions.names import ACTION_DELETE_MY_DATA
 from actions.referrals import refer, referral
 from actions.runtime import latest_text, live_content
 from actions.session import bot_said_before
+from contract.names import ACTION_DELETE_MY_DATA
 from nlu import answers
 
 CLOSE = [SlotSet(answers.OPEN_QUESTION, None)]

@@ -18,15 +18,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import database, latest_text, live_content, sent_a_screenshot, settings, user_key
 from actions.session import bot_said_before
 from bot.handoff import cases, conversation
+from contract.names import HANDOFF_UPDATE_INTENT, MESSAGE_KIND_KEY, PLATFORM_EVENT_INTENTS, STAFF_REPLY_KIND
 from nlu.answers import CONSENT, OPEN_QUESTION
 
 logger = logging.getLogger(__name__)
 HANDOFF_LOOP = "action_handoff"
-HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
 OFFER = "utter_offer_handoff"  # the question whose yes starts the loop
 OFFER_AGAIN = "utter_offer_handoff_again"  # the same question, short, when it was asked before
 # Staff news, and platform events the connectors report: nothing for the transcript.
-NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, "platform_follow", "unsupported_message"}
+NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, *PLATFORM_EVENT_INTENTS}
 
 
 class ActionHandoff(Action):
@@ -88,7 +88,7 @@ def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> list[dict
         if say.response == "utter_handoff_staff_reply":
             # Marks a person's reply, which Messenger may send after its 24-hour window.
             dispatcher.utter_message(
-                response=say.response, json_message={"message_kind": "staff_reply"}, **say.arguments
+                response=say.response, json_message={MESSAGE_KIND_KEY: STAFF_REPLY_KIND}, **say.arguments
             )
         else:
             dispatcher.utter_message(response=say.response, **say.arguments)

@@ -4,8 +4,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.names import ACTION_DELETE_MY_DATA
 from actions.runtime import database, user_key
+from contract.names import ACTION_DELETE_MY_DATA
 from nlu.answers import DELETE, OPEN_QUESTION
 
 

@@ -32,6 +32,7 @@ from bot.guards import RateLimit, read_json, request_address, trusted_networks
 from bot.handoff.delivery import Delivery
 from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
 from bot.settings import Settings
+from contract.names import CHECK_JOB_OFFER_INTENT
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ def webchat_routes(
         if token is None:
             return refused("too_fast", 429)
         reference = f"{settings.bot_service_url.rstrip('/')}/uploads/{token}"
-        return await to_rasa(sender, "/check_job_offer", payload=True, metadata={"image_url": reference})
+        return await to_rasa(sender, f"/{CHECK_JOB_OFFER_INTENT}", payload=True, metadata={"image_url": reference})
 
     async def chat_updates(request: Request) -> Response:
         """Staff replies (and other news) waiting for this browser."""

@@ -42,6 +42,13 @@ from channels.sending import Sender
 from channels.store import ChannelStore
 from channels.text import cut_to, text_length
 from contract.identity import app_secret_key, has_app_secret_key, user_key_for
+from contract.names import (
+    CHECK_JOB_OFFER_INTENT,
+    MESSAGE_KIND_KEY,
+    PLATFORM_FOLLOW_INTENT,
+    STAFF_REPLY_KIND,
+    UNSUPPORTED_MESSAGE_INTENT,
+)
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO: Telegram's URLs hold the bot token and
@@ -50,13 +57,12 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
-# Intents the connectors send for platform events (domain.yml declares them).
-UNSUPPORTED_MESSAGE = "/unsupported_message"
-PLATFORM_FOLLOW = "/platform_follow"
-CHECK_IMAGE = "/check_job_offer"
-PHONE_PREFIX = "tel:"
-STAFF_REPLY_KIND = "staff_reply"
 INTENT_PREFIX = "/"
+# Intents the connectors send for platform events (domain.yml declares them).
+UNSUPPORTED_MESSAGE = INTENT_PREFIX + UNSUPPORTED_MESSAGE_INTENT
+PLATFORM_FOLLOW = INTENT_PREFIX + PLATFORM_FOLLOW_INTENT
+CHECK_IMAGE = INTENT_PREFIX + CHECK_JOB_OFFER_INTENT
+PHONE_PREFIX = "tel:"
 # Between a button payload and its seal. A user never sees it: Zalo's
 # oa.query.hide, Telegram's callback data and Messenger's quick-reply payload
 # are all hidden from the chat.
@@ -425,7 +431,7 @@ class Reply:
     def from_rasa(cls, message: dict[str, Any]) -> Reply:
         custom = message.get("custom") or {}
         # The custom part only says what kind of message this is: it is never shown.
-        staff = isinstance(custom, dict) and custom.get("message_kind") == STAFF_REPLY_KIND
+        staff = isinstance(custom, dict) and custom.get(MESSAGE_KIND_KEY) == STAFF_REPLY_KIND
         buttons = [
             Button(str(b.get("title", "")).strip(), str(b.get("payload", "")).strip())
             for b in (message.get("buttons") or message.get("quick_replies") or [])

@@ -30,6 +30,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.core import as_typed
+from contract.names import EXTERNAL_PREFIX, PLATFORM_EVENT_INTENTS
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ WEBCHAT_SENDER = re.compile(r"^web-[A-Za-z0-9_-]{8,64}$")
 # What a button may send: "/intent" or "/intent{json}".
 INTENT_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]*)(?:\{.*\})?$", re.DOTALL)
 # Intents only the assistant's own processes may produce (bot service, connectors).
-INTERNAL_INTENT = re.compile(r"^(?:EXTERNAL_\w*|unsupported_message|platform_follow)$")
+INTERNAL_INTENT = re.compile(rf"^(?:{EXTERNAL_PREFIX}\w*|{'|'.join(PLATFORM_EVENT_INTENTS)})$")
 KEPT_METADATA = ("image_url",)
 
 

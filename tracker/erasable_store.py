@@ -14,7 +14,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from actions.names import ACTION_DELETE_MY_DATA
+from contract.names import ACTION_DELETE_MY_DATA
 
 DEFAULT_URL = "sqlite:///var/tracker.db"
 

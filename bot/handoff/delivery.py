@@ -24,9 +24,9 @@ from sqlalchemy import delete, select
 
 from bot.store import Database, WebchatOutbox
 from contract.identity import user_key_for
+from contract.names import HANDOFF_UPDATE_INTENT
 
 logger = logging.getLogger(__name__)
-HANDOFF_UPDATE_INTENT = "EXTERNAL_handoff_update"
 LONGEST_RETRY_SECONDS = 300
 JWT_SECONDS = 60
 

@@ -7,6 +7,7 @@ set up here directly: a connector, a user who wrote N hours ago, one reply.
 """
 
 import asyncio
+import json
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -20,6 +21,7 @@ from channels.messenger import MessengerInput, MessengerSettings
 from channels.store import undelivered
 from channels.telegram import TelegramInput, TelegramSettings
 from channels.zalo import ZaloInput, ZaloSettings
+from contract.names import MESSAGE_KIND_KEY, STAFF_REPLY_KIND
 
 STAFF_REPLY = Reply("Chị là cán bộ đường dây nóng. Em còn ở đó không?", staff_reply=True)
 
@@ -123,6 +125,60 @@ def test_messenger_bot_messages_never_carry_the_tag(platforms, tmp_path):
     # Sent as RESPONSE and refused as outside the window (with the tag it would be "no permission").
     assert platforms.messenger.refused[-1] == platforms.messenger.OUTSIDE_WINDOW["message"]
     assert refusals(channel) == ["Graph error 10: outside Messenger's 24-hour window (and no HUMAN_AGENT tag allowed)"]
+
+
+def the_handoff_loop_says(step):
+    """What the hand-off loop (actions/handoff.py) answers the action call with, as JSON crosses HTTP."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.handoff import _say
+
+    dispatcher = CollectingDispatcher()
+    _say(dispatcher, step)
+    return json.loads(json.dumps(dispatcher.messages))
+
+
+def rasa_hands_on(responses, channel, recipient):
+    """What Rasa does with an action's responses: renders each through the NLG endpoint (here
+    the reply as it is), merges the action's parts into it, and gives the channel each message."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.nlg import NaturalLanguageGenerator
+    from rasa.core.processor import MessageProcessor
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    class Rendered(NaturalLanguageGenerator):
+        async def generate(self, utter_action, tracker, output_channel, **kwargs):
+            return {"text": kwargs["reply"]}
+
+    async def running():
+        channel.sender.first_delay = 0.05
+        output, tracker = channel.output(), DialogueStateTracker(recipient, [])
+        events = await RemoteAction._utter_responses(responses, output, Rendered(), tracker)
+        await MessageProcessor._send_bot_messages(events, tracker, output)
+
+    asyncio.run(running())
+
+
+def test_a_staff_reply_keeps_its_mark_from_the_handoff_loop_to_messenger(platforms, tmp_path):
+    """The one mark (contract.names.STAFF_REPLY_KIND) across its hops: the hand-off loop sets it
+    on a person's reply, Rasa passes it on in the response's custom part, the connector reads it,
+    and Messenger sends that reply with the HUMAN_AGENT tag after the 24-hour window."""
+    from bot.handoff.conversation import Say, Step
+
+    channel, user = messenger(platforms, tmp_path, human_agent_tag=True), new_user()
+    wrote_hours_ago(channel, platforms.messenger, user, 30)
+    staff_reply = Say("utter_handoff_staff_reply", {"reply": STAFF_REPLY.text})
+    responses = the_handoff_loop_says(Step([staff_reply]))
+    assert responses[0]["custom"] == {MESSAGE_KIND_KEY: STAFF_REPLY_KIND}
+    platforms.messenger.human_agent_permission = True
+    try:
+        rasa_hands_on(responses, channel, f"messenger:{user}")
+    finally:
+        platforms.messenger.human_agent_permission = False
+    [sent] = platforms.messenger.to(user)
+    assert sent.body["messaging_type"] == "MESSAGE_TAG" and sent.body["tag"] == "HUMAN_AGENT"
+    assert sent.body["message"]["text"] == STAFF_REPLY.text
+    assert refusals(channel) == []
 
 
 @pytest.mark.parametrize("failure", [(400, 1200), (500, 1200), (403, 4), (500, 613), (400, 2)])
