@@ -26,11 +26,12 @@ from bot.content import LiveContent
 from bot.guards import KIB, MIB, BodyLimit, read_json
 from bot.handoff import worker
 from bot.handoff.delivery import Delivery
-from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
+from bot.offers.ocr import SERVICE_TOKEN_HEADER
 from bot.security_headers import SecurityHeaders
 from bot.settings import Settings
 from bot.store import Database
 from bot.webchat import webchat_routes
+from contract.media import MAX_IMAGE_BYTES
 
 logger = logging.getLogger(__name__)
 # httpx logs every request URL at INFO: the calls to Rasa's API carry its token

@@ -30,8 +30,9 @@ from starlette.routing import Route
 from bot.content import LiveContent
 from bot.guards import RateLimit, read_json, request_address, trusted_networks
 from bot.handoff.delivery import Delivery
-from bot.offers.ocr import MAX_IMAGE_BYTES, SERVICE_TOKEN_HEADER
+from bot.offers.ocr import SERVICE_TOKEN_HEADER
 from bot.settings import Settings
+from contract.media import MAX_IMAGE_BYTES
 from contract.names import CHECK_JOB_OFFER_INTENT
 
 logger = logging.getLogger(__name__)

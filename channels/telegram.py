@@ -43,6 +43,7 @@ from channels.core import (
 from channels.limits import TelegramLimit
 from channels.sending import TryAgain, Undeliverable
 from channels.text import split_text
+from contract.media import MAX_IMAGE_BYTES
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,6 @@ START_COMMAND = "/start"
 # make a second copy. After a read or write timeout the message may have arrived.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 PHOTO_LINK_SECONDS = 3600
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ class TelegramInput(WebhookInput):
             return response.text("", status=404)
         try:
             file = await (await self.ready_bot()).get_file(file_id)
-            if (file.file_size or 0) > MAX_PHOTO_BYTES:
+            if (file.file_size or 0) > MAX_IMAGE_BYTES:
                 return response.text("", status=413)
             content = await file.download_as_bytearray()
         except TelegramError as error:

@@ -30,8 +30,8 @@ import httpx
 from PIL import Image
 
 from bot.settings import Settings
+from contract.media import MAX_IMAGE_BYTES
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024
 # A long scrolling screenshot of a phone (1080 x 10,000) fits; a decompression bomb does not.
 MAX_PIXELS = 12_000_000
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
