@@ -8,7 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.settings import ROOT, Settings
+from bot.settings import Settings
+from contract.paths import ROOT
 
 DEFAULT_MODEL = ROOT / "models" / "current.tar.gz"
 

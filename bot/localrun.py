@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.settings import ROOT, VAR
+from contract.paths import ROOT, VAR
 from contract.secrets import PROCESS_SECRETS, secret
 
 VENV_BIN = Path(sys.executable).parent

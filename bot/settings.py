@@ -10,7 +10,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract.paths import ROOT, VAR
+from contract.database import database_url
+from contract.paths import ROOT
 from contract.secrets import secret
 
 
@@ -60,7 +61,7 @@ class Settings:
         console_url = os.environ.get("CONSOLE_URL", "")
         secure_default = "0" if _is_local_address(console_url or bot_service_url) else "1"
         return cls(
-            database_url=os.environ.get("DATABASE_URL", f"sqlite:///{VAR / 'app.db'}"),
+            database_url=database_url(),
             content_dir=Path(os.environ.get("CONTENT_DIR", ROOT / "content")),
             rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005"),
             bot_service_url=bot_service_url,

@@ -23,12 +23,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
-    create_engine,
     delete,
-    event,
     select,
 )
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
+
+from contract.database import make_engine
 
 Base = declarative_base()
 USER_KEY = "user_key"
@@ -209,10 +209,7 @@ class Database:
     """One engine per process; one session per unit of work."""
 
     def __init__(self, url: str) -> None:
-        # hide_parameters: a failed statement is logged without its values (user keys, texts).
-        self.engine = create_engine(url, future=True, hide_parameters=True)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
@@ -248,12 +245,3 @@ def _erase_monthly(session: Session, table, user_key: str) -> int:
         ).rowcount
         for month in months
     )
-
-
-def _sqlite_pragmas(connection, _record) -> None:
-    # WAL lets the bot service read while the action server writes.
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()

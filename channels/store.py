@@ -30,10 +30,8 @@ are created when missing. Calls are synchronous: run them in a thread.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -47,9 +45,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
-    create_engine,
     delete,
-    event,
     exists,
     insert,
     or_,
@@ -59,8 +55,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from channels.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
+from contract.database import database_url, make_engine
 
-ROOT = Path(__file__).resolve().parent.parent
 PURGE_EVERY_SECONDS = 3600
 
 metadata = MetaData()
@@ -138,23 +134,13 @@ button_payloads = Table(
 )
 
 
-def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{ROOT / 'var' / 'app.db'}"
-
-
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
 class ChannelStore:
     def __init__(self, url: str | None = None) -> None:
-        url = url or database_url()
-        if url.startswith("sqlite:///"):
-            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
-        # hide_parameters: a failed statement is logged without its values (user keys).
-        self.engine = create_engine(url, future=True, hide_parameters=True)
-        if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.engine = make_engine(url or database_url())
         metadata.create_all(self.engine)
         self._purged_at = 0.0
 
@@ -368,11 +354,3 @@ class ChannelStore:
         if time.monotonic() - self._purged_at > PURGE_EVERY_SECONDS:
             self._purged_at = time.monotonic()
             self.purge_expired()
-
-
-def _sqlite_pragmas(connection, _record) -> None:
-    # The bot service and the action server use the same file: wait for their writes.
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()

@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from rasa.core.tracker_store import SQLTrackerStore
@@ -14,9 +13,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from contract.database import tracker_store_url
 from contract.names import ACTION_DELETE_MY_DATA
-
-DEFAULT_URL = "sqlite:///var/tracker.db"
 
 
 def erasure_requested(tracker: DialogueStateTracker) -> bool:
@@ -31,7 +29,7 @@ def erasure_requested(tracker: DialogueStateTracker) -> bool:
 
 class ErasableSQLTrackerStore(SQLTrackerStore):
     def __init__(self, domain=None, host: str | None = None, event_broker=None, **kwargs: Any) -> None:
-        url = make_url(os.environ.get("TRACKER_STORE_URL", DEFAULT_URL))
+        url = make_url(tracker_store_url())
         super().__init__(
             domain=domain,
             dialect=url.drivername,

@@ -20,7 +20,7 @@ from bot.content.schema import Problems
 from bot.content.yamlfile import Mapping, YamlFileError, load
 from bot.knownscams.normalise import KINDS
 from bot.referrals import CHOSEN_SITUATIONS, Referral
-from bot.settings import ROOT
+from contract.paths import ROOT
 
 # The strictest platform limits (see channels/): a Messenger quick reply title
 # shows 20 characters; Zalo and Messenger text messages hold 2,000.
