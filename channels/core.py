@@ -37,11 +37,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.inbox import INBOX_KEY, Claimed, InboxWorker, turn_in_tracker
-from channels.limits import MAX_WEBHOOK_BODY_BYTES
 from channels.sending import Sender
 from channels.store import ChannelStore
-from channels.text import cut_to, text_length
 from contract.identity import app_secret_key, has_app_secret_key, user_key_for
+from contract.limits import MAX_WEBHOOK_BODY_BYTES, cut_to, text_length
 from contract.names import (
     CHECK_JOB_OFFER_INTENT,
     MESSAGE_KIND_KEY,
@@ -195,7 +194,7 @@ class WebhookInput(InputChannel):
 
     platform = ""
     refusal_status = 403
-    # The longest text a user can send on the platform (channels.limits);
+    # The longest text a user can send on the platform (contract.limits);
     # anything longer is cut before Rasa parses it.
     max_inbound_text = 0
 

@@ -38,9 +38,9 @@ from channels.core import (
     user_key,
     with_phone_lines,
 )
-from channels.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, MessengerLimit
 from channels.sending import TryAgain, Undeliverable, check_http_status
-from channels.text import cut_to, split_text
+from channels.text import split_text
+from contract.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, MessengerLimit, cut_to
 
 logger = logging.getLogger(__name__)
 

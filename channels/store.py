@@ -54,8 +54,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
-from channels.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
 from contract.database import database_url, make_engine
+from contract.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
 
 PURGE_EVERY_SECONDS = 3600
 

@@ -40,9 +40,9 @@ from channels.core import (
     sealed_length,
     with_phone_lines,
 )
-from channels.limits import TelegramLimit
 from channels.sending import TryAgain, Undeliverable
 from channels.text import split_text
+from contract.limits import TelegramLimit
 from contract.media import MAX_IMAGE_BYTES
 
 logger = logging.getLogger(__name__)

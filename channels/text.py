@@ -1,12 +1,15 @@
 """Splitting a long answer into messages a platform accepts.
 
 A cut falls between paragraphs if it can, else between lines, then sentences,
-then words; only a single word longer than the limit is cut inside.
+then words; only a single word longer than the limit is cut inside. Lengths
+are UTF-16 units, as the platforms count (contract.limits.text_length).
 """
 
 from __future__ import annotations
 
 import re
+
+from contract.limits import text_length
 
 # Coarsest first. Each keeps its separator at the end of the piece before it,
 # so joining the pieces gives the text back.
@@ -16,21 +19,6 @@ _BOUNDARIES = (
     re.compile(r"(?<=[.!?…])(?=\s)"),
     re.compile(r"(?<=\s)(?=\S)"),
 )
-
-
-def text_length(text: str) -> int:
-    """Length as Telegram and Meta count it: UTF-16 code units (an emoji counts 2)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def cut_to(text: str, limit: int) -> str:
-    """The start of `text` within `limit` UTF-16 units, never cutting an emoji in half."""
-    if text_length(text) <= limit:
-        return text
-    kept = text[:limit]  # a code point is at least one unit: never shorter than the answer
-    while text_length(kept) > limit:
-        kept = kept[:-1]
-    return kept
 
 
 def split_text(text: str, limit: int) -> list[str]:

@@ -45,9 +45,9 @@ from channels.core import (
     sha256_hex,
     with_phone_lines,
 )
-from channels.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, ZaloLimit
 from channels.sending import TryAgain, Undeliverable, check_http_status
-from channels.text import cut_to, split_text
+from channels.text import split_text
+from contract.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, ZaloLimit, cut_to
 
 logger = logging.getLogger(__name__)
 

@@ -44,8 +44,11 @@ from bot.handoff.conversation import VIETNAM_TIME, said_unsafe
 from bot.handoff.delivery import Delivery
 from bot.handoff.notify import unsent_notifications
 from bot.store import Case, CaseMessage, Database, StaffAccount, utcnow
+from contract.limits import STRICTEST_TEXT_LENGTH, cut_to
 
-MAX_REPLY_CHARS = 2000
+# One message on every platform; counted in UTF-16 units, as the platforms and the
+# textarea's maxlength count (HTML: "the length of the value" in code units).
+MAX_REPLY_CHARS = STRICTEST_TEXT_LENGTH
 MAX_NAME_CHARS = 64  # the name column's width; also bounds the throttle's keys
 DEVICE_COOKIE = "staff_device"  # this browser logged in before: see accounts.KnownDevices
 PREFIX = "/staff"
@@ -257,13 +260,13 @@ def console_routes(
         cases.claim(db, case_id, staff)
 
     async def reply(request: Request, case_id: int, staff: StaffAccount) -> None:
-        text = str(request.state.form.get("text", "")).strip()[:MAX_REPLY_CHARS]
+        text = cut_to(str(request.state.form.get("text", "")).strip(), MAX_REPLY_CHARS)
         if text:
             case = cases.reply(db, case_id, staff, text)
             await delivery.deliver(case.conversation_id)
 
     async def note(request: Request, case_id: int, staff: StaffAccount) -> None:
-        text = str(request.state.form.get("text", "")).strip()[:MAX_REPLY_CHARS]
+        text = cut_to(str(request.state.form.get("text", "")).strip(), MAX_REPLY_CHARS)
         if text:
             cases.add_note(db, case_id, staff, text)
 

@@ -20,12 +20,12 @@ from bot.content.schema import Problems
 from bot.content.yamlfile import Mapping, YamlFileError, load
 from bot.knownscams.normalise import KINDS
 from bot.referrals import CHOSEN_SITUATIONS, Referral
+from contract.limits import STRICTEST_BUTTON_TITLE, STRICTEST_TEXT_LENGTH, text_length
 from contract.paths import ROOT
 
-# The strictest platform limits (see channels/): a Messenger quick reply title
-# shows 20 characters; Zalo and Messenger text messages hold 2,000.
-MAX_BUTTON_TITLE_CHARS = 20
-MAX_MESSAGE_CHARS = 2000
+# The strictest platform limits (contract/limits.py), counted as the platforms count (UTF-16 units).
+MAX_BUTTON_TITLE_CHARS = STRICTEST_BUTTON_TITLE
+MAX_MESSAGE_CHARS = STRICTEST_TEXT_LENGTH
 # What a phone shows without scrolling through a wall: no bubble over this, however it renders.
 MAX_BUBBLE_CHARS = 1000
 # Choices a template branches on; every one is rendered.
@@ -299,11 +299,11 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
             problems.add(
                 message.path, message.line, f"tin nhắn '{name}' không được dùng ở đâu: xoá, hoặc kiểm tra lại tên"
             )
-        if len(message.text) > MAX_MESSAGE_CHARS:
+        if text_length(message.text) > MAX_MESSAGE_CHARS:
             problems.add(
                 message.path,
                 message.line,
-                f"'{name}' dài {len(message.text)} ký tự, quá {MAX_MESSAGE_CHARS}: chia thành hai tin nhắn",
+                f"'{name}' dài {text_length(message.text)} ký tự, quá {MAX_MESSAGE_CHARS}: chia thành hai tin nhắn",
             )
         rendered = longest_rendering(templates, name, worst_case)
         if rendered > MAX_BUBBLE_CHARS:
@@ -313,11 +313,11 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
                 f"'{name}' có thể dài tới {rendered} ký tự khi hiện ra, quá {MAX_BUBBLE_CHARS} cho màn hình điện thoại: viết ngắn lại hoặc chia ra",
             )
         for button in message.buttons:
-            if "{{" not in button.title and len(button.title) > MAX_BUTTON_TITLE_CHARS:
+            if "{{" not in button.title and text_length(button.title) > MAX_BUTTON_TITLE_CHARS:
                 problems.add(
                     message.path,
                     message.line,
-                    f"nút '{button.title}' của '{name}' dài {len(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
+                    f"nút '{button.title}' của '{name}' dài {text_length(button.title)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}: viết ngắn lại",
                 )
     referrals = templates.content.referrals
     for _, hotline in referrals.embassies if referrals else ():
@@ -337,10 +337,10 @@ def check_project_content(directory: Path, root: Path = ROOT) -> Problems:
     for path, line, text in missing_id_problems(templates.content, directory, read_with_problems):
         problems.add(path, line, text)
     for quiz in templates.content.quizzes.values():
-        if len(quiz.button) > MAX_BUTTON_TITLE_CHARS:
+        if text_length(quiz.button) > MAX_BUTTON_TITLE_CHARS:
             problems.add(
                 quiz.path or directory / "quizzes",
                 quiz.line,
-                f"'button' của quiz '{quiz.id}' dài {len(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}",
+                f"'button' của quiz '{quiz.id}' dài {text_length(quiz.button)} ký tự, tối đa {MAX_BUTTON_TITLE_CHARS}",
             )
     return problems

@@ -26,6 +26,7 @@ from bot.store import (
     StaffAccount,
     utcnow,
 )
+from contract.limits import MessengerLimit, ZaloLimit
 
 DANGER, REQUEST = "danger", "request"
 PRIORITY = {DANGER: 2, REQUEST: 1}
@@ -309,10 +310,15 @@ class WrittenElsewhere:
 
 # How long after the user's last message a reply can still reach them, per
 # platform: free, then only at a cost or with Meta's permission, then not at all
-# (the same figures as channels/limits.py, which bot/ may not import; docs/channels.md).
+# (contract/limits.py, docs/channels.md).
 REPLY_WINDOWS = {
-    "zalo": (timedelta(hours=48), timedelta(days=7)),  # then paid through a Zalo Cloud Account
-    "messenger": (timedelta(hours=24), timedelta(days=7)),  # then only with the HUMAN_AGENT tag
+    # then paid through a Zalo Cloud Account
+    "zalo": (timedelta(hours=ZaloLimit.FREE_REPLY_HOURS), timedelta(days=ZaloLimit.REPLY_DAYS)),
+    # then only with the HUMAN_AGENT tag
+    "messenger": (
+        timedelta(hours=MessengerLimit.STANDARD_WINDOW_HOURS),
+        timedelta(days=MessengerLimit.HUMAN_AGENT_DAYS),
+    ),
 }
 FREE, LIMITED, CLOSED_WINDOW = "free", "limited", "closed"
 

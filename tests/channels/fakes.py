@@ -283,7 +283,7 @@ class Zalo(Platform):
 
 class Telegram(Platform):
     # Telegram does not document how long a button press may wait for its
-    # answerCallbackQuery; late ones fail with this (channels.limits.TelegramLimit).
+    # answerCallbackQuery; late ones fail with this (contract.limits.TelegramLimit).
     CALLBACK_ANSWER_SECONDS = 5
     TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
     # Longer than python-telegram-bot's default read timeout (5 s): the message

@@ -262,13 +262,13 @@ class Channel:
     """One platform as the shared battery (test_every_channel.py) drives it.
 
     The numbers are the platforms' own (docs of each), not the connectors'
-    constants, so a wrong constant in `channels.limits` fails the battery.
+    constants, so a wrong constant in `contract.limits` fails the battery.
     """
 
     name = ""
     text_limit = 0
     # The longest message a user can send: Telegram's documented 4096; where the
-    # platform does not say, the connectors' 5000 (channels.limits).
+    # platform does not say, the connectors' 5000 (contract.limits).
     inbound_limit = 5000
     refusal_status = 0
     # What this platform answers when we send too fast, then a server error.

@@ -11,8 +11,9 @@ import pytest
 from channels.core import UNSUPPORTED_MESSAGE, Reply, as_typed, log_name, same_secret, seal, unseal, with_phone_lines
 from channels.sending import Sender, TryAgain, Undeliverable, check_http_status
 from channels.store import ChannelStore
-from channels.text import cut_to, split_text, text_length
+from channels.text import split_text
 from contract.identity import forget_app_secret_key
+from contract.limits import cut_to, text_length
 
 # --- splitting ---
 

@@ -7,11 +7,10 @@ import json
 import pytest
 
 from channels.core import PLATFORM_FOLLOW, UNSUPPORTED_MESSAGE, Inbound, Reply, StaffEcho, unseal
-from channels.limits import MessengerLimit, ZaloLimit
 from channels.messenger import MessengerInput, MessengerSettings
 from channels.telegram import TelegramInput, TelegramSettings
-from channels.text import text_length
 from channels.zalo import ZaloInput, ZaloSettings, ZaloTokens
+from contract.limits import MessengerLimit, ZaloLimit, text_length
 
 
 @pytest.fixture(autouse=True)

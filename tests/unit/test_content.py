@@ -4,8 +4,9 @@ import time
 from support import ROOT
 
 from bot.content import LiveContent
-from bot.content.check import check_project_content
+from bot.content.check import MAX_BUTTON_TITLE_CHARS, check_project_content
 from bot.service import render_response
+from contract.limits import text_length
 
 
 def problems_in(directory):
@@ -120,6 +121,14 @@ def test_quiz_answer_that_names_no_option_is_refused(content_copy):
 def test_button_title_too_long_for_messenger_is_refused(content_copy):
     path = content_copy / "messages" / "general.yml"
     edit(path, 'title: "🔍 Kiểm tra tin"', 'title: "🔍 Kiểm tra tin tuyển dụng giúp mình"', 1)
+    assert any("tối đa 20" in p and str(path) in p for p in problems_in(content_copy))
+
+
+def test_button_title_is_measured_as_messenger_counts_an_emoji_two(content_copy):
+    title = "🔍 Kiểm tra tin nhé 🎯"
+    assert len(title) <= MAX_BUTTON_TITLE_CHARS < text_length(title)  # within by len(), over in UTF-16 units
+    path = content_copy / "messages" / "general.yml"
+    edit(path, 'title: "🔍 Kiểm tra tin"', f'title: "{title}"', 1)
     assert any("tối đa 20" in p and str(path) in p for p in problems_in(content_copy))
 
 

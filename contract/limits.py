@@ -1,10 +1,32 @@
-"""Every platform limit the connectors respect, in one place.
+"""Every platform limit the connectors respect, in one place, and how text is measured against them.
 
-Lengths of text are counted in UTF-16 code units (`channels.text.text_length`),
-which is what Telegram and Meta count and never less than Python's `len`, so a
-message within these limits is within them however the platform counts.
+Lengths of text are counted in UTF-16 code units (`text_length`), never less
+than Python's `len`, so a message within these limits is within them however
+the platform counts. Telegram counts UTF-16 code units (Bot API, "Formatting
+options" and MessageEntity: "offset/length in UTF-16 code units",
+https://core.telegram.org/bots/api#messageentity); Meta's Messenger counts as
+JavaScript does, in UTF-16 code units: an emoji is two (docs/channels.md,
+"Quick replies"). Content check (bot/content/check.py) and the staff
+console (bot/console/app.py) measure with the same function, so what they
+accept the connectors send unchanged.
 Values marked (unverified) come from a single source; see docs/channels.md.
 """
+
+
+def text_length(text: str) -> int:
+    """Length as Telegram and Meta count it: UTF-16 code units (an emoji counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def cut_to(text: str, limit: int) -> str:
+    """The start of `text` within `limit` UTF-16 units, never cutting an emoji in half."""
+    if text_length(text) <= limit:
+        return text
+    kept = text[:limit]  # a code point is at least one unit: never shorter than the answer
+    while text_length(kept) > limit:
+        kept = kept[:-1]
+    return kept
+
 
 # --- all platforms -------------------------------------------------------------------
 
@@ -97,3 +119,15 @@ class MessengerLimit:
 
     MAX_PAYLOAD_LENGTH = 1000
     """Payload of a quick reply or postback button."""
+
+
+# --- what content must fit wherever it is shown --------------------------------------
+
+STRICTEST_TEXT_LENGTH = min(TelegramLimit.MAX_TEXT_LENGTH, ZaloLimit.MAX_TEXT_LENGTH, MessengerLimit.MAX_TEXT_LENGTH)
+"""The longest message every platform takes as one (Zalo's and Messenger's 2,000): content check
+keeps each message within it, and the staff console each reply."""
+
+STRICTEST_BUTTON_TITLE = min(
+    ZaloLimit.MAX_BUTTON_TITLE, MessengerLimit.MAX_QUICK_REPLY_TITLE, MessengerLimit.MAX_BUTTON_TITLE
+)
+"""The longest button title every platform shows whole (Messenger's 20)."""
