@@ -20,15 +20,16 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
-    MetaData,
     String,
     Text,
     delete,
+    inspect,
     select,
 )
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
 from contract.database import make_engine
+from contract.tables import connector_tables
 
 Base = declarative_base()
 USER_KEY = "user_key"
@@ -211,6 +212,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         Base.metadata.create_all(self.engine)
+        # The connectors' tables too, so the console can read them before any connector ran.
+        connector_tables.create_all(self.engine)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     @contextmanager
@@ -221,14 +224,15 @@ class Database:
     def erase_user(self, user_key: str) -> int:
         """Delete every row about this user; returns how many went.
 
-        Every table of the database with a `user_key` column, read from the
-        database itself: the channel connectors keep tables of their own here.
+        Every table with a `user_key` column: the bot's and the channel
+        connectors' (contract/tables.py), those that exist in this database
+        (the analytics table is made on first use).
         """
-        tables = MetaData()
-        tables.reflect(self.engine)
+        existing = set(inspect(self.engine).get_table_names())
+        tables = [*reversed(Base.metadata.sorted_tables), *reversed(connector_tables.sorted_tables)]
         removed = 0
         with self.session() as session:
-            for table in reversed(tables.sorted_tables):
+            for table in (t for t in tables if t.name in existing):
                 if USER_KEY in table.c:
                     removed += session.execute(delete(table).where(table.c[USER_KEY] == user_key)).rowcount
                 elif MONTHLY_KEY in table.c:

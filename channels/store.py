@@ -23,8 +23,10 @@
 - `channel_button_payloads`: button payloads too long for a platform's button
   (Telegram's 64-byte callback data) behind a short key.
 
-The URL is `DATABASE_URL`, the same database as the bot service's; the tables
-are created when missing. Calls are synchronous: run them in a thread.
+The tables are defined in contract/tables.py, where the bot service reads them
+too (the console, erasing a user). The URL is `DATABASE_URL`, the same
+database as the bot service's; the tables are created when missing. Calls are
+synchronous: run them in a thread.
 """
 
 from __future__ import annotations
@@ -34,104 +36,16 @@ import time
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-    and_,
-    delete,
-    exists,
-    insert,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import and_, delete, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from contract.database import database_url, make_engine
 from contract.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
+from contract.tables import button_payloads, connector_tables, echoes, inbox, inbox_replies, last_messages, undelivered
 
 PURGE_EVERY_SECONDS = 3600
 
-metadata = MetaData()
-
-QUEUED, DONE = "queued", "done"
-
-inbox = Table(
-    "channel_inbox",
-    metadata,
-    # Arrival order: a user's events are taken in this order.
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("platform", String(16), nullable=False),
-    Column("delivery_id", String(128), nullable=False),
-    Column("user_key", String(64), nullable=False, index=True),
-    # The event as JSON (channels.core.Inbound); NULL once done.
-    Column("event", Text, nullable=True),
-    Column("status", String(8), nullable=False, index=True),
-    # Who holds it and until when: a worker that dies lets the lease run out.
-    Column("leased_until", DateTime(timezone=True), nullable=True),
-    Column("leased_by", String(64), nullable=True),
-    Column("attempts", Integer, nullable=False, default=0),
-    # The last attempt ended but an action failed in it (channels.inbox): run it again.
-    Column("rerun", Boolean, nullable=False, default=False),
-    Column("received_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("done_at", DateTime(timezone=True), nullable=True),
-    UniqueConstraint("platform", "delivery_id", name="uq_channel_inbox_delivery"),
-)
-
-inbox_replies = Table(
-    "channel_inbox_replies",
-    metadata,
-    Column("event_id", Integer, primary_key=True),
-    Column("reply_index", Integer, primary_key=True),
-    Column("user_key", String(64), nullable=False, index=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-echoes = Table(
-    "channel_echoes",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("platform", String(16), nullable=False),
-    # The same keyed hash of the conversation id as the bot's `user_key`, so
-    # erasing a user can reach these rows too.
-    Column("user_key", String(64), nullable=False, index=True),
-    Column("msg_id", String(128), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-undelivered = Table(
-    "channel_undelivered",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("platform", String(16), nullable=False),
-    Column("user_key", String(64), nullable=False, index=True),
-    Column("staff_reply", Boolean, nullable=False),
-    Column("reason", String(200), nullable=False),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-last_messages = Table(
-    "channel_last_message",
-    metadata,
-    Column("platform", String(16), primary_key=True),
-    Column("user_key", String(64), primary_key=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-)
-
-button_payloads = Table(
-    "channel_button_payloads",
-    metadata,
-    Column("key", String(32), primary_key=True),
-    Column("payload", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
-)
+QUEUED, DONE = "queued", "done"  # channel_inbox.status
 
 
 def _now() -> datetime:
@@ -141,7 +55,7 @@ def _now() -> datetime:
 class ChannelStore:
     def __init__(self, url: str | None = None) -> None:
         self.engine = make_engine(url or database_url())
-        metadata.create_all(self.engine)
+        connector_tables.create_all(self.engine)
         self._purged_at = 0.0
 
     # --- the inbox ---

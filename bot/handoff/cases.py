@@ -9,11 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from functools import cache
 
-from sqlalchemy import MetaData, Table, or_, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import NoSuchTableError
+from sqlalchemy import Table, or_, select
 from sqlalchemy.orm import selectinload
 
 from bot.store import (
@@ -27,6 +24,7 @@ from bot.store import (
     utcnow,
 )
 from contract.limits import MessengerLimit, ZaloLimit
+from contract.tables import echoes, undelivered
 
 DANGER, REQUEST = "danger", "request"
 PRIORITY = {DANGER: 2, REQUEST: 1}
@@ -285,11 +283,6 @@ def case_with_transcript(db: Database, case_id: int) -> Case | None:
         )
 
 
-# Written by the channel connectors (channels/store.py), which bot/ may not import.
-UNDELIVERED_TABLE = "channel_undelivered"
-ECHOES_TABLE = "channel_echoes"
-
-
 @dataclass(frozen=True)
 class Undelivered:
     """A reply the user's platform refused or never took after every retry."""
@@ -346,29 +339,18 @@ def reply_window(case: Case, now: datetime | None = None) -> ReplyWindow | None:
 
 
 def undelivered_since_opened(db: Database, case: Case) -> list[Undelivered]:
-    rows = _connector_rows(db, UNDELIVERED_TABLE, case, "at", "platform", "staff_reply", "reason")
+    rows = _connector_rows(db, undelivered, case, "at", "platform", "staff_reply", "reason")
     return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in rows]
 
 
 def written_elsewhere_since_opened(db: Database, case: Case) -> list[WrittenElsewhere]:
     return [
-        WrittenElsewhere(as_utc(at), platform)
-        for at, platform in _connector_rows(db, ECHOES_TABLE, case, "at", "platform")
+        WrittenElsewhere(as_utc(at), platform) for at, platform in _connector_rows(db, echoes, case, "at", "platform")
     ]
 
 
-@cache
-def _connector_table(engine: Engine, table_name: str) -> Table:
-    # Read once per process: the case page asks every 2 s. A table not there
-    # yet raises, which lru_cache does not remember, so it is found once made.
-    return Table(table_name, MetaData(), autoload_with=engine)
-
-
-def _connector_rows(db: Database, table_name: str, case: Case, *columns: str) -> list:
-    try:
-        table = _connector_table(db.engine, table_name)
-    except NoSuchTableError:
-        return []  # no connector has run on this database: the web chat alone
+def _connector_rows(db: Database, table: Table, case: Case, *columns: str) -> list:
+    """Rows the channel connectors wrote about this case's user since it opened (contract/tables.py)."""
     query = (
         select(*(table.c[name] for name in columns))
         .where(table.c.user_key == case.user_key, table.c.at >= case.opened_at)
