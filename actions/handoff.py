@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import database, latest_text, live_content, sent_a_screenshot, settings, user_key
+from actions.runtime import database, latest_text, live_content, required, sent_a_screenshot, settings, user_key
 from actions.session import bot_said_before
 from bot.handoff import cases, conversation
 from contract.names import HANDOFF_UPDATE_INTENT, MESSAGE_KIND_KEY, PLATFORM_EVENT_INTENTS, STAFF_REPLY_KIND
@@ -46,9 +46,10 @@ class ActionHandoff(Action):
         # Not get_intent_of_latest_message(): an external intent has no ranking, and that reads None.
         is_user_message = tracker.latest_message.get("intent", {}).get("name") not in NOT_TYPED_BY_THE_USER
         if is_user_message and case is not None:
+            settings_of_handoff = required(handoff, "handoff.yml")
             # A screenshot reaches Rasa as "/check_job_offer" with a reference: staff see that one was sent.
-            said = handoff.screenshot_label if sent_a_screenshot(tracker) else latest_text(tracker)
-            following = conversation.on_message(db, handoff, case, said)
+            said = settings_of_handoff.screenshot_label if sent_a_screenshot(tracker) else latest_text(tracker)
+            following = conversation.on_message(db, settings_of_handoff, case, said)
             step.says += following.says
             step.ends = following.ends
         if case is None:

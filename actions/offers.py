@@ -158,7 +158,7 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
 
 
 def answer_of(tracker: Tracker) -> str | None:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
     return answer if answer in ANSWERS else None
 

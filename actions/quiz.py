@@ -57,6 +57,7 @@ def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) 
     if outcome.next_question is not None:
         return utter_question(dispatcher, outcome.next_question)
     result = outcome.result
+    assert result is not None, "an answer without a next question finishes the quiz"
     dispatcher.utter_message(
         response="utter_quiz_result",
         title=result.quiz_title,

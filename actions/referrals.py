@@ -5,7 +5,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import latest_text, live_content
+from actions.runtime import latest_text, live_content, required
 from actions.session import bot_said_before, earlier_user_texts
 from bot.referrals import LOST_MONEY, Referral, referral_for
 
@@ -14,13 +14,13 @@ DANGER_BLOCKS = ("utter_referral_danger_abroad", "utter_referral_danger_home", "
 
 
 def referral(tracker: Tracker, in_danger: bool) -> Referral:
-    settings = live_content().templates.content.referrals
+    settings = required(live_content().templates.content.referrals, "referrals.yml")
     return referral_for(latest_text(tracker), settings, in_danger=in_danger, earlier=earlier_user_texts(tracker))
 
 
 def money_already_paid(text: str) -> bool:
     """ "I paid a 3m deposit and they blocked me": what to do now comes with whatever else is said."""
-    settings = live_content().templates.content.referrals
+    settings = required(live_content().templates.content.referrals, "referrals.yml")
     return referral_for(text, settings, in_danger=False).situation == LOST_MONEY
 
 

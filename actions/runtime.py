@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypeVar
 
 from rasa_sdk import Tracker
 
@@ -10,6 +11,8 @@ from bot.content import LiveContent
 from bot.settings import Settings
 from bot.store import Database
 from contract.identity import user_key_for
+
+Part = TypeVar("Part")
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +32,13 @@ def live_content() -> LiveContent:
 
 def user_key(tracker: Tracker) -> str:
     return user_key_for(tracker.sender_id, settings().secret_key)
+
+
+def required(part: Part | None, file: str) -> Part:
+    """A part of content/ an action cannot run without: without it the deployment is broken, say which file."""
+    if part is None:
+        raise LookupError(f"content/{file} did not load")
+    return part
 
 
 def latest_text(tracker: Tracker) -> str:

@@ -26,12 +26,23 @@ from sqlalchemy import (
     inspect,
     select,
 )
-from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
+from sqlalchemy.orm import DeclarativeMeta, Session, registry, relationship, sessionmaker
 
 from contract.database import make_engine
 from contract.tables import connector_tables
 
-Base = declarative_base()
+# Declared as a class, not `declarative_base()`: the same base (SQLAlchemy 1.4, "declarative
+# base without the function"), which a type checker reads as a class.
+_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+    __init__ = _registry.constructor
+
+
 USER_KEY = "user_key"
 # Tables counting people month by month (bot/analytics) hold this instead of user_key.
 MONTHLY_KEY = "monthly_key"

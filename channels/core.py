@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
-import inspect
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -294,7 +293,7 @@ class WebhookInput(InputChannel):
         """A platform's own routes besides the webhook (Telegram's image proxy)."""
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        webhook = Blueprint(f"{self.platform}_webhook", inspect.getmodule(self).__name__)
+        webhook = Blueprint(f"{self.platform}_webhook", type(self).__module__)
         self.add_routes(webhook)
 
         @webhook.route("/", methods=["GET"])
@@ -393,6 +392,7 @@ class WebhookInput(InputChannel):
             if turn_in_tracker(tracker, claimed.id):
                 logger.info("%s: a turn saved before a crash was not run again", self.platform)
                 return
+        assert self._on_new_message is not None, "the worker runs turns only after start_worker"
         await self._on_new_message(
             UserMessage(
                 self.rasa_text(event),

@@ -156,11 +156,11 @@ class MessengerOutput(PlatformOutput):
     channel: MessengerInput
 
     async def requests(self, chat: str, reply: Reply) -> list[Any]:
-        callable_ = [b for b in reply.phone_buttons if CALLABLE_NUMBER.match(b.phone)]
+        callable_ = [b for b in reply.phone_buttons if b.phone and CALLABLE_NUMBER.match(b.phone)]
         phones = callable_[: MessengerLimit.MAX_TEMPLATE_BUTTONS]
         # Short codes, and phone buttons beyond what one template holds, become lines of text.
         text = with_phone_lines(reply.text, [b for b in reply.phone_buttons if b not in phones])
-        messages = [{"text": part} for part in split_text(text, MessengerLimit.MAX_TEXT_LENGTH)]
+        messages: list[dict[str, Any]] = [{"text": part} for part in split_text(text, MessengerLimit.MAX_TEXT_LENGTH)]
         if phones and messages:
             messages[-1:] = self.button_template(messages[-1]["text"], phones)
         answers = kept_within(

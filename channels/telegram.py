@@ -111,8 +111,8 @@ class TelegramInput(WebhookInput):
     def events(self, payload: dict[str, Any]) -> Iterable[Any]:
         update = Update.de_json(payload, self.bot)
         delivery = f"update:{update.update_id}"
-        if update.callback_query and update.callback_query.message:
-            query = update.callback_query
+        query = update.callback_query
+        if query and query.message:
             if query.message.chat.type == "private":
                 yield Inbound(str(query.message.chat.id), delivery, query.data or "", platform_ref=query.id)
         elif update.message and update.message.chat.type == "private":

@@ -46,7 +46,7 @@ KEPT_METADATA = ("image_url",)
 
 def allowed_payload(text: str) -> bool:
     match = INTENT_PAYLOAD.match(text)
-    return bool(match) and not INTERNAL_INTENT.match(match.group("intent"))
+    return match is not None and not INTERNAL_INTENT.match(match.group("intent"))
 
 
 def message_from(body: Any) -> dict[str, Any] | None:
@@ -63,7 +63,9 @@ def message_from(body: Any) -> dict[str, Any] | None:
             return None
     else:
         text = as_typed(text)
-    metadata = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    metadata = body.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
     return {"sender": sender, "text": text, "metadata": {k: str(metadata[k]) for k in KEPT_METADATA if k in metadata}}
 
 

@@ -178,6 +178,13 @@ class ZaloInput(WebhookInput):
         )
         self._refreshing = asyncio.Lock()
 
+    @property
+    def live_tokens(self) -> ZaloTokens:
+        """The OA's tokens: only an enabled channel (complete settings) sends, and it has them."""
+        if self.tokens is None:
+            raise RuntimeError("the Zalo channel is disabled: it has no tokens")
+        return self.tokens
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> ZaloInput:
         # Read from the environment, not credentials.yml: Rasa refuses a file naming an unset ${VAR}.
@@ -251,7 +258,7 @@ class ZaloInput(WebhookInput):
         return ZaloOutput(self, inbox_event)
 
     async def refresh_tokens(self, failed_access_token: str) -> None:
-        async with self._refreshing, self.tokens.locked() as tokens:
+        async with self._refreshing, self.live_tokens.locked() as tokens:
             if tokens.access_token != failed_access_token:
                 return  # another send, or another instance, refreshed while this one waited
             response = await self.client.post(
@@ -298,8 +305,12 @@ class ZaloOutput(PlatformOutput):
             )
         return [self._send(chat, message) for message in messages]
 
-    def callable(self, phone: str) -> bool:
-        return self.channel.settings.phone_buttons != "off" and KNOWN_GOOD_PHONE.match(phone) is not None
+    def callable(self, phone: str | None) -> bool:
+        return (
+            self.channel.settings.phone_buttons != "off"
+            and phone is not None
+            and KNOWN_GOOD_PHONE.match(phone) is not None
+        )
 
     def _send(self, chat: str, message: dict[str, Any]):
         async def attempt() -> str:
@@ -312,7 +323,7 @@ class ZaloOutput(PlatformOutput):
         return attempt
 
     async def _post(self, chat: str, message: dict[str, Any]) -> dict[str, Any]:
-        token = self.channel.tokens.access_token
+        token = self.channel.live_tokens.access_token
         response = await self.channel.client.post(
             f"{self.channel.settings.api_base}/v3.0/oa/message/cs",
             headers={"access_token": token},
@@ -350,6 +361,8 @@ def fits_a_query_button(payload: str) -> bool:
 def zalo_button(button: Button) -> dict[str, Any]:
     title = cut_to(button.title, ZaloLimit.MAX_BUTTON_TITLE)
     if button.phone:
-        digits = KNOWN_GOOD_PHONE.match(button.phone).group(0)[1:]  # "+84…" → "84…"
+        good = KNOWN_GOOD_PHONE.match(button.phone)
+        assert good is not None, "only callable numbers get a call button (ZaloOutput.callable)"
+        digits = good.group(0)[1:]  # "+84…" → "84…"
         return {"title": title, "type": "oa.open.phone", "payload": {"phone_code": digits}}
     return {"title": title, "type": "oa.query.hide", "payload": seal(button.payload)}
