@@ -13,6 +13,11 @@ NEVER = {
     "contract": {*ROOMS} - {"contract"} | {"rasa", "rasa_sdk", "sqlalchemy.orm"},
     # The application, free of Rasa, and of the processes that run on Rasa's side.
     "bot": {"rasa", "rasa_sdk", "channels", "actions", "tracker"},
+    # Inside Rasa: what they share with the other processes comes from contract/.
+    "channels": {"bot", "actions", "tracker", "nlu"},
+    "tracker": {"bot", "actions", "channels", "nlu"},
+    # Understanding text: no application, no process.
+    "nlu": {"bot", "actions", "channels", "tracker", "contract"},
 }
 ALLOWED_THIRD_PARTY = {"contract": {"sqlalchemy"}}
 
