@@ -1,8 +1,9 @@
 """The application database (SQLAlchemy 1.4 in the 2.0 style).
 
 No row holds a platform user id in clear: rows about a user carry `user_key`,
-a keyed hash of the sender id (contract.identity.user_key_for), so the database alone does not say who anyone
-is, and erasing a user is one delete per table that has that column.
+a keyed hash of the sender id (contract.identity.user_key_for), so the
+database alone does not say who anyone is, and erasing a user is one delete
+per table that has that column.
 """
 
 from __future__ import annotations
