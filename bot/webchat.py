@@ -32,12 +32,13 @@ from bot.guards import RateLimit, read_json, request_address, trusted_networks
 from bot.handoff.delivery import Delivery
 from bot.offers.ocr import SERVICE_TOKEN_HEADER
 from bot.settings import Settings
+from contract.limits import MAX_WEBCHAT_TEXT
 from contract.media import MAX_IMAGE_BYTES
 from contract.names import CHECK_JOB_OFFER_INTENT
 
 logger = logging.getLogger(__name__)
 
-MAX_CHAT_MESSAGE_CHARS = 5000
+MAX_CHAT_MESSAGE_CHARS = MAX_WEBCHAT_TEXT
 # The line the page gives when the assistant cannot answer (content/hotlines.yml; `content check` asks for it).
 MAIN_HOTLINE = "trafficking"
 COOKIE = "webchat_id"

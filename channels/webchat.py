@@ -30,12 +30,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.core import as_typed
+from contract.limits import MAX_WEBCHAT_TEXT
 from contract.names import EXTERNAL_PREFIX, PLATFORM_EVENT_INTENTS
 
 logger = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Webchat-Secret"
-MAX_MESSAGE_CHARS = 5000
+MAX_MESSAGE_CHARS = MAX_WEBCHAT_TEXT
 WEBCHAT_SENDER = re.compile(r"^web-[A-Za-z0-9_-]{8,64}$")
 # What a button may send: "/intent" or "/intent{json}".
 INTENT_PAYLOAD = re.compile(r"^/(?P<intent>[A-Za-z_][A-Za-z0-9_]*)(?:\{.*\})?$", re.DOTALL)

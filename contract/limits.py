@@ -39,9 +39,13 @@ DELIVERY_MEMORY_DAYS = 7
 BUTTON_PAYLOAD_MEMORY_DAYS = 90
 """How long a long button payload stays behind its short key (a user may tap an old button)."""
 
-MAX_UNDOCUMENTED_INBOUND_TEXT = 5000
+MAX_WEBCHAT_TEXT = 5000
+"""A web chat message (issue 10): the bot service refuses a longer one (bot/webchat.py), and so
+does Rasa's web chat channel behind it (channels/webchat.py)."""
+
+MAX_UNDOCUMENTED_INBOUND_TEXT = MAX_WEBCHAT_TEXT
 """Where a platform does not say how long a user's message may be: the web
-chat's cap (issue 10), longer than any job offer in tests/data."""
+chat's cap, longer than any job offer in tests/data."""
 
 
 class TelegramLimit:
