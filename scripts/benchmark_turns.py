@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.localrun import LocalAssistant, Ports  # noqa: E402
-from bot.settings import secret  # noqa: E402
+from contract.secrets import secret  # noqa: E402
 from scripts.benchmark import free_port, report, rss_mb  # noqa: E402
 
 # Messages that keep the conversation in small talk and questions: no hand-off, quiz or deletion
