@@ -38,11 +38,13 @@ from bot.console.accounts import (
 )
 from bot.content import LiveContent
 from bot.guards import request_address, trusted_networks
-from bot.handoff import cases
-from bot.handoff.cases import CaseError, as_utc
+from bot.handoff import cases, console_queries, presentation
+from bot.handoff.cases import CaseError
+from bot.handoff.connector_tables import undelivered_since_opened, written_elsewhere_since_opened
 from bot.handoff.conversation import VIETNAM_TIME, said_unsafe
 from bot.handoff.delivery import Delivery
 from bot.handoff.notify import unsent_notifications
+from bot.handoff.presentation import as_utc
 from bot.store import Case, CaseMessage, Database, StaffAccount, utcnow
 
 MAX_REPLY_CHARS = 2000
@@ -56,7 +58,7 @@ _PAGES = jinja2.Environment(
 _PAGES.filters["local_time"] = lambda moment: (
     as_utc(moment).astimezone(VIETNAM_TIME).strftime("%d/%m %H:%M") if moment else ""
 )
-_PAGES.filters["channel_name"] = cases.channel_name
+_PAGES.filters["channel_name"] = presentation.channel_name
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -188,19 +190,19 @@ def console_routes(
         return page(
             "inbox.html",
             request,
-            cases=[_case_row(c) for c in cases.open_cases(db)],
+            cases=[_case_row(c) for c in console_queries.open_cases(db)],
             unsent=len(unsent_notifications(db)),
         )
 
     @staff_only()
     async def inbox_data(request: Request) -> Response:
         return JSONResponse(
-            {"cases": [_case_row(c) for c in cases.open_cases(db)], "unsent": len(unsent_notifications(db))}
+            {"cases": [_case_row(c) for c in console_queries.open_cases(db)], "unsent": len(unsent_notifications(db))}
         )
 
     @staff_only()
     async def case_page(request: Request) -> Response:
-        case = cases.case_with_transcript(db, request.path_params["case_id"])
+        case = console_queries.case_with_transcript(db, request.path_params["case_id"])
         if case is None:
             return page("error.html", request, 404, message="Không có yêu cầu này.")
         cases.audit(db, request.state.staff.name, "view", case.id, f"{len(case.messages)} messages")
@@ -210,12 +212,12 @@ def console_routes(
             "case.html",
             request,
             case=case,
-            answers=cases.answers_for_staff(case, labels),
+            answers=presentation.answers_for_staff(case, labels),
             unsafe=said_unsafe(handoff, case.answers or {}),
             messages=[_message_row(m) for m in case.messages],
             outcomes=handoff.outcomes,
             **_platform_notices(db, case),
-            window=cases.reply_window(case),
+            window=presentation.reply_window(case),
             error=request.query_params.get("error", ""),
             max_reply=MAX_REPLY_CHARS,
         )
@@ -223,11 +225,11 @@ def console_routes(
     @staff_only()
     async def case_data(request: Request) -> Response:
         case_id = request.path_params["case_id"]
-        case = cases.case_with_transcript(db, case_id)
+        case = console_queries.case_with_transcript(db, case_id)
         if case is None:
             return JSONResponse({"error": "not_found"}, status_code=404)
         after = int(request.query_params.get("after", "0") or 0)
-        messages = cases.messages_after(db, case_id, after)
+        messages = console_queries.messages_after(db, case_id, after)
         if messages:  # transcript text leaves the server: who read which case, never the text
             cases.audit(db, request.state.staff.name, "fetch_messages", case_id, f"{len(messages)} messages")
         return JSONResponse(
@@ -278,11 +280,11 @@ def console_routes(
     async def closed(request: Request) -> Response:
         query = request.query_params.get("q", "")[:100]
         outcomes = content.templates.content.handoff.outcomes
-        return page("closed.html", request, query=query, cases=cases.closed_cases(db, query), outcomes=outcomes)
+        return page("closed.html", request, query=query, cases=console_queries.closed_cases(db, query), outcomes=outcomes)
 
     @staff_only(admin=True)
     async def audit_page(request: Request) -> Response:
-        return page("audit.html", request, entries=cases.audit_log(db))
+        return page("audit.html", request, entries=console_queries.audit_log(db))
 
     @staff_only(admin=True)
     async def accounts_page(request: Request) -> Response:
@@ -337,7 +339,7 @@ def _case_row(case: Case) -> dict[str, Any]:
         "reference": case.reference,
         "reason": case.reason,
         "status": case.status,
-        "channel": cases.channel_name(case.channel),
+        "channel": presentation.channel_name(case.channel),
         "handler": case.handler.name if case.handler else "",
         "waiting_minutes": _waiting_minutes(case.opened_at),
     }
@@ -348,14 +350,14 @@ def _platform_notices(db: Database, case: Case) -> dict[str, list[dict[str, Any]
     return {
         "undelivered": [
             {**_when_and_where(u), "staff_reply": u.staff_reply, "reason": u.reason}
-            for u in cases.undelivered_since_opened(db, case)
+            for u in undelivered_since_opened(db, case)
         ],
-        "written_elsewhere": [_when_and_where(w) for w in cases.written_elsewhere_since_opened(db, case)],
+        "written_elsewhere": [_when_and_where(w) for w in written_elsewhere_since_opened(db, case)],
     }
 
 
 def _when_and_where(notice: Any) -> dict[str, str]:
-    return {"at": _PAGES.filters["local_time"](notice.at), "channel": cases.channel_name(notice.platform)}
+    return {"at": _PAGES.filters["local_time"](notice.at), "channel": presentation.channel_name(notice.platform)}
 
 
 def _message_row(message: CaseMessage) -> dict[str, Any]:
