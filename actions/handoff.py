@@ -18,6 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.runtime import database, latest_text, live_content, required, sent_a_screenshot, settings, user_key
 from actions.session import bot_said_before
 from bot.handoff import cases, conversation
+from bot.handoff.cases import Reason
+from bot.handoff.worker_queries import open_case_of
 from contract.names import HANDOFF_UPDATE_INTENT, MESSAGE_KIND_KEY, PLATFORM_EVENT_INTENTS, STAFF_REPLY_KIND
 from nlu.answers import CONSENT, OPEN_QUESTION
 
@@ -42,7 +44,7 @@ class ActionHandoff(Action):
             step = _start(tracker, handoff, key, consent)
             return _say(dispatcher, step) + ([] if step.ends else [ActiveLoop(HANDOFF_LOOP)])
         step = conversation.updates_step(cases.take_updates(db, key))
-        case = cases.open_case_of(db, key)
+        case = open_case_of(db, key)
         # Not get_intent_of_latest_message(): an external intent has no ranking, and that reads None.
         is_user_message = tracker.latest_message.get("intent", {}).get("name") not in NOT_TYPED_BY_THE_USER
         if is_user_message and case is not None:
@@ -81,7 +83,7 @@ def _reason(tracker: Tracker) -> str:
         event.get("event") == "user" and event.get("parse_data", {}).get("intent", {}).get("name") == "report_danger"
         for event in tracker.events
     )
-    return cases.DANGER if in_danger else cases.REQUEST
+    return Reason.DANGER if in_danger else Reason.REQUEST
 
 
 def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> list[dict]:
@@ -119,7 +121,7 @@ class ActionSessionStart(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         events: list[dict] = [SessionStarted()]
         events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
-        if cases.open_case_of(database(), user_key(tracker)) is not None:
+        if open_case_of(database(), user_key(tracker)) is not None:
             events.append(ActiveLoop(HANDOFF_LOOP))
         events.append(ActionExecuted("action_listen"))
         return events

@@ -17,13 +17,14 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, delete
 
+from bot.handoff.cases import Reason
 from bot.offers.checker import RISK_ORDER
 from bot.store import Base, Database, monthly_key_for, utcnow
 
 DEFAULT_RETENTION_MONTHS = 24
 VERDICTS = frozenset(RISK_ORDER)  # the offer checker's risk levels
 OFFER_INPUTS = frozenset({"text", "screenshot"})
-HANDOFF_REASONS = frozenset({"danger", "request"})
+HANDOFF_REASONS = frozenset({Reason.DANGER, Reason.REQUEST})
 
 
 class AnalyticsEvent(Base):

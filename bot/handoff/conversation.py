@@ -14,6 +14,8 @@ from typing import Any
 from bot.content.kinds.handoff import HandoffQuestion, HandoffSettings
 from bot.content.kinds.messages import MessageDef
 from bot.handoff import cases
+from bot.handoff.cases import Status
+from bot.handoff.worker_queries import open_case_of
 from bot.store import Case, Database
 from nlu.answers import is_clear_no, is_clear_yes
 from nlu.normalise import normalise_with_origin
@@ -61,7 +63,7 @@ def start(
     now: datetime,
 ) -> Step:
     """Consent given: the case is stored first, and only then is the user told about it."""
-    existing = cases.open_case_of(db, user_key)
+    existing = open_case_of(db, user_key)
     case = existing or cases.open_case(db, user_key, conversation_id, channel, reason, consent_text, notify_targets)
     opened = Say("utter_handoff_opened", {"case_number": case.id, "staffed": is_staffed(settings, now)})
     return Step([opened] + ([] if existing else _next_question(db, settings, case)))
@@ -74,7 +76,7 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
         cases.end_by_user(db, case.id)
         return Step([Say("utter_handoff_ended_by_user")], ends=True)
     # Once a person has taken the case, the assistant stops asking: staff lead the conversation.
-    question = _awaited_question(settings, case) if case.status == cases.NEW else None
+    question = _awaited_question(settings, case) if case.status == Status.NEW else None
     skipped = question is not None and _is_short_command(settings.skip_words, text)
     refused = question is not None and _is_refusal(question, text)
     answer_to = (

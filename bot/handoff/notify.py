@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from bot.handoff.cases import as_utc
+from bot.handoff.presentation import as_utc
 from bot.settings import Settings
 from bot.store import Case, CaseNotification, Database, utcnow
 

@@ -15,6 +15,7 @@ import httpx
 from bot.content import LiveContent
 from bot.handoff import cases, notify
 from bot.handoff.delivery import Delivery
+from bot.handoff.worker_queries import conversations_with_updates
 from bot.settings import Settings
 from bot.store import Database, utcnow
 
@@ -43,7 +44,9 @@ async def one_pass(
         return templates.render(STAFF_NOTICE, "staff", dict(notice), {})["text"]
 
     await notify.send_due(db, settings, client, render, now)
-    cases.mark_unclaimed_notices_due(db, templates.content.handoff.claim_minutes, now)
-    for conversation_id in cases.conversations_with_updates(db):
+    handoff = templates.content.handoff
+    if handoff is not None:  # content without handoff.yml sets no time to claim a case in
+        cases.mark_unclaimed_notices_due(db, handoff.claim_minutes, now)
+    for conversation_id in conversations_with_updates(db):
         if delivery.ready(conversation_id):
             await delivery.deliver(conversation_id)

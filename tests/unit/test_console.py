@@ -9,6 +9,7 @@ from support import ROOT
 
 from bot.console.accounts import add_account
 from bot.handoff import cases
+from bot.handoff.console_queries import case_with_transcript
 from bot.service import create_app
 from bot.settings import Settings
 from bot.store import Database
@@ -69,9 +70,9 @@ def test_forms_without_the_csrf_token_are_refused(console):
     case = cases.open_case(console.db, "k" * 32, "conversation-1", "zalo", "danger", "/affirm", [])
     assert console.post(f"/staff/cases/{case.id}/claim", data={}).status_code == 403
     assert console.post(f"/staff/cases/{case.id}/claim", data={"csrf": "forged"}).status_code == 403
-    assert cases.case_with_transcript(console.db, case.id).status == "new"
+    assert case_with_transcript(console.db, case.id).status == "new"
     assert console.post(f"/staff/cases/{case.id}/claim", data={"csrf": csrf(console, "/staff/")}).status_code == 303
-    assert cases.case_with_transcript(console.db, case.id).status == "claimed"
+    assert case_with_transcript(console.db, case.id).status == "claimed"
 
 
 def test_login_form_needs_its_csrf_token_too(console):
@@ -115,7 +116,7 @@ def test_a_case_claimed_by_someone_else_cannot_be_answered(console):
         f"/staff/cases/{case.id}/reply", data={"csrf": csrf(console, "/staff/"), "text": "xin chào"}
     )
     assert "error=claimed" in response.headers["location"]
-    assert [m.author for m in cases.case_with_transcript(console.db, case.id).messages] == ["user"]
+    assert [m.author for m in case_with_transcript(console.db, case.id).messages] == ["user"]
 
 
 def test_closed_cases_are_found_by_number_and_outcome(console):

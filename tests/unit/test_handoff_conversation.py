@@ -7,6 +7,8 @@ from support import ROOT
 
 from bot.content import load_templates
 from bot.handoff import cases, conversation
+from bot.handoff.console_queries import case_with_transcript
+from bot.handoff.worker_queries import open_case_of
 from bot.store import Database
 
 KEY = "u" * 32
@@ -39,7 +41,7 @@ def start(db, handoff, reason="danger"):
 
 
 def say(db, handoff, text):
-    return conversation.on_message(db, handoff, cases.open_case_of(db, KEY), text)
+    return conversation.on_message(db, handoff, open_case_of(db, KEY), text)
 
 
 def names(step):
@@ -48,7 +50,7 @@ def names(step):
 
 def test_consent_opens_a_case_and_asks_the_first_question(db, handoff):
     step = start(db, handoff)
-    case = cases.open_case_of(db, KEY)
+    case = open_case_of(db, KEY)
     assert names(step) == ["utter_handoff_opened", "utter_handoff_ask_location"]
     assert step.says[0].arguments == {"case_number": case.id, "staffed": True}
     assert (case.reason, case.priority, case.status) == ("danger", 2, "new")
@@ -60,7 +62,7 @@ def test_questions_in_order_answers_kept_skips_left_out(db, handoff):
     assert names(say(db, handoff, "bo qua")) == ["utter_handoff_ask_contact"]
     assert names(say(db, handoff, "zalo 0912xxxxxx")) == ["utter_handoff_waiting"]
     assert names(say(db, handoff, "họ đánh em")) == []  # relayed, no bot answer
-    case = cases.case_with_transcript(db, cases.open_case_of(db, KEY).id)
+    case = case_with_transcript(db, open_case_of(db, KEY).id)
     assert case.answers == {"location": "Phnom Penh", "contact": "zalo 0912xxxxxx"}
     assert [m.text for m in case.messages] == ["có", "Phnom Penh", "bo qua", "zalo 0912xxxxxx", "họ đánh em"]
 
@@ -71,7 +73,7 @@ def test_not_safe_to_write_stops_the_questions_with_one_short_line(db, handoff, 
     say(db, handoff, "Phnom Penh")
     assert names(say(db, handoff, answer)) == ["utter_handoff_unsafe"]
     assert names(say(db, handoff, "họ đang ở ngoài cửa")) == []  # relayed; no more questions
-    assert cases.open_case_of(db, KEY).answers == {"location": "Phnom Penh", "safe_to_talk": answer}
+    assert open_case_of(db, KEY).answers == {"location": "Phnom Penh", "safe_to_talk": answer}
 
 
 @pytest.mark.parametrize("refusal", ["ko", "thoi ko can dau", "không"])
@@ -79,13 +81,13 @@ def test_a_refusal_ends_the_questions_and_is_not_kept_as_an_answer(db, handoff, 
     start(db, handoff)
     assert names(say(db, handoff, refusal)) == ["utter_handoff_waiting"]
     assert names(say(db, handoff, "họ vẫn đang giữ em")) == []  # relayed; no more questions
-    assert cases.open_case_of(db, KEY).answers == {}
+    assert open_case_of(db, KEY).answers == {}
 
 
 def test_a_bare_yes_is_not_a_place(db, handoff):
     start(db, handoff)
     assert names(say(db, handoff, "ok")) == ["utter_handoff_ask_safe_to_talk"]
-    assert cases.open_case_of(db, KEY).answers == {}
+    assert open_case_of(db, KEY).answers == {}
 
 
 def test_safe_to_write_goes_on_to_the_next_question(db, handoff):
@@ -99,7 +101,7 @@ def test_ket_thuc_ends_only_as_a_short_command(db, handoff):
     assert not say(db, handoff, "em muốn kết thúc hợp đồng nhưng công ty không cho về").ends
     step = say(db, handoff, "ket thuc")
     assert step.ends and names(step) == ["utter_handoff_ended_by_user"]
-    assert cases.open_case_of(db, KEY) is None
+    assert open_case_of(db, KEY) is None
 
 
 def test_asking_again_while_a_case_is_open_does_not_open_another(db, handoff):
@@ -110,7 +112,7 @@ def test_asking_again_while_a_case_is_open_does_not_open_another(db, handoff):
 
 def test_staff_news_is_told_once_and_in_order(db, handoff):
     start(db, handoff)
-    case = cases.open_case_of(db, KEY)
+    case = open_case_of(db, KEY)
     staff = _staff(db)
     cases.reply(db, case.id, staff, "Chào em")
     cases.reply(db, case.id, staff, "Em ở đâu?")
@@ -132,10 +134,10 @@ def test_staffed_hours_are_viet_nam_time(handoff, utc_hour, weekday_offset, staf
 
 def test_erasing_a_user_removes_cases_transcripts_notes_and_notifications(db, handoff):
     start(db, handoff)
-    case = cases.open_case_of(db, KEY)
+    case = open_case_of(db, KEY)
     cases.add_note(db, case.id, _staff(db), "gọi lại")
     assert db.erase_user(KEY) >= 4
-    assert cases.case_with_transcript(db, case.id) is None
+    assert case_with_transcript(db, case.id) is None
 
 
 def _staff(db):

@@ -1,8 +1,8 @@
-"""What the case page tells staff about each platform's reply window (bot.handoff.cases.reply_window)."""
+"""What the case page tells staff about each platform's reply window (bot.handoff.presentation.reply_window)."""
 
 from datetime import datetime, timedelta, timezone
 
-from bot.handoff.cases import CLOSED_WINDOW, FREE, LIMITED, reply_window
+from bot.handoff.presentation import CLOSED_WINDOW, FREE, LIMITED, reply_window
 from bot.store import Case
 
 WROTE = datetime(2026, 3, 1, 8, 0, tzinfo=timezone.utc)

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from bot.handoff import cases, notify
+from bot.handoff.worker_queries import open_case_of
 from bot.settings import Settings
 from bot.store import CaseNotification, Database, utcnow
 
@@ -133,6 +134,6 @@ def test_wrong_bot_token_keeps_the_case_and_keeps_retrying_with_backoff(tmp_path
     for attempt in range(1, 4):
         send_due(db, settings, now + timedelta(hours=attempt))
         assert notification(db, case.id).attempts == attempt
-    assert cases.open_case_of(db, "k" * 32).id == case.id
+    assert open_case_of(db, "k" * 32).id == case.id
     assert notify.retry_delay(1) == timedelta(seconds=5) and notify.retry_delay(3) == timedelta(seconds=20)
     assert notify.retry_delay(30) == timedelta(minutes=15)

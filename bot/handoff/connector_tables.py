@@ -1,0 +1,56 @@
+"""What the platform connectors noticed about a case's user: replies a platform refused, staff writing from elsewhere.
+
+The connectors write these tables; their definitions are the contract's
+(contract/tables.py), read here and only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Table, select
+
+from bot.handoff.presentation import as_utc
+from bot.store import Case, Database
+from contract.tables import echoes, undelivered
+
+
+@dataclass(frozen=True)
+class Undelivered:
+    """A reply the user's platform refused or never took after every retry."""
+
+    at: datetime
+    platform: str
+    staff_reply: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class WrittenElsewhere:
+    """Staff wrote to the user from the platform's own inbox (Zalo's OA admin); the text is not kept."""
+
+    at: datetime
+    platform: str
+
+
+def undelivered_since_opened(db: Database, case: Case) -> list[Undelivered]:
+    rows = _connector_rows(db, undelivered, case, "at", "platform", "staff_reply", "reason")
+    return [Undelivered(as_utc(at), platform, bool(staff), reason) for at, platform, staff, reason in rows]
+
+
+def written_elsewhere_since_opened(db: Database, case: Case) -> list[WrittenElsewhere]:
+    return [
+        WrittenElsewhere(as_utc(at), platform) for at, platform in _connector_rows(db, echoes, case, "at", "platform")
+    ]
+
+
+def _connector_rows(db: Database, table: Table, case: Case, *columns: str) -> list:
+    """Rows the channel connectors wrote about this case's user since it opened."""
+    query = (
+        select(*(table.c[name] for name in columns))
+        .where(table.c.user_key == case.user_key, table.c.at >= case.opened_at)
+        .order_by(table.c.at)
+    )
+    with db.session() as session:
+        return session.execute(query).all()
