@@ -249,6 +249,14 @@ def cmd_staff_reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from migrations import upgrade_url
+
+    revision = upgrade_url(Settings.from_env().database_url)
+    print(f"The application database is at revision {revision} (the newest).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -321,6 +329,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("name")
     reset.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     reset.set_defaults(handler=cmd_staff_reset_password)
+
+    db = commands.add_parser("db", help="the application database").add_subparsers(dest="action", required=True)
+    db_upgrade = db.add_parser("upgrade", help="apply the migrations it lacks (run at deploy, before starting)")
+    db_upgrade.set_defaults(handler=cmd_db_upgrade)
 
     from bot.telegram_setup import add_arguments as add_telegram_commands
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import PROCESS_SECRETS, ROOT, VAR, secret
+from migrations import upgrade_url
 
 VENV_BIN = Path(sys.executable).parent
 SECRET_NAMES = sorted({name for names in PROCESS_SECRETS.values() for name in names})
@@ -125,6 +126,9 @@ class LocalAssistant:
 
     def start(self) -> LocalAssistant:
         env = self.environment()
+        # Before the processes: each migrates the database it opens, and on an empty SQLite
+        # file (no lock to take, unlike PostgreSQL) they would race to create the tables.
+        upgrade_url(env["DATABASE_URL"])
         self.processes = self._plan()
         for process in self.processes:
             self._launch(process, env)

@@ -30,6 +30,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, declarative_base, relationship, sessionmaker
 
+from migrations import upgrade as upgrade_schema
+
 Base = declarative_base()
 USER_KEY = "user_key"
 # Tables counting people month by month (bot/analytics) hold this instead of user_key.
@@ -218,7 +220,7 @@ class Database:
         self.engine = create_engine(url, future=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+        upgrade_schema(self.engine)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     @contextmanager

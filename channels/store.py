@@ -23,8 +23,8 @@
 - `channel_button_payloads`: button payloads too long for a platform's button
   (Telegram's 64-byte callback data) behind a short key.
 
-The URL is `DATABASE_URL`, the same database as the bot service's; the tables
-are created when missing. Calls are synchronous: run them in a thread.
+The URL is `DATABASE_URL`, the same database as the bot service's; its schema
+is migrated to the newest revision when missing (migrations/). Calls are synchronous: run them in a thread.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from channels.limits import BUTTON_PAYLOAD_MEMORY_DAYS, DELIVERY_MEMORY_DAYS
+from migrations import upgrade as upgrade_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 PURGE_EVERY_SECONDS = 3600
@@ -155,7 +156,7 @@ class ChannelStore:
         self.engine = create_engine(url, future=True, hide_parameters=True)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        metadata.create_all(self.engine)
+        upgrade_schema(self.engine)
         self._purged_at = 0.0
 
     # --- the inbox ---

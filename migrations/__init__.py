@@ -1,0 +1,79 @@
+"""Alembic revisions of the application database (`DATABASE_URL`), and the one function that applies them.
+
+One history for every table in that database: the bot's models (bot.store,
+bot.analytics) and the channel connectors' tables (channels.store). Each
+process brings the schema to the newest revision when it opens the database
+(bot.store.Database, channels.store.ChannelStore); at deploy, run
+`python -m bot db upgrade` first (README.md, "The database schema").
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import MetaData, create_engine, text
+from sqlalchemy.engine import Connection, Engine
+
+MIGRATIONS = Path(__file__).resolve().parent
+# Any fixed number: PostgreSQL's advisory lock that lets one process at a time migrate.
+UPGRADE_LOCK = 172_000_017
+
+
+def models() -> list[MetaData]:
+    """Every table the revisions must create, as the code defines them (for autogenerate and the test)."""
+    import bot.analytics.events  # noqa: F401  (registers analytics_events on bot.store.Base)
+    from bot.store import Base
+    from channels.store import metadata as channel_tables
+
+    return [Base.metadata, channel_tables]
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the database to the newest revision; cheap when it is there already."""
+    with engine.connect() as connection:
+        if _current(connection) == _head():
+            return
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Processes starting together on an empty database: the others wait, then find it done.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPGRADE_LOCK})
+        from alembic import command
+
+        config = _config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def upgrade_url(url: str) -> str | None:
+    """`upgrade` for a database named by URL (deploy, local start); returns the revision it is at."""
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, future=True)
+    try:
+        upgrade(engine)
+        with engine.connect() as connection:
+            return _current(connection)
+    finally:
+        engine.dispose()
+
+
+def _config():
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+@cache
+def _head() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def _current(connection: Connection) -> str | None:
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
