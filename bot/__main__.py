@@ -292,6 +292,14 @@ def cmd_known_scams_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from migrations import upgrade_url
+
+    revision = upgrade_url(Settings.from_env().database_url)
+    print(f"The application database is at revision {revision} (the newest).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -375,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     dump = known.add_parser("export", help="write every entry as CSV, in the import's format")
     dump.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
     dump.set_defaults(handler=cmd_known_scams_export)
+    db = commands.add_parser("db", help="the application database").add_subparsers(dest="action", required=True)
+    db_upgrade = db.add_parser("upgrade", help="apply the migrations it lacks (run at deploy, before starting)")
+    db_upgrade.set_defaults(handler=cmd_db_upgrade)
 
     from bot.telegram_setup import add_arguments as add_telegram_commands
 
@@ -382,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     return args.handler(args)
 

@@ -19,6 +19,7 @@ import httpx
 
 from contract.paths import ROOT, VAR
 from contract.secrets import PROCESS_SECRETS, secret
+from migrations import upgrade_url
 
 VENV_BIN = Path(sys.executable).parent
 SECRET_NAMES = sorted({name for names in PROCESS_SECRETS.values() for name in names})
@@ -45,6 +46,13 @@ class Process:
     popen: subprocess.Popen | None = None
     started_at: float = 0.0
     ready_after: float | None = None
+
+    @property
+    def launched(self) -> subprocess.Popen:
+        """The OS process, for what only makes sense once it was launched."""
+        if self.popen is None:
+            raise RuntimeError(f"{self.name} was never started")
+        return self.popen
 
 
 @dataclass
@@ -126,6 +134,9 @@ class LocalAssistant:
 
     def start(self) -> LocalAssistant:
         env = self.environment()
+        # Before the processes: each migrates the database it opens, and on an empty SQLite
+        # file (no lock to take, unlike PostgreSQL) they would race to create the tables.
+        upgrade_url(env["DATABASE_URL"])
         self.processes = self._plan()
         for process in self.processes:
             self._launch(process, env)
@@ -154,8 +165,8 @@ class LocalAssistant:
     def kill(self, name: str) -> None:
         """SIGKILL one process ("rasa", "action server", "bot service"), as a crash would."""
         process = self.process(name)
-        os.killpg(process.popen.pid, signal.SIGKILL)
-        process.popen.wait()
+        os.killpg(process.launched.pid, signal.SIGKILL)
+        process.launched.wait()
 
     def restart(self, name: str) -> None:
         """Start a stopped process again with its settings, and wait until it answers."""
@@ -174,8 +185,8 @@ class LocalAssistant:
         waiting = list(processes)
         while waiting:
             for process in list(waiting):
-                if process.popen.poll() is not None:
-                    raise RuntimeError(f"{process.name} exited with code {process.popen.returncode}")
+                if process.launched.poll() is not None:
+                    raise RuntimeError(f"{process.name} exited with code {process.launched.returncode}")
                 if _answers(process.health_url):
                     process.ready_after = time.monotonic() - process.started_at
                     waiting.remove(process)
@@ -223,9 +234,9 @@ def run_until_interrupted(model: Path) -> None:
         for process in assistant.processes:
             print(f"  {process.name:<14} ready in {process.ready_after:5.1f}s  {process.health_url}")
         print(f"\nWeb chat: http://localhost:{assistant.ports.bot}/   (Ctrl-C stops all three)\n", flush=True)
-        while all(p.popen.poll() is None for p in assistant.processes):
+        while all(p.launched.poll() is None for p in assistant.processes):
             time.sleep(1)
-        stopped = [p.name for p in assistant.processes if p.popen.poll() is not None]
+        stopped = [p.name for p in assistant.processes if p.launched.poll() is not None]
         print(f"{', '.join(stopped)} stopped; stopping the others.", file=sys.stderr)
     except KeyboardInterrupt:
         print("\nStopping…", flush=True)

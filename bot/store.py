@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeMeta, Session, registry, relationship, ses
 
 from contract.database import make_engine
 from contract.tables import connector_tables
+from migrations import upgrade as upgrade_schema
 
 # Declared as a class, not `declarative_base()`: the same base (SQLAlchemy 1.4, "declarative
 # base without the function"), which a type checker reads as a class.
@@ -223,9 +224,8 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
-        Base.metadata.create_all(self.engine)
-        # The connectors' tables too, so the console can read them before any connector ran.
-        connector_tables.create_all(self.engine)
+        # Every table of this database, the connectors' included (migrations/).
+        upgrade_schema(self.engine)
         self._sessions = sessionmaker(self.engine, future=True, expire_on_commit=False)
 
     @contextmanager

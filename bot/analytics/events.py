@@ -75,9 +75,6 @@ class Recorder:
 
     db: Database
 
-    def __post_init__(self) -> None:
-        Base.metadata.create_all(self.db.engine, tables=[AnalyticsEvent.__table__])
-
     def conversation_started(self, channel: str, user_key: str, at: datetime | None = None) -> None:
         self._add("conversation", channel, at, user_key)
 
@@ -176,6 +173,5 @@ def purge(db: Database, months: int = DEFAULT_RETENTION_MONTHS, today: date | No
     today = today or utcnow().date()
     index = today.year * 12 + today.month - 1 - months
     cutoff = date(index // 12, index % 12 + 1, 1)
-    Base.metadata.create_all(db.engine, tables=[AnalyticsEvent.__table__])
     with db.session() as session:
         return session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.day < cutoff)).rowcount

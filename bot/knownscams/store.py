@@ -170,7 +170,6 @@ class KnownScams:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        Base.metadata.create_all(db.engine, tables=TABLES)
 
     def reports(self, text: str) -> tuple[Report, ...]:
         with self.db.session() as session:
@@ -240,7 +239,6 @@ class ListEditor:
     def __init__(self, db: Database, protected: Protected) -> None:
         self.db = db
         self.protected = protected
-        Base.metadata.create_all(db.engine, tables=TABLES)
 
     def add(
         self, kind: str, value: str, source: str, checked: str | dt.date, added_by: str, note: str = ""

@@ -5,10 +5,9 @@ Screenshots of the inbox, the case page and the web chat land in results/screens
 """
 
 import pytest
-from chat import add_staff, wait_for
 from playwright.sync_api import expect, sync_playwright
 from support import ROOT
-from test_handoff import case_of
+from support.chat import add_staff, case_of, wait_for
 
 CHROMIUM = "/usr/bin/chromium"
 # As this machine's probe starts it: no sandbox as root, and nothing that reaches for Google's hosts.

@@ -5,7 +5,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def platforms():
-    from fakes import FakePlatforms
+    from support.fakes import FakePlatforms
 
     with FakePlatforms() as fakes:
         yield fakes
@@ -13,7 +13,7 @@ def platforms():
 
 @pytest.fixture(scope="session")
 def channel_assistant(trained_model, platforms, tmp_path_factory):
-    from webhooks import assistant_on_fakes
+    from support.webhooks import assistant_on_fakes
 
     with assistant_on_fakes(
         trained_model, platforms.url, tmp_path_factory.mktemp("channels"), "channel-logs"
@@ -25,7 +25,7 @@ def channel_assistant(trained_model, platforms, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def webhooks(channel_assistant, platforms):
-    from webhooks import Webhooks
+    from support.webhooks import Webhooks
 
     client = Webhooks(channel_assistant.rasa_url, platforms)
     client.assistant = channel_assistant
@@ -35,6 +35,6 @@ def webhooks(channel_assistant, platforms):
 @pytest.fixture(params=["messenger", "telegram", "zalo"])
 def channel(request, platforms, webhooks):
     """Each platform in turn, as the tests that every platform passes drive it (webhooks.Channel)."""
-    from webhooks import CHANNELS
+    from support.webhooks import CHANNELS
 
     return CHANNELS[request.param](webhooks, getattr(platforms, request.param))

@@ -6,8 +6,8 @@ inbox and the fake Zalo send API, and each turn is checked the same way.
 """
 
 import pytest
-from conversation_scripts import SCRIPTS, check_turn, load, open_cases, typed_only
-from webhooks import CHANNEL_APP_SECRET, CHANNELS
+from support.conversation_scripts import SCRIPTS, check_turn, load, open_cases, typed_only
+from support.webhooks import CHANNEL_APP_SECRET, CHANNELS
 
 from contract.identity import user_key_for
 

@@ -19,8 +19,8 @@ import time
 
 import httpx
 import pytest
-from fakes import FakePlatforms
-from webhooks import Webhooks, assistant_on_fakes, new_user, zalo_text
+from support.fakes import FakePlatforms
+from support.webhooks import Webhooks, assistant_on_fakes, new_user, zalo_text
 
 USERS = 10
 ROUND_SECONDS = 2.0  # each user writes once a round: 5 webhooks a second

@@ -4,8 +4,8 @@ Each test runs once per platform against the real assistant; what differs
 between platforms (formats, secrets, limits) is in `webhooks.Channel`.
 """
 
-from fakes import utf16_length
-from webhooks import bot_says
+from support.fakes import utf16_length
+from support.webhooks import bot_says
 
 from bot.handoff.delivery import rasa_api_headers
 
@@ -96,7 +96,7 @@ def test_a_deeply_nested_body_is_refused_not_crashed_on(channel):
 def latest_message(assistant, conversation_id):
     """The last user event as Rasa parsed it (the tracker's `latest_message` is emptied by a fallback)."""
     import httpx
-    from webhooks import RASA_JWT_SECRET
+    from support.webhooks import RASA_JWT_SECRET
 
     tracker = httpx.get(
         f"{assistant.rasa_url}/conversations/{conversation_id}/tracker",
@@ -111,7 +111,7 @@ def last_message_rows(assistant, conversation_id):
     """The connectors' row of when the user last wrote: erasing the user would remove it with every other."""
     import sqlite3
 
-    from webhooks import CHANNEL_APP_SECRET
+    from support.webhooks import CHANNEL_APP_SECRET
 
     from contract.identity import user_key_for
 

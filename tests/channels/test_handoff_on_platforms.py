@@ -3,8 +3,8 @@
 import sqlite3
 
 import pytest
-from chat import add_staff, staff_client, wait_for
-from webhooks import CHANNEL_APP_SECRET, CHANNELS, zalo_staff_echo
+from support.chat import add_staff, staff_client, wait_for
+from support.webhooks import CHANNEL_APP_SECRET, CHANNELS, zalo_staff_echo
 
 from contract.identity import user_key_for
 

@@ -1,6 +1,6 @@
 """Messenger webhooks into the real assistant; Send API calls at the fake Graph API."""
 
-from webhooks import MESSENGER_VERIFY_TOKEN, bot_says, messenger_batch, messenger_text, new_user
+from support.webhooks import MESSENGER_VERIFY_TOKEN, bot_says, messenger_batch, messenger_text, new_user
 
 
 def test_subscription_handshake(webhooks):
@@ -37,7 +37,7 @@ def test_every_event_of_a_batch_is_handled_once(platforms, webhooks):
 
 
 def test_quick_reply_payload_is_what_rasa_hears(platforms, webhooks):
-    from webhooks import latest_user_text, seal_of
+    from support.webhooks import latest_user_text, seal_of
 
     user = new_user()
     webhooks.messenger(messenger_text(user, "🎯 Làm quiz", quick_reply=seal_of("/start_quiz")))

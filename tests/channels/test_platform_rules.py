@@ -12,9 +12,15 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET
 from sqlalchemy import select
-from webhooks import CHANNEL_APP_SECRET, MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, TELEGRAM_WEBHOOK_SECRET, new_user
+from support.fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET
+from support.webhooks import (
+    CHANNEL_APP_SECRET,
+    MESSENGER_APP_SECRET,
+    MESSENGER_VERIFY_TOKEN,
+    TELEGRAM_WEBHOOK_SECRET,
+    new_user,
+)
 
 from channels.core import Reply, user_key
 from channels.messenger import MessengerInput, MessengerSettings

@@ -9,10 +9,18 @@ import threading
 
 import httpx
 import pytest
-from chat import add_staff, staff_client, wait_for
-from fakes import FakePlatforms
-from servers import Postgres, Redis
-from webhooks import CHANNEL_APP_SECRET, RASA_JWT_SECRET, Webhooks, ZaloChannel, assistant_on_fakes, new_user, zalo_text
+from support.chat import add_staff, staff_client, wait_for
+from support.fakes import FakePlatforms
+from support.servers import Postgres, Redis
+from support.webhooks import (
+    CHANNEL_APP_SECRET,
+    RASA_JWT_SECRET,
+    Webhooks,
+    ZaloChannel,
+    assistant_on_fakes,
+    new_user,
+    zalo_text,
+)
 
 from bot.handoff.delivery import rasa_api_headers
 from contract.identity import user_key_for

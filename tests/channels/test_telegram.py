@@ -1,8 +1,8 @@
 """Telegram updates into the real assistant; Bot API calls at the fake."""
 
 import httpx
-from fakes import PHOTO_BYTES
-from webhooks import (
+from support.fakes import PHOTO_BYTES
+from support.webhooks import (
     RASA_JWT_SECRET,
     bot_says,
     latest_user_text,
@@ -89,7 +89,7 @@ def test_a_sticker_gets_the_unsupported_message_reply(platforms, webhooks):
 
 def test_set_webhook_registers_the_secret_and_update_kinds(platforms):
     import pytest
-    from fakes import TELEGRAM_TOKEN
+    from support.fakes import TELEGRAM_TOKEN
 
     from bot.telegram_setup import TelegramSetupError, set_webhook
 
@@ -124,7 +124,7 @@ def test_start_greets_whoever_opens_the_bot(platforms, webhooks):
 
 def test_set_webhook_refuses_a_secret_telegram_would_refuse(platforms):
     import pytest
-    from fakes import TELEGRAM_TOKEN
+    from support.fakes import TELEGRAM_TOKEN
 
     from bot.telegram_setup import TelegramSetupError, set_webhook
 

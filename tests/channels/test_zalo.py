@@ -5,7 +5,7 @@ import sqlite3
 import stat
 import time
 
-from webhooks import ZaloChannel, bot_says, new_user, unsealed, zalo_staff_echo, zalo_text
+from support.webhooks import ZaloChannel, bot_says, new_user, unsealed, zalo_staff_echo, zalo_text
 
 
 def test_signed_vietnamese_message_gets_a_reply_with_query_buttons(platforms, webhooks):
@@ -105,7 +105,7 @@ def test_a_captured_webhook_replayed_later_is_refused(platforms, webhooks):
 
 
 def test_the_domain_verification_file_is_served_from_configuration(webhooks):
-    from webhooks import ZALO_SITE_CODE
+    from support.webhooks import ZALO_SITE_CODE
 
     page = webhooks.client.get(f"/zalo/site-verification/zalo_verifier{ZALO_SITE_CODE}.html")
     assert (
@@ -123,7 +123,7 @@ def test_echoes_of_the_bots_own_messages_are_not_taken_for_staff(platforms, webh
     sent = platforms.zalo.wait_for(user, count=2, settle=3)
     assert len(sent) >= 2 and platforms.zalo.echoes_sent >= 2
     with sqlite3.connect(channel_assistant.data / "app.db") as db:
-        from webhooks import CHANNEL_APP_SECRET
+        from support.webhooks import CHANNEL_APP_SECRET
 
         from contract.identity import user_key_for
 

@@ -24,9 +24,9 @@ import re
 
 import httpx
 import pytest
-from chat import SECRET, browser, say
-from conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 from support import ROOT
+from support.chat import SECRET, browser, say
+from support.conversation_scripts import BUBBLES, LONGEST, SCRIPTS, check_turn, load, open_cases
 
 from contract.identity import user_key_for
 from nlu.normalise import fold

@@ -8,8 +8,8 @@ import sys
 import time
 
 import httpx
-from chat import SECRET, browser, new_sender, say, texts
 from support import ROOT
+from support.chat import SECRET, browser, new_sender, say, texts
 
 from contract.identity import user_key_for
 
@@ -156,7 +156,7 @@ def test_asking_to_check_without_an_offer_asks_for_it(assistant):
 
 
 def test_screenshot_from_the_web_chat_is_read_and_checked(assistant):
-    from test_ocr import OFFER_LINES, screenshot
+    from support.screenshots import OFFER_LINES, screenshot
 
     reply = browser(assistant).post(
         "/api/chat-image", content=screenshot(OFFER_LINES), headers={"Content-Type": "image/png"}

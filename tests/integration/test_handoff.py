@@ -1,26 +1,13 @@
 """The hand-off, end to end: a user in danger on the REST channel, a hotline worker in the console."""
 
-import sqlite3
 import time
 from contextlib import contextmanager
 
 import httpx
 import pytest
-from chat import SECRET, add_staff, new_sender, say, staff_client, texts, wait_for
+from support.chat import SECRET, add_staff, case_of, new_sender, rows, say, staff_client, texts, wait_for
 
 from contract.identity import user_key_for
-
-
-def rows(assistant, sql, *args):
-    with sqlite3.connect(assistant.data / "app.db") as db:
-        return db.execute(sql, args).fetchall()
-
-
-def case_of(assistant, sender):
-    found = rows(
-        assistant, "select id, status, reason, answers from cases where user_key = ?", user_key_for(sender, SECRET)
-    )
-    return found[0] if found else None
 
 
 def updates(assistant, sender):
@@ -203,8 +190,8 @@ def test_an_open_case_outlives_a_new_session(assistant):
 
 def test_a_screenshot_sent_during_a_hand_off_reaches_staff_as_such(assistant):
     """Staff read that a screenshot came, not the "/check_job_offer" Rasa was given."""
-    from chat import browser
-    from test_ocr import OFFER_LINES, screenshot
+    from support.chat import browser
+    from support.screenshots import OFFER_LINES, screenshot
 
     user = browser(assistant)
     sender = user.cookies["webchat_id"]

@@ -14,8 +14,8 @@ import time
 
 import httpx
 import pytest
-from chat import SECRET, new_sender, say, texts
 from support import ROOT, free_port
+from support.chat import SECRET, new_sender, say, texts
 
 from bot.localrun import LocalAssistant, Ports
 

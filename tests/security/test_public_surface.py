@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from chat import SECRET, browser, new_sender, say, texts
-from test_image_sources import CountingServer
+from support.chat import SECRET, browser, new_sender, say, texts
+from support.image_server import CountingServer
 
 from bot.handoff.delivery import rasa_api_headers
 from contract.identity import user_key_for

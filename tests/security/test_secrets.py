@@ -21,6 +21,7 @@ def production_environment(**more):
     return {**clean, "PYTHONPATH": str(ROOT), "APP_ENV": "production", **more}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("process", COMMANDS)
 def test_a_production_process_without_its_secrets_stops_and_names_them(process):
     result = subprocess.run(
@@ -34,6 +35,7 @@ def test_a_production_process_without_its_secrets_stops_and_names_them(process):
         assert name not in result.stderr
 
 
+@pytest.mark.slow
 def test_a_platform_token_alone_means_production():
     result = subprocess.run(
         COMMANDS["actions"],

@@ -2,6 +2,7 @@ import os
 import time
 
 from support import ROOT
+from support.commands import bot_command
 
 from bot.content import LiveContent
 from bot.content.check import MAX_BUTTON_TITLE_CHARS, check_project_content
@@ -153,17 +154,8 @@ def test_quiz_fact_without_checked_date_is_refused(content_copy):
 
 
 def test_preview_shows_a_quiz_and_a_message_as_users_see_them():
-    import subprocess
-    import sys
-
     def preview(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "bot", "content", "preview", *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-        )
+        return bot_command("content", "preview", *args)
 
     quiz = preview("quiz", "spot_fake_offer", "--channel", "zalo")
     assert quiz.returncode == 0 and "Câu 10/10" in quiz.stdout and "Nguồn:" in quiz.stdout

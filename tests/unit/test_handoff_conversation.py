@@ -14,8 +14,9 @@ from bot.store import Database
 KEY = "u" * 32
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def handoff():
+    """Read once: checking all of content/ takes a second, and the content objects are frozen."""
     templates, problems = load_templates(ROOT / "content")
     assert not problems
     return templates.content.handoff

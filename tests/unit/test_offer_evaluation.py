@@ -7,11 +7,8 @@ is only ever measured here and at the end of a tuning round (docs/offer-checker.
 says how many times it was looked at).
 """
 
-import subprocess
-import sys
-
 import pytest
-from support import ROOT
+from support.commands import bot_command
 
 from bot.offers.evaluation import read_labelled
 from bot.offers.splits import IN_SAMPLE, SPLITS, _near, _shingles, source_of, split_files, split_of_source
@@ -30,13 +27,7 @@ TRAIN_MAX_FALSE_ALARMS = 0.05
 
 
 def run_eval(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "eval-offers", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
-    )
+    return bot_command("eval-offers", *args)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,8 @@
 import json
-import subprocess
-import sys
 
 import pytest
 from support import ROOT
+from support.commands import bot_command
 
 from bot.content import load_templates
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker
@@ -127,38 +126,16 @@ def test_unclear_middle_offer_asks_about_what_is_missing_and_rescores(checker):
 
 def test_check_offer_command_json_and_jsonl():
     offer = "Tuyển nhân viên CSKH làm việc tại Campuchia, lương 1.500 USD, bao ăn ở, liên hệ telegram"
-    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    single = subprocess.run(
-        [sys.executable, "-m", "bot", "check-offer", "--json"],
-        input=offer,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    single = bot_command("check-offer", "--json", stdin=offer)
+    assert single.returncode == 0, single.stderr
     result = json.loads(single.stdout)
     assert result["risk"] == HIGH and {"id", "title", "evidence"} <= set(result["signs"][0])
     lines = "\n".join(json.dumps({"text": t}) for t in [offer, "chào bạn", offer]) + "\n"
-    many = subprocess.run(
-        [sys.executable, "-m", "bot", "check-offer", "--jsonl"],
-        input=lines,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    many = bot_command("check-offer", "--jsonl", stdin=lines)
+    assert many.returncode == 0, many.stderr
     assert [json.loads(row)["risk"] for row in many.stdout.splitlines()] == [HIGH, UNCLEAR, HIGH]
-    person = subprocess.run(
-        [sys.executable, "-m", "bot", "check-offer"],
-        input=offer,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
+    person = bot_command("check-offer", stdin=offer)
+    assert person.returncode == 0, person.stderr
     assert "Nguy cơ CAO" in person.stdout and "111" in person.stdout
 
 

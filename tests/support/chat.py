@@ -3,12 +3,15 @@
 import os
 import random
 import re
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
 
 import httpx
+
+from bot.store import user_key_for
 from support import ROOT
 
 SECRET = "test-secret-key"
@@ -87,3 +90,15 @@ def wait_for(condition, timeout=30.0, every=0.3):
             return value
         time.sleep(every)
     raise AssertionError(f"not true after {timeout}s")
+
+
+def rows(assistant, sql, *args):
+    with sqlite3.connect(assistant.data / "app.db") as db:
+        return db.execute(sql, args).fetchall()
+
+
+def case_of(assistant, sender):
+    found = rows(
+        assistant, "select id, status, reason, answers from cases where user_key = ?", user_key_for(sender, SECRET)
+    )
+    return found[0] if found else None

@@ -1,9 +1,10 @@
 """Load test of the Zalo connector: signed webhooks in, replies counted at a fake Zalo API.
 
-    .venv/bin/python scripts/load_test_channels.py [--messages 1000] [--users 50] [--redeliver 0.05]
+    .venv/bin/python tests/benchmarks/load_test_channels.py [--messages 1000] [--users 50] [--redeliver 0.05]
 
 Starts the three real processes on free ports with throw-away databases and
-the fake platforms of tests/channels/fakes.py. Each simulated user writes,
+the fake platforms of tests/support/fakes.py (hence under tests/: scripts/
+import nothing from tests). Each simulated user writes,
 waits for the reply, and writes again (50 conversations at once); a share of
 webhooks is posted twice, as Zalo does when an answer is slow. Reports
 throughput, webhook-to-send latency, and lost and duplicate replies (both
@@ -24,12 +25,12 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests"), str(ROOT / "tests" / "channels")]
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]
 
 from benchmark import latency_figures, report  # noqa: E402
-from fakes import FakePlatforms  # noqa: E402
-from webhooks import ZALO_OA_SECRET, assistant_on_fakes, new_user, zalo_signature, zalo_text  # noqa: E402
+from support.fakes import FakePlatforms  # noqa: E402
+from support.webhooks import ZALO_OA_SECRET, assistant_on_fakes, new_user, zalo_signature, zalo_text  # noqa: E402
 
 # One message whose answer is one message (utter_thank), so replies count one to one.
 MESSAGE = "cảm ơn bạn"

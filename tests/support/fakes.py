@@ -36,6 +36,7 @@ from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
 from support import free_port
 
 ZALO_APP_ID = "1234567890"

@@ -12,9 +12,9 @@ import uuid
 from typing import Any
 
 import httpx
-from fakes import ZALO_APP_ID, ZALO_OA_ID, ZALO_OA_SECRET, zalo_signature  # noqa: F401 (zalo_signature: for scripts)
 
 from bot.handoff.delivery import rasa_api_headers
+from support.fakes import ZALO_APP_ID, ZALO_OA_ID, ZALO_OA_SECRET, zalo_signature  # noqa: F401 (zalo_signature: for scripts)
 
 # platform_env starts the channel assistant with this token for Rasa's HTTP API.
 RASA_JWT_SECRET = "channel-tests-jwt-secret"
@@ -152,7 +152,7 @@ class Webhooks:
 
 def platform_env(fakes_url: str, data_dir) -> dict[str, str]:
     """The connectors' settings, pointed at the fakes."""
-    from fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_SECRET
+    from support.fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_SECRET
 
     return {
         "RASA_JWT_SECRET": RASA_JWT_SECRET,
@@ -182,9 +182,8 @@ def assistant_on_fakes(model, fakes_url: str, data, log_name: str, more_rasa_ins
     Its own copy of content/ and SQLite databases under `data`, unless
     `settings` (environment variables) say otherwise.
     """
-    from support import ROOT, free_port
-
     from bot.localrun import LocalAssistant, Ports
+    from support import ROOT, free_port
 
     shutil.copytree(ROOT / "content", data / "content")
     assistant = LocalAssistant(

@@ -1,6 +1,8 @@
 """Checker speed: p50/p95 to check a 3,000-character offer; OCR time for a phone screenshot.
 
-.venv/bin/python scripts/benchmark_offers.py [--runs 200]
+.venv/bin/python tests/benchmarks/benchmark_offers.py [--runs 200]
+
+Under tests/ because it draws its screenshot with the tests' helper (tests/support/screenshots.py).
 """
 
 from __future__ import annotations
@@ -13,12 +15,10 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "unit"))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from test_ocr import OFFER_LINES, screenshot  # noqa: E402
+from support.screenshots import OFFER_LINES, screenshot  # noqa: E402
 
 from bot.content import load_templates  # noqa: E402
 from bot.offers import OfferChecker  # noqa: E402

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent.parent / "conversations"
 SCRIPTS = sorted(HERE.glob("*.yml"))
 PHONE_BUBBLE = 1000  # no bubble over this, on any turn of any conversation
 VERDICT_MARKS = {"high": "Nguy cơ CAO", "medium": "Nguy cơ VỪA", "low": "không thấy dấu hiệu cảnh báo mạnh"}
