@@ -11,7 +11,7 @@ import uuid
 
 import httpx
 
-from bot.store import user_key_for
+from contract.identity import user_key_for
 from support import ROOT
 
 SECRET = "test-secret-key"

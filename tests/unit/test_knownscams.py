@@ -2,14 +2,12 @@
 
 import datetime as dt
 import io
-import os
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 from support import ROOT
+from support.commands import bot_command
 
 from bot.content import load_templates
 from bot.knownscams import normalise as n
@@ -229,25 +227,25 @@ def test_an_import_adds_updates_and_exports_the_same_rows(tmp_path, editor):
     ]
 
 
-def run_bot(tmp_path, *args):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}", "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "known-scams", *args], capture_output=True, text=True, env=env, cwd=ROOT
-    )
+@pytest.fixture
+def run_bot(tmp_path, monkeypatch):
+    """`python -m bot known-scams …` in-process, on a database of its own."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    return lambda *args: bot_command("known-scams", *args)
 
 
-def test_the_import_command_refuses_a_file_with_one_bad_row_then_imports_and_exports_it(tmp_path):
+def test_the_import_command_refuses_a_file_with_one_bad_row_then_imports_and_exports_it(tmp_path, run_bot):
     good = "kind,value,source,checked,note\nphone,0987 654 321,111,2026-03-01,\n"
     path = tmp_path / "list.csv"
     path.write_text(good + "phone,+84 965 41 11 18,someone,2026-03-01,\n", encoding="utf-8")
-    refused = run_bot(tmp_path, "import", str(path))
+    refused = run_bot("import", str(path))
     assert refused.returncode == 1
     assert f"{path}:3: '+84 965 41 11 18' is a verified hotline" in refused.stderr
-    assert run_bot(tmp_path, "export").stdout == "kind,value,source,checked,note\n"
+    assert run_bot("export").stdout == "kind,value,source,checked,note\n"
     path.write_text(good, encoding="utf-8")
-    imported = run_bot(tmp_path, "import", str(path), "--by", "lan")
+    imported = run_bot("import", str(path), "--by", "lan")
     assert imported.returncode == 0, imported.stderr
-    assert run_bot(tmp_path, "export").stdout == good
+    assert run_bot("export").stdout == good
 
 
 # --- the checker says "reported" first ------------------------------------------------------
