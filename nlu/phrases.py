@@ -32,6 +32,12 @@ class PhraseMatch:
     quote: str
 
 
+# Content holds a few thousand phrases and is read again on every edit (and in every test
+# that loads it): each phrase is normalised and compiled once per process.
+PHRASE_CACHE = 16384
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
 def phrase_regex(phrase: str) -> str:
     """The regex source for one phrase over normalised text."""
     parts = []
@@ -45,6 +51,7 @@ def phrase_regex(phrase: str) -> str:
     return gap.join(parts)
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
 def compile_phrase(phrase: str) -> Pattern[str]:
     """The regex for one phrase over normalised text, whole words only."""
     return re.compile(r"(?<!\w)" + phrase_regex(phrase) + r"(?!\w)")
@@ -81,6 +88,11 @@ def is_negated(text: str, start: int) -> bool:
     return bool(_NEGATED_BEFORE.search(text[max(0, start - 20) : start]))
 
 
+@lru_cache(maxsize=PHRASE_CACHE)
+def _alternation(sources: tuple[str, ...]) -> Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
+
+
 class PhraseSet:
     """A named list of phrases compiled once into one regex, matched many times.
 
@@ -92,8 +104,8 @@ class PhraseSet:
         self.phrases: tuple[str, ...] = tuple(phrases)
         self.negatable = negatable
         self._each = [(p, compile_phrase(p)) for p in self.phrases]
-        sources = sorted({phrase_regex(p) for p in self.phrases}, key=len, reverse=True)
-        self._all = re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)") if sources else None
+        sources = tuple(sorted({phrase_regex(p) for p in self.phrases}, key=len, reverse=True))
+        self._all = _alternation(sources) if sources else None
 
     def find(self, text: str | NormalisedText) -> list[PhraseMatch]:
         if self._all is None:
