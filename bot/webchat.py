@@ -34,7 +34,7 @@ from bot.offers.ocr import SERVICE_TOKEN_HEADER
 from bot.settings import Settings
 from contract.limits import MAX_WEBCHAT_TEXT
 from contract.media import MAX_IMAGE_BYTES
-from contract.names import CHECK_JOB_OFFER_INTENT
+from contract.names import CHECK_JOB_OFFER_INTENT, WEBCHAT_SECRET_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ MAX_CHAT_MESSAGE_CHARS = MAX_WEBCHAT_TEXT
 MAIN_HOTLINE = "trafficking"
 COOKIE = "webchat_id"
 COOKIE_SECONDS = 7 * 24 * 3600
-CHANNEL_SECRET_HEADER = "X-Webchat-Secret"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")
 UPLOAD_SECONDS = 600
 UPLOADS_PER_SENDER = 3
@@ -173,7 +172,7 @@ def webchat_routes(
         try:
             reply = await rasa.post(
                 "/webhooks/rest/webhook",
-                headers={CHANNEL_SECRET_HEADER: settings.webchat_channel_secret},
+                headers={WEBCHAT_SECRET_HEADER: settings.webchat_channel_secret},
                 json={"sender": sender, "message": message, "payload": payload, "metadata": metadata or {}},
             )
             reply.raise_for_status()

@@ -31,11 +31,10 @@ from sanic.response import HTTPResponse
 
 from channels.core import as_typed
 from contract.limits import MAX_WEBCHAT_TEXT
-from contract.names import EXTERNAL_PREFIX, PLATFORM_EVENT_INTENTS
+from contract.names import EXTERNAL_PREFIX, PLATFORM_EVENT_INTENTS, WEBCHAT_SECRET_HEADER
 
 logger = logging.getLogger(__name__)
 
-SECRET_HEADER = "X-Webchat-Secret"
 MAX_MESSAGE_CHARS = MAX_WEBCHAT_TEXT
 WEBCHAT_SENDER = re.compile(r"^web-[A-Za-z0-9_-]{8,64}$")
 # What a button may send: "/intent" or "/intent{json}".
@@ -87,7 +86,7 @@ class WebChatInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            given = request.headers.get(SECRET_HEADER, "")
+            given = request.headers.get(WEBCHAT_SECRET_HEADER, "")
             if not self.secret or not hmac.compare_digest(given.encode(), self.secret.encode()):
                 return response.json({"error": "unauthorised"}, status=401)
             try:

@@ -32,3 +32,7 @@ STAFF_REPLY_KIND = "staff_reply"
 """Set by the hand-off loop (actions/handoff.py) in a response's custom part for a person's reply;
 the connectors read it (channels.core.Reply.staff_reply), and Messenger may send such a reply
 after its 24-hour window with the HUMAN_AGENT tag."""
+
+WEBCHAT_SECRET_HEADER = "X-Webchat-Secret"
+"""How the bot service (bot/webchat.py) proves to Rasa's web chat channel (channels/webchat.py)
+that a message comes from it: WEBCHAT_CHANNEL_SECRET in this header."""

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.localrun import LocalAssistant, Ports  # noqa: E402
+from contract.names import WEBCHAT_SECRET_HEADER  # noqa: E402
 from contract.secrets import secret  # noqa: E402
 from scripts.benchmark import free_port, report, rss_mb  # noqa: E402
 
@@ -85,7 +86,7 @@ def one_conversation(model: Path, scratch: Path, endpoints: Path, turns: int, pr
         model, ports=ports, data_dir=scratch / "data", log_dir=scratch / "logs", endpoints=endpoints
     ) as assistant:
         url = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
-        headers = {"X-Webchat-Secret": secret("WEBCHAT_CHANNEL_SECRET")}
+        headers = {WEBCHAT_SECRET_HEADER: secret("WEBCHAT_CHANNEL_SECRET")}
         latencies = []
         profiler = None
         with httpx.Client(timeout=120) as client:
