@@ -10,53 +10,43 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
+from bot.content.schema import Problem  # the same file:line form as content check
 from bot.knownscams.store import Candidate, KnownScamEntry, KnownScamError, Protected, candidate
 
 COLUMNS = ("kind", "value", "source", "checked", "note")
 REQUIRED = ("kind", "value", "source", "checked")
 
 
-@dataclass(frozen=True)
-class RowProblem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
-
-
-def read_rows(path: Path, protected: Protected) -> tuple[list[Candidate], list[RowProblem]]:
+def read_rows(path: Path, protected: Protected) -> tuple[list[Candidate], list[Problem]]:
     """The file's entries, and a problem for every line that cannot be one (then import none)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        return [], [RowProblem(path, 1, f"cannot read the file as UTF-8 text: {error}")]
+        return [], [Problem(path, 1, f"cannot read the file as UTF-8 text: {error}")]
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
-        return [], [RowProblem(path, 1, f"the header row lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})")]
+        return [], [Problem(path, 1, f"the header row lacks {', '.join(missing)} (columns: {', '.join(COLUMNS)})")]
     entries: list[Candidate] = []
-    problems: list[RowProblem] = []
+    problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
     for row in reader:
         line = reader.line_num
         if None in row:
-            problems.append(RowProblem(path, line, f"more cells than the {len(reader.fieldnames or [])} columns"))
+            problems.append(Problem(path, line, f"more cells than the {len(reader.fieldnames or [])} columns"))
             continue
         try:
             entry = candidate(
                 row["kind"], row["value"], row["source"], row["checked"], protected, row.get("note") or ""
             )
         except KnownScamError as error:
-            problems.append(RowProblem(path, line, str(error)))
+            problems.append(Problem(path, line, str(error)))
             continue
         key = (entry.kind, entry.value)
         if key in seen:
-            problems.append(RowProblem(path, line, f"the same {entry.kind} as line {seen[key]}"))
+            problems.append(Problem(path, line, f"the same {entry.kind} as line {seen[key]}"))
             continue
         seen[key] = line
         entries.append(entry)
