@@ -347,6 +347,14 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("Tuyển tiếp viên karaoke, thu nhập 30 triệu/tháng, không cần kinh nghiệm", "hostess_work"),
         ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
         ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
+        # One sign of these families is enough for medium on its own.
+        ("Có người lạ nhắn tin rủ em lên Tây Nguyên làm, lương 6 triệu", "stranger_contact"),
+        ("mot chi o que noi nhan em vao lam phu bep tren thanh pho, an o chu lo", "stranger_contact"),
+        ("Chủ xưởng cho ứng trước 3 triệu, làm trừ dần vào lương, lương 6 triệu", "advance_debt"),
+        ("lam ray ca phe, luong moi nam 30 trieu, het mua moi tra", "wages_withheld"),
+        ("Em thấy tờ rơi dán cột điện tuyển bảo vệ, lương 9 triệu, chỉ có số điện thoại", "job_flyer"),
+        ("Ra bến xe sẽ có người đón lên chỗ làm, lương 8 triệu", "pickup_arranged"),
+        ("co nguoi hua dua len Lam Dong lam vuon, luong 5 trieu", "pickup_arranged"),
     ],
 )
 def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
@@ -372,6 +380,14 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Trung tâm tuyển tư vấn viên du học, lương 8-15 triệu, làm tại văn phòng quận 1",
         "Quán karaoke tuyển nhân viên phục vụ phòng, lương 6 triệu, làm ca tối",
         "Showroom ô tô tuyển lễ tân tiếp khách hàng, lương 8 triệu, có BHXH",
+        # A shuttle, a pay advance as a benefit, paid leave, a company's promises, a maid wanted: not the families.
+        "Xưởng gỗ tuyển công nhân, có xe đưa đón tận nơi, lương 8 triệu, ứng lương giữa tháng",
+        "Công ty tuyển nhân viên kho, được tạm ứng lương, lương 8 triệu, địa chỉ KCN Tân Bình",
+        "Tuyển phụ bếp, nghỉ phép năm vẫn được trả lương, lương 7 triệu",
+        "Công ty hứa hẹn môi trường thăng tiến, lương 9 triệu, không cần kinh nghiệm",
+        "Cần tìm một chị giúp việc nhà ở quận 7, lương 8 triệu, nghỉ chủ nhật",
+        "Tuyển thuyền viên tàu du lịch trên vịnh Hạ Long, lương 10 triệu, có hợp đồng",
+        "Nhà hàng tuyển phục vụ, lương 7 triệu, xe đón nhân viên về sau ca tối",
     ],
 )
 def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
