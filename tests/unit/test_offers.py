@@ -354,6 +354,7 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("lam ray ca phe, luong moi nam 30 trieu, het mua moi tra", "wages_withheld"),
         ("Em thấy tờ rơi dán cột điện tuyển bảo vệ, lương 9 triệu, chỉ có số điện thoại", "job_flyer"),
         ("Ra bến xe sẽ có người đón lên chỗ làm, lương 8 triệu", "pickup_arranged"),
+        ("Nhận việc xong chỉ cần lo tiền thẻ ra vào và tiền khám sức khỏe là đi làm, lương 7 triệu", "fees_deposit"),
         ("co nguoi hua dua len Lam Dong lam vuon, luong 5 trieu", "pickup_arranged"),
     ],
 )
