@@ -400,6 +400,18 @@ def test_a_pay_sentence_does_not_end_at_the_dot_of_a_number(checker):
     assert "work_from_home_easy" in signs(verdict) and verdict.risk in FLAGGED
 
 
+@pytest.mark.parametrize(
+    "offer, flagged",
+    [
+        ("Tuyển nam nữ đi Đài Loan làm nhà máy, không cần kinh nghiệm, lương 20 triệu", True),
+        ("Tuyển nhân viên nhà máy ở Bình Dương, không cần kinh nghiệm, lương 8 triệu", False),
+        ("Tuyển thực tập sinh kỹ năng đi Nhật qua công ty được cấp phép, không yêu cầu kinh nghiệm", False),
+    ],
+)
+def test_a_mild_sign_weighs_more_abroad_unless_through_a_licensed_channel(checker, offer, flagged):
+    assert (checker.check(offer).risk in FLAGGED) == flagged
+
+
 def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
     verdict = checker.check("Tuyển phụ bếp làm việc ở nước ngoài, ra sân bay sẽ có người đón, lương 10 triệu")
     assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM and verdict.risk in FLAGGED
