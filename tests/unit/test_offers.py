@@ -354,6 +354,7 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("lam ray ca phe, luong moi nam 30 trieu, het mua moi tra", "wages_withheld"),
         ("Em thấy tờ rơi dán cột điện tuyển bảo vệ, lương 9 triệu, chỉ có số điện thoại", "job_flyer"),
         ("Ra bến xe sẽ có người đón lên chỗ làm, lương 8 triệu", "pickup_arranged"),
+        ("Làm 2 tiếng mỗi ngày, bỏ vốn 500k lãi 100% sau 1 tuần", "small_capital"),
         ("Nhận việc xong chỉ cần lo tiền thẻ ra vào và tiền khám sức khỏe là đi làm, lương 7 triệu", "fees_deposit"),
         ("co nguoi hua dua len Lam Dong lam vuon, luong 5 trieu", "pickup_arranged"),
     ],
@@ -389,6 +390,7 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Cần tìm một chị giúp việc nhà ở quận 7, lương 8 triệu, nghỉ chủ nhật",
         "Tuyển thuyền viên tàu du lịch trên vịnh Hạ Long, lương 10 triệu, có hợp đồng",
         "Nhà hàng tuyển phục vụ, lương 7 triệu, xe đón nhân viên về sau ca tối",
+        "tuyen tai xe lai xe tai, luong 12 trieu, chay cao toc, co bang C, xe quay lai trong ngay",
     ],
 )
 def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
