@@ -391,6 +391,9 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Tuyển thuyền viên tàu du lịch trên vịnh Hạ Long, lương 10 triệu, có hợp đồng",
         "Nhà hàng tuyển phục vụ, lương 7 triệu, xe đón nhân viên về sau ca tối",
         "tuyen tai xe lai xe tai, luong 12 trieu, chay cao toc, co bang C, xe quay lai trong ngay",
+        # Hurry and chat contact are mild: an informal shop ad often has both with "no experience".
+        "Tuyển gấp nhân viên bán hàng shop quần áo, không yêu cầu kinh nghiệm, lương 6tr + thưởng, liên hệ chị Lan",
+        "tuyen gap nv ban hang tap hoa, luong 5tr5, nhan zalo",
     ],
 )
 def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
