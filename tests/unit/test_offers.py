@@ -417,6 +417,12 @@ def test_a_mild_sign_weighs_more_abroad_unless_through_a_licensed_channel(checke
     assert (checker.check(offer).risk in FLAGGED) == flagged
 
 
+def test_a_sentence_ending_in_co_is_not_a_company_named(checker):
+    verdict = checker.check("Cần việc không em? Việc gì cũng có. Đi làm giao hàng lương 8 triệu")
+    assert "company_named" not in verdict.reassurances and verdict.risk in FLAGGED
+    assert "company_named" in checker.check("ABC Co., Ltd tuyển kế toán, lương 10 triệu").reassurances
+
+
 def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
     verdict = checker.check("Tuyển phụ bếp làm việc ở nước ngoài, ra sân bay sẽ có người đón, lương 10 triệu")
     assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM and verdict.risk in FLAGGED
