@@ -288,6 +288,13 @@ def test_recheck_with_a_new_fee_raises_a_low_verdict(checker):
     assert earlier.risk == LOW and later.risk in FLAGGED and "fees_deposit" in signs(later)
 
 
+def test_recheck_with_an_advance_keeps_the_board_and_raises_the_verdict(checker):
+    earlier = checker.check("Nhà hàng ở tỉnh tuyển phụ bếp, bao ăn ở, lương 7 triệu")
+    later = checker.recheck(earlier, "chu noi cho ung truoc 2 trieu roi tru dan vao luong")
+    assert earlier.risk == LOW and later.risk in FLAGGED
+    assert {"travel_paid", "advance_debt"} <= signs(later)
+
+
 def test_content_check_names_a_sign_the_settings_use_but_nobody_wrote(checker):
     import dataclasses
 
