@@ -397,6 +397,8 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Cần tìm một chị giúp việc nhà ở quận 7, lương 8 triệu, nghỉ chủ nhật",
         "Tuyển thuyền viên tàu du lịch trên vịnh Hạ Long, lương 10 triệu, có hợp đồng",
         "Nhà hàng tuyển phục vụ, lương 7 triệu, xe đón nhân viên về sau ca tối",
+        "Tuyển tài xế lái xe 7 chỗ, đến đón khách tại sân bay, lương 12 triệu",
+        "Tuyển tài xế xe du lịch, được đón khách tại khách sạn, lương 10 triệu",
         "tuyen tai xe lai xe tai, luong 12 trieu, chay cao toc, co bang C, xe quay lai trong ngay",
         # Hurry and chat contact are mild: an informal shop ad often has both with "no experience".
         "Tuyển gấp nhân viên bán hàng shop quần áo, không yêu cầu kinh nghiệm, lương 6tr + thưởng, liên hệ chị Lan",
