@@ -399,6 +399,15 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Nhà hàng tuyển phục vụ, lương 7 triệu, xe đón nhân viên về sau ca tối",
         "Tuyển tài xế lái xe 7 chỗ, đến đón khách tại sân bay, lương 12 triệu",
         "Tuyển tài xế xe du lịch, được đón khách tại khách sạn, lương 10 triệu",
+        # The words of the new families in an ordinary ad's own sense.
+        "Yêu cầu: tự tin, không ngại nói chuyện với người lạ, lương 8 triệu",
+        "Ứng viên phù hợp sẽ có người gọi lại hẹn phỏng vấn, lương 7 triệu",
+        "Tuyển người môi giới bất động sản, hoa hồng cao, giới thiệu khách",
+        "Được ứng tiền lương hàng tuần, lương 8 triệu, tuyển công nhân",
+        "Đi muộn sẽ bị trừ vào lương, lương 7 triệu, tuyển phục vụ",
+        "Trả lương một lần vào ngày 10 hàng tháng, tuyển thu ngân 7 triệu",
+        "Tuyển nhân viên phát tờ rơi, 30k/giờ, làm cuối tuần",
+        "Tư vấn khách hàng các sản phẩm tiết kiệm sinh lời, lợi nhuận cao, lương 10 triệu",
         "tuyen tai xe lai xe tai, luong 12 trieu, chay cao toc, co bang C, xe quay lai trong ngay",
         # Hurry and chat contact are mild: an informal shop ad often has both with "no experience".
         "Tuyển gấp nhân viên bán hàng shop quần áo, không yêu cầu kinh nghiệm, lương 6tr + thưởng, liên hệ chị Lan",
