@@ -46,6 +46,20 @@ def test_pay_in_every_common_form_becomes_dong_per_month(typed, monthly_millions
     assert pay.monthly_vnd == pytest.approx(monthly_millions * 1_000_000)
 
 
+@pytest.mark.parametrize(
+    "typed, period",
+    [
+        ("mỗi ngày chỉ 2-3 tiếng là nhận được 300 nghìn", "day"),
+        ("mỗi ngày kiếm 1-3 triệu", "day"),
+        ("đi làm 8 tiếng mỗi ngày, lương 8 triệu", "month"),
+        ("co xe dua di lam hang ngay, luong 7-9 trieu", "month"),
+    ],
+)
+def test_a_day_said_before_the_amount_is_its_period_unless_no_day_could_pay_it(typed, period):
+    [pay] = find_pay(normalise_with_origin(typed), RATES)
+    assert pay.period == period
+
+
 def test_pay_per_piece_is_not_monthly_pay():
     [pay] = find_pay(normalise_with_origin("1.000 đồng/chiếc"), RATES)
     assert pay.period == "piece" and pay.monthly_vnd is None
@@ -408,6 +422,9 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Trả lương một lần vào ngày 10 hàng tháng, tuyển thu ngân 7 triệu",
         "Tuyển nhân viên phát tờ rơi, 30k/giờ, làm cuối tuần",
         "Tư vấn khách hàng các sản phẩm tiết kiệm sinh lời, lợi nhuận cao, lương 10 triệu",
+        "Có xe đưa đi làm hằng ngày, tuyển công nhân may, lương 8 triệu",
+        "Sau 2 tháng thử việc được đưa vào làm chính thức, lương 9 triệu",
+        "Nhân viên giỏi được đưa lên làm quản lý ca, lương 10 triệu",
         "tuyen tai xe lai xe tai, luong 12 trieu, chay cao toc, co bang C, xe quay lai trong ngay",
         # Hurry and chat contact are mild: an informal shop ad often has both with "no experience".
         "Tuyển gấp nhân viên bán hàng shop quần áo, không yêu cầu kinh nghiệm, lương 6tr + thưởng, liên hệ chị Lan",
