@@ -23,6 +23,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
 
 from channels.core import (
     PLATFORM_FOLLOW,
@@ -64,6 +65,9 @@ class TelegramSettings:
     api_base: str = "https://api.telegram.org"
     # Where the action server reaches Rasa (the bot service uses the same URL).
     rasa_url: str = "http://127.0.0.1:5005"
+    # Seconds to wait for Telegram's answer to a call; past it, a sent message may have
+    # arrived (`may_have_arrived`). python-telegram-bot's default; tests wait less.
+    read_timeout: float = 5.0
 
     @classmethod
     def from_env(cls) -> TelegramSettings:
@@ -92,6 +96,7 @@ class TelegramInput(WebhookInput):
             settings.bot_token or "disabled",
             base_url=f"{settings.api_base}/bot",
             base_file_url=f"{settings.api_base}/file/bot",
+            request=HTTPXRequest(read_timeout=settings.read_timeout),
         )
         self._starting = asyncio.Lock()
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Iterable
+from pathlib import Path
 
 from contract.paths import VAR
 
@@ -76,6 +78,19 @@ def _local_secret(name: str) -> str:
     path = VAR / _LOCAL_FILES[name] if name in _LOCAL_FILES else folder / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        _create_once(path, secrets.token_hex(32))
     return path.read_text().strip()
+
+
+def _create_once(path: Path, value: str) -> None:
+    """Write `path` whole, unless another process got there first: processes starting together on
+    a fresh checkout (`make run`, test workers) must all read the one value, never a half-written file."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as file:  # never readable by others
+        file.write(value)
+    try:
+        os.link(draft, path)  # atomic, and refused when the file exists
+    except FileExistsError:
+        pass
+    finally:
+        draft.unlink()

@@ -56,6 +56,8 @@ def emoji_words() -> dict[str, str]:
     return {emoji: word for emoji, word in _read_tsv(_HERE / "emoji.tsv")}
 
 
+# Called for every character the checker and the classifier read, from a few hundred distinct ones.
+@lru_cache(maxsize=4096)
 def fold_char(char: str) -> str:
     """Strip the diacritics of one character; đ becomes d."""
     if char in "đĐ":
@@ -103,6 +105,19 @@ def _expand_word(word: str, after_number: bool) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _folded_word(word: str) -> tuple[str, tuple[int, ...]]:
+    """The word folded, and for each of its characters the offset in `word` it came from.
+
+    Cached: people and the labelled offers repeat the same few thousand words."""
+    folded, offsets = [], []
+    for offset, char in enumerate(word):
+        folded_char = fold_char(char)
+        folded.append(folded_char)
+        offsets.extend([offset] * len(folded_char))
+    return "".join(folded), tuple(offsets)
+
+
 def normalise_with_origin(text: str, after_number: bool = False) -> NormalisedText:
     """Normalise `text`, keeping where each output character came from.
 
@@ -138,10 +153,9 @@ def normalise_with_origin(text: str, after_number: bool = False) -> NormalisedTe
             out.extend(folded)
             origin.extend([start] * len(folded))
         else:
-            for offset, char in enumerate(word):
-                folded_char = fold_char(char)
-                out.extend(folded_char)
-                origin.extend([start + offset] * len(folded_char))
+            folded, offsets = _folded_word(word)
+            out.extend(folded)
+            origin.extend(start + offset for offset in offsets)
 
     normalised = "".join(out)
     # Collapse the spaces that emoji replacement may double, keeping origins.

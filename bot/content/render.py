@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +127,32 @@ def ids_named(parsed: nodes.Template) -> dict[tuple[str, str], int]:
     return found
 
 
+@dataclass(frozen=True)
+class ReadTemplate:
+    """One template source, compiled, with what the checks need to know of it."""
+
+    template: jinja2.Template
+    private_names: tuple[tuple[int, str], ...]
+    ids_named: tuple[tuple[tuple[str, str], int], ...]
+    undeclared: frozenset[str]
+
+
+# Content holds a few hundred templates and is read again on every edit (and in every test
+# that loads it): each source is parsed, checked and compiled once per process. A template
+# depends on its source alone (one environment, no globals of its own), so versions share it.
+TEMPLATE_CACHE = 4096
+
+
+@lru_cache(maxsize=TEMPLATE_CACHE)
+def read_template(source: str) -> ReadTemplate:
+    """Raises jinja2.TemplateSyntaxError (never cached) for a source that does not parse."""
+    parsed = _ENV.parse(source)
+    private, named, undeclared = private_names(parsed), ids_named(parsed), meta.find_undeclared_variables(parsed)
+    # Compiled from the tree the checks read (not parsed twice), after them: Jinja's optimizer may rewrite it.
+    template = _ENV.from_string(parsed)
+    return ReadTemplate(template, tuple(private), tuple(named.items()), frozenset(undeclared))
+
+
 def _compile(
     source: str,
     declared: frozenset,
@@ -136,20 +163,20 @@ def _compile(
 ) -> jinja2.Template | None:
     """The compiled template; None when it does not parse (the problem names its line)."""
     try:
-        parsed = _ENV.parse(source)
+        read = read_template(source)
     except jinja2.TemplateSyntaxError as error:
         problems.add(
             where.path, where.line + (error.lineno or 1), f"mẫu '{field}' của '{where.name}' viết sai: {error.message}"
         )
         return None
-    for lineno, name in private_names(parsed):
+    for lineno, name in read.private_names:
         problems.add(
             where.path,
             where.line + lineno,
             f"mẫu '{field}' của '{where.name}' dùng '{name}': tên bắt đầu bằng '_' không được dùng trong nội dung",
         )
     known = ids or {}
-    for (name, item), lineno in ids_named(parsed).items():
+    for (name, item), lineno in read.ids_named:
         if name in known and name not in declared and item not in known[name]:
             problems.add(
                 where.path,
@@ -157,7 +184,7 @@ def _compile(
                 f"'{where.name}' dùng '{{{{ {name}.{item} }}}}' nhưng không có id '{item}' trong {BY_ID[name]}: "
                 f"sửa tên, hoặc thêm nó vào {BY_ID[name]}",
             )
-    unknown = meta.find_undeclared_variables(parsed) - GLOBAL_NAMES - declared
+    unknown = read.undeclared - GLOBAL_NAMES - declared
     for name in sorted(unknown):
         problems.add(
             where.path,
@@ -165,7 +192,7 @@ def _compile(
             f"'{where.name}' dùng biến '{{{{ {name} }}}}' không có: sửa tên biến, "
             f"hoặc khai báo nó trong 'variables' nếu trợ lý truyền vào",
         )
-    return _ENV.from_string(source)
+    return read.template
 
 
 def compile_templates(content: Content, problems: Problems) -> Templates:

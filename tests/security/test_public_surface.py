@@ -168,6 +168,9 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
 def test_a_pathological_message_does_not_stall_another_user(assistant, attack):
+    # Before the caps such a message held Rasa for 9 to 32 s. Measured against the same
+    # greeting without an attack, so a loaded machine's slower turns do not count as a stall.
+    unhindered = reply_time(assistant, "chào bạn")
     results = {}
     attacker = threading.Thread(target=lambda: results.setdefault("replies", say(assistant, new_sender(), attack)))
     attacker.start()
@@ -175,7 +178,7 @@ def test_a_pathological_message_does_not_stall_another_user(assistant, attack):
     other_user = reply_time(assistant, "chào bạn")
     attacker.join(timeout=60)
     assert results.get("replies") is not None  # the attacker got an answer too
-    assert other_user < 1.0, f"another user waited {other_user:.2f}s"
+    assert other_user < unhindered + 1.0, f"another user waited {other_user:.2f}s (unhindered {unhindered:.2f}s)"
 
 
 def test_messages_past_the_entrance_limit_are_refused_with_a_clear_answer(assistant):

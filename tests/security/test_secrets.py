@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from support import ROOT
@@ -51,3 +52,26 @@ def test_a_platform_token_alone_means_production():
 def test_the_action_server_and_rasa_never_hold_the_console_secret():
     assert "CONSOLE_SESSION_SECRET" not in PROCESS_SECRETS["actions"] + PROCESS_SECRETS["rasa"]
     assert "RASA_JWT_SECRET" not in PROCESS_SECRETS["actions"]
+
+
+def test_processes_making_a_local_secret_together_all_read_the_one_value(tmp_path, monkeypatch):
+    """On a fresh checkout the processes (or test workers) start together: none may read a half-written
+    file or keep a value another one overwrote."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from contract import secrets as registry
+
+    together = threading.Barrier(16)
+
+    def make(_):
+        together.wait()
+        return registry._local_secret("SERVICE_TOKEN")
+
+    for checkout in range(10):  # a race: run it often enough to lose it
+        monkeypatch.setattr(registry, "VAR", tmp_path / str(checkout) / "var")
+        with ThreadPoolExecutor(16) as pool:
+            values = set(pool.map(make, range(16)))
+        folder = tmp_path / str(checkout) / "var" / "secrets"
+        assert len(values) == 1 and len(values.pop()) == 64
+        assert [p.name for p in folder.iterdir()] == ["SERVICE_TOKEN"]  # no draft left behind
+        assert (folder / "SERVICE_TOKEN").stat().st_mode & 0o777 == 0o600

@@ -287,9 +287,9 @@ class Telegram(Platform):
     # answerCallbackQuery; late ones fail with this (contract.limits.TelegramLimit).
     CALLBACK_ANSWER_SECONDS = 5
     TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
-    # Longer than python-telegram-bot's default read timeout (5 s): the message
-    # is taken, but the client gives up waiting for the answer.
-    SLOW_SECONDS = 7
+    # Longer than the read timeout a test gives the connector (TelegramSettings.read_timeout):
+    # the message is taken, but the client gives up waiting for the answer.
+    SLOW_SECONDS = 1.5
 
     def __init__(self) -> None:
         super().__init__()

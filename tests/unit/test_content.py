@@ -43,6 +43,33 @@ def test_yaml_syntax_error_names_file_and_line(content_copy):
     assert [p for p in problems_in(content_copy) if "YAML" in p][0].startswith(f"{path}:{line}:")
 
 
+def test_a_yaml_syntax_error_is_explained_in_the_words_of_pyyamls_own_parser(content_copy):
+    """libyaml reads the files (bot/content/yamlfile.py), but words its errors differently: the hint needs PyYAML's."""
+    path = content_copy / "messages" / "general.yml"
+    edit(path, "utter_thank:\n", "utter_thank:\n  text: a: b\n")
+    [problem] = [p for p in problems_in(content_copy) if "YAML" in p]
+    assert "đặt cả câu trong ngoặc kép (mapping values are not allowed here" in problem
+
+
+def test_the_fast_yaml_parser_reads_every_file_as_pyyamls_own_with_the_same_lines():
+    import yaml
+
+    from bot.content.yamlfile import Mapping, Sequence, _FastLineLoader, _LineLoader
+
+    def with_lines(node):
+        if isinstance(node, Mapping):
+            return node.line, node.key_lines, node.duplicate_keys, {k: with_lines(v) for k, v in node.items()}
+        if isinstance(node, Sequence):
+            return node.line, node.item_lines, [with_lines(item) for item in node]
+        return type(node), node
+
+    assert _FastLineLoader.__mro__[1] is yaml.CSafeLoader, "PyYAML without libyaml: content loads ten times slower"
+    for path in sorted((ROOT / "content").rglob("*.yml")):
+        text = path.read_text(encoding="utf-8")
+        fast, own = yaml.load(text, Loader=_FastLineLoader), yaml.load(text, Loader=_LineLoader)
+        assert with_lines(fast) == with_lines(own), path
+
+
 def test_unknown_field_names_its_line(content_copy):
     path = content_copy / "messages" / "general.yml"
     edit(path, "utter_goodbye:\n", "utter_goodbye:\n  colour: red\n")
