@@ -19,8 +19,10 @@ from nlu.normalise import NormalisedText, normalise, normalise_with_origin
 
 GAP = "*"
 MAX_GAP_WORDS = 3
+# Not "chu": folded, it is "chủ" (the boss: "chủ cho ứng trước", "chủ lo ăn ở") far more
+# often than "chứ", which does not negate what follows anyway.
 _NEGATED_BEFORE = re.compile(
-    r"(?:^|[\s,.;!?])(?:khong|chua|chang|cha|chu)(?: (?:he|co|tung|bao gio|can|phai|mat|thu|yeu cau|bat|doi|lay))? $"
+    r"(?:^|[\s,.;!?])(?:khong|chua|chang|cha)(?: (?:he|co|tung|bao gio|can|phai|mat|thu|yeu cau|bat|doi|lay))? $"
 )
 
 

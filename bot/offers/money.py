@@ -69,6 +69,9 @@ _WORDS_VND = {r"hang chuc trieu": 20_000_000, r"hang tram trieu": 200_000_000}
 _DAY_BEFORE = re.compile(
     r"(?<!\w)(?:moi ngay|1 ngay|mot ngay|hang ngay|hang ngay|ngay lam|trong ngay)(?!\w)(?!.*\b(?:thang|tuan)\b)"
 )
+# No job pays millions a day: after "mỗi ngày", an amount from this much up is a month's
+# pay ("đi làm 8 tiếng mỗi ngày, lương 8 triệu"), while "mỗi ngày kiếm 1-3 triệu" stays a day's.
+DAY_PAY_CEILING = 5_000_000
 _PERIOD_AFTER = re.compile(
     rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)"
 )
@@ -101,8 +104,10 @@ def _period_after(text: str, end: int) -> str:
     return _PERIODS[match.group("period")] if match else ""
 
 
-def _period_before(text: str, start: int) -> str:
+def _period_before(text: str, start: int, low_vnd: float) -> str:
     """ "mỗi ngày chỉ 2-3 tiếng là nhận được 300 nghìn": the period said before the amount."""
+    if low_vnd >= DAY_PAY_CEILING:
+        return "month"
     return "day" if _DAY_BEFORE.search(text[max(0, start - 45) : start]) else "month"
 
 
@@ -123,7 +128,7 @@ def find_pay(
         if any(start in span for span in taken):
             return
         taken.append(range(start, end))
-        period = _period_after(text, end) or _period_before(text, start)
+        period = _period_after(text, end) or _period_before(text, start, low)
         found.append(
             Pay(
                 normalised.quote(start, end),

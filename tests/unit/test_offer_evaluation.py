@@ -21,8 +21,9 @@ from bot.offers.splits import IN_SAMPLE, SPLITS, _near, _shingles, source_of, sp
 # test split was looked at: docs/offer-checker.md.
 TEST_MIN_RECALL = 0.50
 TEST_MAX_FALSE_ALARMS = 0.10
-# Train is in-sample (tuned on): a regression floor, not a measure of quality.
-TRAIN_MIN_RECALL = 0.70
+# Train is in-sample (tuned on): a regression floor, not a measure of quality. It was 0.867
+# (326/376) on 2026-12-06; 0.80 leaves room for fresh, harder items in a new split.
+TRAIN_MIN_RECALL = 0.80
 TRAIN_MAX_FALSE_ALARMS = 0.05
 
 

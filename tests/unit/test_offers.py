@@ -46,6 +46,20 @@ def test_pay_in_every_common_form_becomes_dong_per_month(typed, monthly_millions
     assert pay.monthly_vnd == pytest.approx(monthly_millions * 1_000_000)
 
 
+@pytest.mark.parametrize(
+    "typed, period",
+    [
+        ("mỗi ngày chỉ 2-3 tiếng là nhận được 300 nghìn", "day"),
+        ("mỗi ngày kiếm 1-3 triệu", "day"),
+        ("đi làm 8 tiếng mỗi ngày, lương 8 triệu", "month"),
+        ("co xe dua di lam hang ngay, luong 7-9 trieu", "month"),
+    ],
+)
+def test_a_day_said_before_the_amount_is_its_period_unless_no_day_could_pay_it(typed, period):
+    [pay] = find_pay(normalise_with_origin(typed), RATES)
+    assert pay.period == period
+
+
 def test_pay_per_piece_is_not_monthly_pay():
     [pay] = find_pay(normalise_with_origin("1.000 đồng/chiếc"), RATES)
     assert pay.period == "piece" and pay.monthly_vnd is None
@@ -288,6 +302,13 @@ def test_recheck_with_a_new_fee_raises_a_low_verdict(checker):
     assert earlier.risk == LOW and later.risk in FLAGGED and "fees_deposit" in signs(later)
 
 
+def test_recheck_with_an_advance_keeps_the_board_and_raises_the_verdict(checker):
+    earlier = checker.check("Nhà hàng ở tỉnh tuyển phụ bếp, bao ăn ở, lương 7 triệu")
+    later = checker.recheck(earlier, "chu noi cho ung truoc 2 trieu roi tru dan vao luong")
+    assert earlier.risk == LOW and later.risk in FLAGGED
+    assert {"travel_paid", "advance_debt"} <= signs(later)
+
+
 def test_content_check_names_a_sign_the_settings_use_but_nobody_wrote(checker):
     import dataclasses
 
@@ -347,6 +368,27 @@ def test_recheck_with_a_destination_weighs_the_role_abroad(checker):
         ("Tuyển tiếp viên karaoke, thu nhập 30 triệu/tháng, không cần kinh nghiệm", "hostess_work"),
         ("Tuyển nhân viên văn phòng làm việc ở nước ngoài, bao ăn ở, bao vé máy bay", "travel_arranged_abroad"),
         ("Chị họ giới thiệu sang Campuchia làm game, lương 1000$", "introduced_by_acquaintance"),
+        # One sign of these families is enough for medium on its own.
+        ("Có người lạ nhắn tin rủ em lên Tây Nguyên làm, lương 6 triệu", "stranger_contact"),
+        ("mot chi o que noi nhan em vao lam phu bep tren thanh pho, an o chu lo", "stranger_contact"),
+        ("Chủ xưởng cho ứng trước 3 triệu, làm trừ dần vào lương, lương 6 triệu", "advance_debt"),
+        ("lam ray ca phe, luong moi nam 30 trieu, het mua moi tra", "wages_withheld"),
+        ("Em thấy tờ rơi dán cột điện tuyển bảo vệ, lương 9 triệu, chỉ có số điện thoại", "job_flyer"),
+        ("Ra bến xe sẽ có người đón lên chỗ làm, lương 8 triệu", "pickup_arranged"),
+        ("Làm 2 tiếng mỗi ngày, bỏ vốn 500k lãi 100% sau 1 tuần", "small_capital"),
+        (
+            "Cần người ra ngân hàng mở tài khoản, xong giao lại điện thoại và mật khẩu, trả 300 nghìn",
+            "bank_account_for_others",
+        ),
+        ("Tuyen nguoi cho thue tai khoan ngan hang, 1 trieu/thang", "bank_account_for_others"),
+        ("Làm rẫy cà phê ở huyện xa, lương 4 triệu, thỏa thuận bằng miệng", "no_written_contract"),
+        ("Quan ca phe can nguoi, luong 4 trieu, co nguoi cho den quan", "pickup_arranged"),
+        # "chủ" (the boss) is not a negation: "chủ cho mượn trước" is an advance.
+        ("Đi biển 6 tháng, chủ cho mượn trước 10 triệu, lương chia theo chuyến", "advance_debt"),
+        ("Không cần kinh nghiệm, đóng tiền là có thể đi làm ngay", "fees_deposit"),
+        ("Bên em lo hết thủ tục đưa sang Hàn Quốc làm thời vụ, lương 40 triệu", "travel_arranged_abroad"),
+        ("Nhận việc xong chỉ cần lo tiền thẻ ra vào và tiền khám sức khỏe là đi làm, lương 7 triệu", "fees_deposit"),
+        ("co nguoi hua dua len Lam Dong lam vuon, luong 5 trieu", "pickup_arranged"),
     ],
 )
 def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
@@ -372,6 +414,35 @@ def test_each_family_of_the_anti_scam_guidance_is_caught(checker, lure, sign):
         "Trung tâm tuyển tư vấn viên du học, lương 8-15 triệu, làm tại văn phòng quận 1",
         "Quán karaoke tuyển nhân viên phục vụ phòng, lương 6 triệu, làm ca tối",
         "Showroom ô tô tuyển lễ tân tiếp khách hàng, lương 8 triệu, có BHXH",
+        # A shuttle, a pay advance as a benefit, paid leave, a company's promises, a maid wanted: not the families.
+        "Xưởng gỗ tuyển công nhân, có xe đưa đón tận nơi, lương 8 triệu, ứng lương giữa tháng",
+        "Công ty tuyển nhân viên kho, được tạm ứng lương, lương 8 triệu, địa chỉ KCN Tân Bình",
+        "Tuyển phụ bếp, nghỉ phép năm vẫn được trả lương, lương 7 triệu",
+        "Công ty hứa hẹn môi trường thăng tiến, lương 9 triệu, không cần kinh nghiệm",
+        "Cần tìm một chị giúp việc nhà ở quận 7, lương 8 triệu, nghỉ chủ nhật",
+        "Tuyển thuyền viên tàu du lịch trên vịnh Hạ Long, lương 10 triệu, có hợp đồng",
+        "Nhà hàng tuyển phục vụ, lương 7 triệu, xe đón nhân viên về sau ca tối",
+        "Tuyển tài xế lái xe 7 chỗ, đến đón khách tại sân bay, lương 12 triệu",
+        "Tuyển tài xế xe du lịch, được đón khách tại khách sạn, lương 10 triệu",
+        # The words of the new families in an ordinary ad's own sense.
+        "Yêu cầu: tự tin, không ngại nói chuyện với người lạ, lương 8 triệu",
+        "Ứng viên phù hợp sẽ có người gọi lại hẹn phỏng vấn, lương 7 triệu",
+        "Tuyển người môi giới bất động sản, hoa hồng cao, giới thiệu khách",
+        "Được ứng tiền lương hàng tuần, lương 8 triệu, tuyển công nhân",
+        "Đi muộn sẽ bị trừ vào lương, lương 7 triệu, tuyển phục vụ",
+        "Trả lương một lần vào ngày 10 hàng tháng, tuyển thu ngân 7 triệu",
+        "Tuyển nhân viên phát tờ rơi, 30k/giờ, làm cuối tuần",
+        "Tư vấn khách hàng các sản phẩm tiết kiệm sinh lời, lợi nhuận cao, lương 10 triệu",
+        "Có xe đưa đi làm hằng ngày, tuyển công nhân may, lương 8 triệu",
+        "Tuyển nhân viên kinh doanh, lương cứng 7 triệu, hưởng hoa hồng 5% doanh số",
+        "Ngân hàng tuyển giao dịch viên, hướng dẫn khách đổi mật khẩu và mở tài khoản tại quầy, lương 10 triệu",
+        "Trung tâm dịch vụ việc làm tỉnh tư vấn và giới thiệu việc làm miễn phí cho người lao động",
+        "Sau 2 tháng thử việc được đưa vào làm chính thức, lương 9 triệu",
+        "Nhân viên giỏi được đưa lên làm quản lý ca, lương 10 triệu",
+        "tuyen tai xe lai xe tai, luong 12 trieu, chay cao toc, co bang C, xe quay lai trong ngay",
+        # Hurry and chat contact are mild: an informal shop ad often has both with "no experience".
+        "Tuyển gấp nhân viên bán hàng shop quần áo, không yêu cầu kinh nghiệm, lương 6tr + thưởng, liên hệ chị Lan",
+        "tuyen gap nv ban hang tap hoa, luong 5tr5, nhan zalo",
     ],
 )
 def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
@@ -381,6 +452,24 @@ def test_ordinary_ads_near_the_new_families_are_not_flagged(checker, ordinary):
 def test_a_pay_sentence_does_not_end_at_the_dot_of_a_number(checker):
     verdict = checker.check("Tìm người đọc tiểu thuyết thu âm gửi lại, trả 200.000 - 400.000 đồng/ngày")
     assert "work_from_home_easy" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "offer, flagged",
+    [
+        ("Tuyển nam nữ đi Đài Loan làm nhà máy, không cần kinh nghiệm, lương 20 triệu", True),
+        ("Tuyển nhân viên nhà máy ở Bình Dương, không cần kinh nghiệm, lương 8 triệu", False),
+        ("Tuyển thực tập sinh kỹ năng đi Nhật qua công ty được cấp phép, không yêu cầu kinh nghiệm", False),
+    ],
+)
+def test_a_mild_sign_weighs_more_abroad_unless_through_a_licensed_channel(checker, offer, flagged):
+    assert (checker.check(offer).risk in FLAGGED) == flagged
+
+
+def test_a_sentence_ending_in_co_is_not_a_company_named(checker):
+    verdict = checker.check("Cần việc không em? Việc gì cũng có. Đi làm giao hàng lương 8 triệu")
+    assert "company_named" not in verdict.reassurances and verdict.risk in FLAGGED
+    assert "company_named" in checker.check("ABC Co., Ltd tuyển kế toán, lương 10 triệu").reassurances
 
 
 def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
