@@ -292,6 +292,17 @@ def cmd_known_scams_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics_purge(args: argparse.Namespace) -> int:
+    from bot.analytics import purge
+    from bot.store import Database
+
+    settings = Settings.from_env()
+    months = args.months if args.months is not None else settings.analytics_retention_months
+    removed = purge(Database(settings.database_url), months)
+    print(f"Deleted {removed} analytics events older than {months} months.")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from migrations import upgrade_url
 
@@ -383,6 +394,14 @@ def build_parser() -> argparse.ArgumentParser:
     dump = known.add_parser("export", help="write every entry as CSV, in the import's format")
     dump.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
     dump.set_defaults(handler=cmd_known_scams_export)
+    analytics = commands.add_parser("analytics", help="campaign analytics (docs/analytics.md)").add_subparsers(
+        dest="action", required=True
+    )
+    purge = analytics.add_parser("purge", help="delete events older than the retention (the bot service does it daily)")
+    purge.add_argument(
+        "--months", type=int, help="keep this many whole months (default ANALYTICS_RETENTION_MONTHS, 24)"
+    )
+    purge.set_defaults(handler=cmd_analytics_purge)
     db = commands.add_parser("db", help="the application database").add_subparsers(dest="action", required=True)
     db_upgrade = db.add_parser("upgrade", help="apply the migrations it lacks (run at deploy, before starting)")
     db_upgrade.set_defaults(handler=cmd_db_upgrade)

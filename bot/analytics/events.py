@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, delete
+from sqlalchemy.orm import Session
 
-from bot.handoff.cases import Reason
+from bot.handoff.states import Reason
 from bot.offers.checker import RISK_ORDER
 from bot.store import Base, Database, monthly_key_for, utcnow
 
 DEFAULT_RETENTION_MONTHS = 24
 VERDICTS = frozenset(RISK_ORDER)  # the offer checker's risk levels
 OFFER_INPUTS = frozenset({"text", "screenshot"})
+WEB_CHAT = "rest"  # Rasa's name for the web chat's channel
 HANDOFF_REASONS = frozenset({Reason.DANGER, Reason.REQUEST})
 
 
@@ -69,11 +71,28 @@ def _seconds(name: str, value: int) -> None:
         raise ValueError(f"analytics: {name} must be a whole number of seconds >= 0")
 
 
+def channel_of(conversation_id: str) -> str:
+    """The channel a conversation is on, from its id: connectors prefix theirs ("zalo:123"); the web chat's
+    have none and its Rasa channel is called "rest", as in cases.channel (bot/handoff/presentation.py)."""
+    platform, sep, _ = conversation_id.partition(":")
+    return platform if sep and platform else WEB_CHAT
+
+
 @dataclass
 class Recorder:
-    """What the actions and the bot service call; each call is one short transaction."""
+    """What the actions and the bot service call.
 
-    db: Database
+    With a database, each call is one short transaction; with a session
+    (`Recorder.within`), the row joins the caller's transaction, so a hand-off
+    event exists exactly when the change it counts was committed.
+    """
+
+    db: Database | None = None
+    session: Session | None = None
+
+    @classmethod
+    def within(cls, session: Session) -> Recorder:
+        return cls(session=session)
 
     def conversation_started(self, channel: str, user_key: str, at: datetime | None = None) -> None:
         self._add("conversation", channel, at, user_key)
@@ -154,8 +173,13 @@ class Recorder:
         _check("channel", channel)
         at = at or utcnow()
         key = monthly_key_for(user_key, month_of(at)) if user_key else None
+        event = AnalyticsEvent(kind=kind, channel=channel, monthly_key=key, **time_fields(at), **fields)
+        if self.session is not None:
+            self.session.add(event)
+            return
+        assert self.db is not None, "a Recorder writes to a database or into a session"
         with self.db.session() as session:
-            session.add(AnalyticsEvent(kind=kind, channel=channel, monthly_key=key, **time_fields(at), **fields))
+            session.add(event)
 
 
 def month_of(at: datetime) -> str:
@@ -175,3 +199,21 @@ def purge(db: Database, months: int = DEFAULT_RETENTION_MONTHS, today: date | No
     cutoff = date(index // 12, index % 12 + 1, 1)
     with db.session() as session:
         return session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.day < cutoff)).rowcount
+
+
+@dataclass
+class DailyPurge:
+    """The retention purge, run by the bot service's background pass at most once a UTC day."""
+
+    db: Database
+    months: int = DEFAULT_RETENTION_MONTHS
+    last_day: date | None = None
+
+    def run_if_due(self, now: datetime) -> int | None:
+        """How many rows went, or None when today's purge already ran."""
+        today = now.astimezone(timezone.utc).date()
+        if self.last_day == today:
+            return None
+        removed = purge(self.db, self.months, today)
+        self.last_day = today
+        return removed
