@@ -12,12 +12,13 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.analytics.events import AnalyticsEvent as E
+from contract.tables import undelivered
 
 SMALL = 5
 HIDDEN = "<5"
@@ -253,6 +254,36 @@ def handoff_times(session: Session, filters: Filters) -> list[Row]:
             }
         )
     return rows
+
+
+@indicator
+def refused_messages(session: Session, filters: Filters) -> list[Row]:
+    """Replies a platform refused or never took, read from the connectors' own table (contract/tables.py).
+
+    The connectors may import only contract/, so they do not write analytics
+    events; their table already holds platform, time and whether it was a
+    staff reply. Its rows go when the user's data is erased, like the events.
+    """
+    start = datetime.combine(filters.start, time.min, tzinfo=timezone.utc)
+    end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    table = undelivered.c
+    query = (
+        select(table.platform, table.staff_reply, func.count(), func.count(distinct(table.user_key)))
+        .where(table.at >= start, table.at < end)
+        .group_by(table.platform, table.staff_reply)
+        .order_by(func.count().desc(), table.platform)
+    )
+    if filters.channel:
+        query = query.where(table.platform == filters.channel)
+    return [
+        {
+            "channel": platform,
+            "reply": "staff" if staff_reply else "assistant",
+            "count": suppress(n, people),
+            "people": suppress(people),
+        }
+        for platform, staff_reply, n, people in session.execute(query)
+    ]
 
 
 def compute_all(session: Session, filters: Filters) -> dict[str, list[Row]]:
