@@ -3,11 +3,12 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bot.analytics import INDICATORS, Filters, Recorder, compute_all, purge, suppress
 from bot.analytics.events import AnalyticsEvent
 from bot.store import Database
+from contract.tables import undelivered
 
 NOV = datetime(2026, 11, 10, 9, 37, tzinfo=timezone.utc)
 RANGE = Filters(date(2026, 11, 1), date(2026, 11, 30))
@@ -33,6 +34,10 @@ def one_person(rec: Recorder, channel: str, key: str, n: int, at: datetime) -> N
     rec.handoff_first_reply(channel, key, 90 * n, at)
     rec.handoff_closed(channel, key, "referred", at)
     rec.content_problem(channel, "missing_template", at)
+    with rec.db.session() as session:  # a reply the platform refused, as the connector records it
+        session.execute(
+            insert(undelivered).values(platform=channel, user_key=key, staff_reply=False, reason="blocked", at=at)
+        )
 
 
 @pytest.fixture(scope="module")
