@@ -303,6 +303,19 @@ def cmd_analytics_purge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.analytics.report import ReportError, write_report
+    from bot.store import Database
+
+    try:
+        write_report(Database(Settings.from_env().database_url), args.month, Path(args.out), args.channel)
+    except ReportError as error:
+        print(f"No report: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {args.out}")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from migrations import upgrade_url
 
@@ -402,6 +415,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--months", type=int, help="keep this many whole months (default ANALYTICS_RETENTION_MONTHS, 24)"
     )
     purge.set_defaults(handler=cmd_analytics_purge)
+    report = commands.add_parser("report", help="the monthly campaign report as PDF (docs/analytics.md)")
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--out", required=True, help="the PDF file to write")
+    report.add_argument("--channel", help="one channel only (telegram, zalo, messenger, rest)")
+    report.set_defaults(handler=cmd_report)
     db = commands.add_parser("db", help="the application database").add_subparsers(dest="action", required=True)
     db_upgrade = db.add_parser("upgrade", help="apply the migrations it lacks (run at deploy, before starting)")
     db_upgrade.set_defaults(handler=cmd_db_upgrade)
