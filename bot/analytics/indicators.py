@@ -122,7 +122,7 @@ def offer_inputs(session: Session, filters: Filters) -> list[Row]:
 
 @indicator
 def top_warning_signs(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "offer_sign", E.subject, "sign", people=False)[:TOP_SIGNS]
+    return _count_by(session, filters, "offer_sign", E.subject, "sign")[:TOP_SIGNS]
 
 
 @indicator
@@ -137,7 +137,7 @@ def handoffs_by_reason(session: Session, filters: Filters) -> list[Row]:
 
 @indicator
 def handoff_outcomes(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "handoff_close", E.item, "outcome", people=False)
+    return _count_by(session, filters, "handoff_close", E.item, "outcome")
 
 
 @indicator
