@@ -65,7 +65,9 @@ def expected_tables(assistant) -> dict[str, list[list[str]]]:
         "offer_inputs": [["text", str(PEOPLE), str(PEOPLE)]],
         "quizzes": [[QUIZ, "5", "5", "5", "5", str(expected_average(assistant))]],
         "handoffs_by_reason": [["danger", "&lt;5", "&lt;5"]],
-        "handoff_outcomes": [["referred_hotline", "&lt;5"]],
+        "handoff_outcomes": [["referred_hotline", "&lt;5", "&lt;5"]],
+        # "held in Cambodia": everyone was given the contacts for danger abroad, the sixth before consenting.
+        "referrals_by_situation": [["danger_abroad", people, people]],
         "handoff_times": [
             ["time_to_claim", "&lt;5", "&lt;5", "&lt;5", "&lt;5"],
             ["time_to_first_staff_reply", "&lt;5", "&lt;5", "&lt;5", "&lt;5"],
@@ -81,10 +83,6 @@ def test_the_dashboard_shows_exactly_what_the_conversations_did(campaign):
     assert page.status_code == 200
     for indicator, rows in expected_tables(assistant).items():
         assert table_of(page.text, indicator) == rows, indicator
-    referrals = table_of(page.text, "referrals_by_situation")
-    assert sum(int(row[1]) for row in referrals if row[1].isdigit()) + 0 == PEOPLE + 1 or referrals == [
-        ["danger_abroad", str(PEOPLE + 1), str(PEOPLE + 1)]
-    ], referrals
 
 
 def test_the_csv_carries_the_same_figures(campaign):

@@ -118,3 +118,39 @@ def test_counting_never_breaks_a_turn(monkeypatch):
         rec.offer_checked(channel, key, "green", "text", [])
 
     runtime.count(Tracker(), bad)  # no exception
+
+
+def test_a_response_that_cannot_be_rendered_is_a_content_problem(db):
+    from support import ROOT
+
+    from bot.content import LiveContent
+    from bot.service import render_response
+
+    recorder = Recorder(db)
+    reply = render_response(
+        LiveContent(ROOT / "content"),
+        {"response": "utter_does_not_exist", "channel": {"name": "zalo"}},
+        recorder.content_problem,
+    )
+    assert "111" in reply["text"]  # the user still gets the fallback
+    [problem] = events(db, "content_problem")
+    assert (problem.channel, problem.subject, problem.monthly_key) == ("zalo", "missing utter_does_not_exist", None)
+
+
+@pytest.mark.parametrize("metadata, source", [({"image_url": "https://x/y.png"}, "screenshot"), ({}, "text")])
+def test_an_offer_check_counts_a_screenshot_or_pasted_text(monkeypatch, db, metadata, source):
+    from actions import offers, runtime
+    from bot.offers import Verdict
+    from bot.offers.checker import SignFound
+
+    class Tracker:
+        sender_id = "messenger:77"
+        latest_message = {"metadata": metadata}
+
+    monkeypatch.setattr(runtime, "recorder", lambda: Recorder(db))
+    monkeypatch.setattr(runtime, "user_key", lambda tracker: "key-77")
+    signs = (SignFound("fees_deposit", "Thu phí", "", ("đặt cọc",)), SignFound("fees_deposit", "Thu phí", "", ("phí",)))
+    offers.count_check(Tracker(), Verdict("high", 0.9, signs, ()))
+    [offer] = events(db, "offer")
+    assert (offer.channel, offer.subject, offer.item) == ("messenger", "high", source)
+    assert [e.subject for e in events(db, "offer_sign")] == ["fees_deposit"], "a sign counts once per check"
