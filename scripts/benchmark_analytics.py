@@ -129,14 +129,17 @@ def dashboard_client(folder: Path, url: str):
     return client
 
 
-def page_best_of_three(client, query: str) -> float:
-    times = []
+def page_best_of_three(client, query: str) -> tuple[float, float]:
+    """Wall time and this process's CPU time (the app and SQLite run in it), each the best of three:
+    on a shared machine the CPU time says what the page costs, the wall time what a user waited."""
+    walls, cpus = [], []
     for _ in range(3):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         response = client.get(f"/staff/analytics?{query}")
-        times.append(time.perf_counter() - began)
+        walls.append(time.perf_counter() - began)
+        cpus.append(time.process_time() - began_cpu)
         assert response.status_code == 200, response.status_code
-    return min(times)
+    return min(walls), min(cpus)
 
 
 def main() -> None:
@@ -162,7 +165,10 @@ def main() -> None:
         with dashboard_client(Path(folder), f"sqlite:///{Path(folder) / 'analytics.db'}") as client:
             page_month = page_best_of_three(client, "start=2026-11-01&end=2026-11-30")
             page_year = page_best_of_three(client, "start=2025-12-01&end=2026-11-30")
-        print(f"dashboard page, one month: {page_month:.3f} s; whole year: {page_year:.3f} s (best of 3)")
+        print(
+            f"dashboard page, one month: {page_month[0]:.3f} s ({page_month[1]:.3f} s CPU); "
+            f"whole year: {page_year[0]:.3f} s ({page_year[1]:.3f} s CPU) (best of 3)"
+        )
 
 
 if __name__ == "__main__":
