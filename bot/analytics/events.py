@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, delete
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String, UniqueConstraint, delete
 from sqlalchemy.orm import Session
 
 from bot.handoff.states import Reason
 from bot.offers.checker import RISK_ORDER
-from bot.store import Base, Database, monthly_key_for, utcnow
+from bot.store import ERASED_WITH_EVERY_USER, Base, Database, monthly_key_for, utcnow
 
 DEFAULT_RETENTION_MONTHS = 24
 VERDICTS = frozenset(RISK_ORDER)  # the offer checker's risk levels
@@ -52,6 +52,24 @@ class AnalyticsEvent(Base):
         Index("ix_analytics_kind_day", "kind", "day", "channel", "subject", "item"),
         Index("ix_analytics_kind_people", "kind", "day", "channel", "week", "monthly_key"),
         Index("ix_analytics_month", "month", "monthly_key"),
+    )
+
+
+class MonthlyTally(Base):
+    """One indicator's counts for one whole past month and channel ("" = every channel): bot/analytics/monthly.py."""
+
+    __tablename__ = "analytics_monthly"
+
+    id = Column(Integer, primary_key=True)
+    indicator = Column(String(32), nullable=False)
+    month = Column(String(7), nullable=False)
+    channel = Column(String(32), nullable=False)
+    tally = Column(JSON, nullable=False)  # [[row key, numbers], ...]: counts, no keys
+
+    __table_args__ = (
+        UniqueConstraint("indicator", "month", "channel", name="uq_analytics_monthly"),
+        # Counts of people, though no key: erasing anyone deletes them all (they are made again on demand).
+        {"info": {ERASED_WITH_EVERY_USER: True}},
     )
 
 
@@ -175,11 +193,17 @@ class Recorder:
         key = monthly_key_for(user_key, month_of(at)) if user_key else None
         event = AnalyticsEvent(kind=kind, channel=channel, monthly_key=key, **time_fields(at), **fields)
         if self.session is not None:
-            self.session.add(event)
+            _write(self.session, event)
             return
         assert self.db is not None, "a Recorder writes to a database or into a session"
         with self.db.session() as session:
-            session.add(event)
+            _write(session, event)
+
+
+def _write(session: Session, event: AnalyticsEvent) -> None:
+    session.add(event)
+    if event.month < month_of(utcnow()):  # a backfill into a past month: its kept tallies are out of date
+        session.execute(delete(MonthlyTally).where(MonthlyTally.month == event.month))
 
 
 def month_of(at: datetime) -> str:
@@ -198,6 +222,7 @@ def purge(db: Database, months: int = DEFAULT_RETENTION_MONTHS, today: date | No
     index = today.year * 12 + today.month - 1 - months
     cutoff = date(index // 12, index % 12 + 1, 1)
     with db.session() as session:
+        session.execute(delete(MonthlyTally).where(MonthlyTally.month < cutoff.strftime("%Y-%m")))
         return session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.day < cutoff)).rowcount
 
 
