@@ -224,21 +224,3 @@ def purge(db: Database, months: int = DEFAULT_RETENTION_MONTHS, today: date | No
     with db.session() as session:
         session.execute(delete(MonthlyTally).where(MonthlyTally.month < cutoff.strftime("%Y-%m")))
         return session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.day < cutoff)).rowcount
-
-
-@dataclass
-class DailyPurge:
-    """The retention purge, run by the bot service's background pass at most once a UTC day."""
-
-    db: Database
-    months: int = DEFAULT_RETENTION_MONTHS
-    last_day: date | None = None
-
-    def run_if_due(self, now: datetime) -> int | None:
-        """How many rows went, or None when today's purge already ran."""
-        today = now.astimezone(timezone.utc).date()
-        if self.last_day == today:
-            return None
-        removed = purge(self.db, self.months, today)
-        self.last_day = today
-        return removed

@@ -3,7 +3,8 @@
 Announce new cases to staff (retrying failed targets), tell users in danger
 whom nobody has claimed in time, and retry staff news that did not reach the
 user. Each pass works from the database, so a restart loses nothing. Once a
-day it also deletes analytics events past their retention (bot/analytics).
+day it also deletes analytics events past their retention and keeps last
+month's tallies (bot/analytics/daily.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 
 import httpx
 
-from bot.analytics.events import DailyPurge
+from bot.analytics.daily import DailyPurge
 from bot.content import LiveContent
 from bot.handoff import cases, notify
 from bot.handoff.delivery import Delivery

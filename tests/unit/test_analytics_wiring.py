@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
-from bot.analytics.events import AnalyticsEvent, DailyPurge, Recorder, channel_of
+from bot.analytics.daily import DailyPurge
+from bot.analytics.events import AnalyticsEvent, MonthlyTally, Recorder, channel_of
 from bot.console.accounts import add_account
 from bot.content.kinds.quizzes import Quiz, QuizOption, QuizQuestion
 from bot.handoff import cases
@@ -94,6 +95,16 @@ def test_the_purge_runs_once_a_day(db):
     rec.conversation_started("telegram", "k", datetime(2020, 1, 1, tzinfo=timezone.utc))
     assert purge.run_if_due(now + timedelta(hours=5)) is None, "once that day"
     assert purge.run_if_due(now + timedelta(days=1)) == 1
+
+
+def test_the_daily_pass_keeps_last_months_tallies_for_every_channel(db):
+    rec = Recorder(db)
+    for channel in ("telegram", "zalo"):
+        rec.conversation_started(channel, "k", datetime(2026, 10, 20, tzinfo=timezone.utc))
+    DailyPurge(db).run_if_due(datetime(2026, 11, 2, tzinfo=timezone.utc))
+    with db.session() as session:
+        kept = set(session.execute(select(MonthlyTally.month, MonthlyTally.channel)).all())
+    assert kept == {("2026-10", ""), ("2026-10", "telegram"), ("2026-10", "zalo")}
 
 
 @pytest.mark.parametrize(
