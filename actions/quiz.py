@@ -46,10 +46,11 @@ def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) 
         dispatcher.utter_message(response="utter_quiz_invalid_answer", letters=error.letters)
         return []
     feedback = outcome.feedback
-    quiz_id = (outcome.result or outcome.next_question).quiz_id  # type: ignore[union-attr]
     count(
         tracker,
-        lambda rec, channel, key: rec.quiz_answered(channel, key, quiz_id, outcome.question_id, feedback.correct),
+        lambda rec, channel, key: rec.quiz_answered(
+            channel, key, outcome.quiz_id, outcome.question_id, feedback.correct
+        ),
     )
     dispatcher.utter_message(
         response="utter_quiz_feedback",
