@@ -80,13 +80,13 @@ def on_delete(dispatcher, tracker, question, text, intent) -> list[dict]:
 
 
 def on_offer_text(dispatcher, tracker, question, text, intent) -> list[dict]:
-    return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
+    return offers.reply_to_offer(dispatcher, text, asked_for_it=True, tracker=tracker)
 
 
 def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:
     state = tracker.get_slot(offers.OFFER_CHECK)
     if not state or not state.get("text"):
-        return offers.reply_to_offer(dispatcher, text, asked_for_it=True)
+        return offers.reply_to_offer(dispatcher, text, asked_for_it=True, tracker=tracker)
     answer = offers.answer_of(tracker)
     if answer is None and state.get("asked"):
         typed = typed_button_payload(text, "utter_offer_question") or ""
@@ -98,7 +98,7 @@ def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:
     if answer is not None or text.startswith("/"):
         dispatcher.utter_message(response="utter_ok")
         return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.VERDICT})]
-    return offers.follow_up(dispatcher, state, text)
+    return offers.follow_up(dispatcher, state, text, tracker)
 
 
 def on_quiz(dispatcher, tracker, question, text, intent) -> list[dict]:

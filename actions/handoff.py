@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import database, latest_text, live_content, required, sent_a_screenshot, settings, user_key
+from actions.runtime import count, database, latest_text, live_content, required, sent_a_screenshot, settings, user_key
 from actions.session import bot_said_before
 from bot.handoff import cases, conversation
 from bot.handoff.cases import Reason
@@ -119,6 +119,7 @@ class ActionSessionStart(Action):
         return "action_session_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        count(tracker, lambda rec, channel, key: rec.conversation_started(channel, key))
         events: list[dict] = [SessionStarted()]
         events += [SlotSet(name, value) for name, value in tracker.slots.items() if value is not None]
         if open_case_of(database(), user_key(tracker)) is not None:

@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.referrals import money_already_paid
-from actions.runtime import database, latest_text, live_content
+from actions.runtime import count, database, latest_text, live_content, sent_a_screenshot
 from bot.knownscams.store import KnownScams, Report
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
@@ -64,14 +64,18 @@ def awaiting_offer() -> list[dict]:
     return [SlotSet(OPEN_QUESTION, {"kind": OFFER_TEXT})]
 
 
-def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False) -> list[dict]:
-    """The verdict on a pasted offer, or a request for the offer itself."""
+def reply_to_offer(
+    dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False, tracker: Tracker | None = None
+) -> list[dict]:
+    """The verdict on a pasted offer, or a request for the offer itself; counted for `tracker`'s conversation."""
     if money_already_paid(offer):
         dispatcher.utter_message(response="utter_referral_lost_money")
     verdict = checker().check(offer)
     if verdict.risk == UNCLEAR and not verdict.signs:
         dispatcher.utter_message(response="utter_offer_need_more" if asked_for_it else "utter_ask_offer")
         return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
+    if tracker is not None:
+        count_check(tracker, verdict)
     say_verdict(dispatcher, verdict)
     state = {
         "text": offer,
@@ -82,6 +86,12 @@ def reply_to_offer(dispatcher: CollectingDispatcher, offer: str, asked_for_it: b
         "asked": None,
     }
     return [SlotSet(OFFER_CHECK, state)] + ask_next_question(dispatcher, state)
+
+
+def count_check(tracker: Tracker, verdict: Verdict) -> None:
+    source = "screenshot" if sent_a_screenshot(tracker) else "text"
+    signs = [sign.id for sign in verdict.signs]
+    count(tracker, lambda rec, channel, key: rec.offer_checked(channel, key, verdict.risk, source, signs))
 
 
 def say_verdict(dispatcher: CollectingDispatcher, verdict: Verdict) -> None:
@@ -120,12 +130,12 @@ def answer_question(dispatcher: CollectingDispatcher, state: dict[str, Any], ans
     return ask_next_question(dispatcher, state)
 
 
-def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str) -> list[dict]:
+def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str, tracker: Tracker) -> list[dict]:
     """A message about the offer already checked: a new fact updates it, a question is answered."""
     the_checker = checker()
     words = len(text.split())
     if words >= NEW_AD_WORDS or (words >= JUDGED_ALONE_WORDS and the_checker.check(text).risk in (MEDIUM, HIGH)):
-        return reply_to_offer(dispatcher, text)
+        return reply_to_offer(dispatcher, text, tracker=tracker)
     earlier = the_checker.check(state["text"])
     # What the user was told stands: the recheck starts from it (floor and destination kept).
     earlier = replace(
@@ -183,4 +193,4 @@ class ActionCheckOffer(Action):
         if offer.startswith("/"):  # the button: nothing to check yet
             dispatcher.utter_message(response="utter_ask_offer")
             return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
-        return reply_to_offer(dispatcher, offer)
+        return reply_to_offer(dispatcher, offer, tracker=tracker)

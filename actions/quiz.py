@@ -5,7 +5,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import database, latest_text, live_content, user_key
+from actions.runtime import count, database, latest_text, live_content, user_key
 from bot.quiz import NoQuizRunning, NotAChoice, QuestionView, QuizBook
 from nlu.answers import OPEN_QUESTION, QUIZ
 
@@ -46,6 +46,12 @@ def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) 
         dispatcher.utter_message(response="utter_quiz_invalid_answer", letters=error.letters)
         return []
     feedback = outcome.feedback
+    count(
+        tracker,
+        lambda rec, channel, key: rec.quiz_answered(
+            channel, key, outcome.quiz_id, outcome.question_id, feedback.correct
+        ),
+    )
     dispatcher.utter_message(
         response="utter_quiz_feedback",
         correct=feedback.correct,
@@ -58,6 +64,12 @@ def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) 
         return utter_question(dispatcher, outcome.next_question)
     result = outcome.result
     assert result is not None, "an answer without a next question finishes the quiz"
+    count(
+        tracker,
+        lambda rec, channel, key: rec.quiz_completed(
+            channel, key, result.quiz_id, result.score, result.total, result.attempt
+        ),
+    )
     dispatcher.utter_message(
         response="utter_quiz_result",
         title=result.quiz_title,
@@ -97,7 +109,10 @@ class ActionStartQuiz(Action):
         dispatcher.utter_message(
             response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions)
         )
-        return utter_question(dispatcher, book.start(key, chosen))
+        attempt = book.attempt_number(key, chosen)
+        view = book.start(key, chosen)
+        count(tracker, lambda rec, channel, key: rec.quiz_started(channel, key, view.quiz_id, attempt))
+        return utter_question(dispatcher, view)
 
 
 class ActionAnswerQuiz(Action):

@@ -5,7 +5,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.runtime import latest_text, live_content, required
+from actions.runtime import count, latest_text, live_content, required
 from actions.session import bot_said_before, earlier_user_texts
 from bot.referrals import LOST_MONEY, Referral, referral_for
 
@@ -29,6 +29,7 @@ def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -
     repeated = in_danger and bot_said_before(tracker, DANGER_BLOCKS)
     # The second time in a conversation: short, and about what is new, not the same block again.
     response = "utter_referral_danger_again" if repeated else found.response
+    count(tracker, lambda rec, channel, key: rec.referral_given(channel, key, found.situation))
     dispatcher.utter_message(
         response=response,
         embassy=found.embassy,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TypeVar
 
 from rasa_sdk import Tracker
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.analytics.events import Recorder, channel_of
 from bot.content import LiveContent
 from bot.settings import Settings
 from bot.store import Database
 from contract.identity import user_key_for
 
 Part = TypeVar("Part")
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -32,6 +37,24 @@ def live_content() -> LiveContent:
 
 def user_key(tracker: Tracker) -> str:
     return user_key_for(tracker.sender_id, settings().secret_key)
+
+
+@lru_cache(maxsize=1)
+def recorder() -> Recorder:
+    return Recorder(database())
+
+
+def count(tracker: Tracker, record: Callable[[Recorder, str, str], None]) -> None:
+    """One analytics event for this conversation: `record(recorder, channel, user_key)`.
+
+    Counting never stands between a person and their answer: a failure is
+    logged by its type alone (the values may come from the conversation) and
+    the turn goes on.
+    """
+    try:
+        record(recorder(), channel_of(tracker.sender_id), user_key(tracker))
+    except (SQLAlchemyError, ValueError) as error:
+        log.warning("analytics event not recorded (%s)", type(error).__name__)
 
 
 def required(part: Part | None, file: str) -> Part:

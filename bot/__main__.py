@@ -292,6 +292,30 @@ def cmd_known_scams_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analytics_purge(args: argparse.Namespace) -> int:
+    from bot.analytics import purge
+    from bot.store import Database
+
+    settings = Settings.from_env()
+    months = args.months if args.months is not None else settings.analytics_retention_months
+    removed = purge(Database(settings.database_url), months)
+    print(f"Deleted {removed} analytics events older than {months} months.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from bot.analytics.report import ReportError, write_report
+    from bot.store import Database
+
+    try:
+        write_report(Database(Settings.from_env().database_url), args.month, Path(args.out), args.channel)
+    except ReportError as error:
+        print(f"No report: {error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {args.out}")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from migrations import upgrade_url
 
@@ -362,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff = commands.add_parser("staff", help="hotline staff accounts").add_subparsers(dest="action", required=True)
     add = staff.add_parser("add", help="create a console account (asks for the password)")
     add.add_argument("name")
-    add.add_argument("--role", choices=["hotline", "admin"], required=True)
+    add.add_argument("--role", choices=["hotline", "admin", "campaign"], required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.set_defaults(handler=cmd_staff_add)
     off = staff.add_parser("deactivate", help="stop an account logging in and end its open sessions")
@@ -383,6 +407,19 @@ def build_parser() -> argparse.ArgumentParser:
     dump = known.add_parser("export", help="write every entry as CSV, in the import's format")
     dump.add_argument("file", nargs="?", default="-", help="a file, or - for stdout")
     dump.set_defaults(handler=cmd_known_scams_export)
+    analytics = commands.add_parser("analytics", help="campaign analytics (docs/analytics.md)").add_subparsers(
+        dest="action", required=True
+    )
+    purge = analytics.add_parser("purge", help="delete events older than the retention (the bot service does it daily)")
+    purge.add_argument(
+        "--months", type=int, help="keep this many whole months (default ANALYTICS_RETENTION_MONTHS, 24)"
+    )
+    purge.set_defaults(handler=cmd_analytics_purge)
+    report = commands.add_parser("report", help="the monthly campaign report as PDF (docs/analytics.md)")
+    report.add_argument("--month", required=True, help="YYYY-MM")
+    report.add_argument("--out", required=True, help="the PDF file to write")
+    report.add_argument("--channel", help="one channel only (telegram, zalo, messenger, rest)")
+    report.set_defaults(handler=cmd_report)
     db = commands.add_parser("db", help="the application database").add_subparsers(dest="action", required=True)
     db_upgrade = db.add_parser("upgrade", help="apply the migrations it lacks (run at deploy, before starting)")
     db_upgrade.set_defaults(handler=cmd_db_upgrade)

@@ -63,6 +63,7 @@ class Result:
     quiz_title: str
     score: int
     total: int
+    attempt: int  # 1 for the user's first completed attempt at this quiz, 2+ for a retake
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class AnswerOutcome:
     feedback: Feedback
     next_question: QuestionView | None
     result: Result | None
+    quiz_id: str
+    question_id: str  # the question answered
 
 
 @dataclass(frozen=True)
@@ -138,10 +141,16 @@ class QuizBook:
             attempt.position += 1
             feedback = Feedback(correct, right.letter, right.text, question.explanation, question.source)
             if attempt.position >= len(attempt.question_order):
+                number = self._finished_count(session, user_key, quiz.id) + 1
                 attempt.finished_at = utcnow()
-                result = Result(quiz.id, quiz.title, attempt.score, len(attempt.question_order))
-                return AnswerOutcome(feedback, None, result)
-            return AnswerOutcome(feedback, self._view(attempt), None)
+                result = Result(quiz.id, quiz.title, attempt.score, len(attempt.question_order), number)
+                return AnswerOutcome(feedback, None, result, quiz.id, question.id)
+            return AnswerOutcome(feedback, self._view(attempt), None, quiz.id, question.id)
+
+    def attempt_number(self, user_key: str, quiz_id: str) -> int:
+        """What a new attempt at this quiz would be: 1 before the user ever finished it, 2+ for a retake."""
+        with self.db.session() as session:
+            return self._finished_count(session, user_key, quiz_id) + 1
 
     def stats(self) -> list[QuizStats]:
         with self.db.session() as session:
@@ -157,6 +166,14 @@ class QuizBook:
         ).scalars()
         # A quiz removed from content since cannot be resumed.
         return next((a for a in attempts if self._still_playable(a)), None)
+
+    @staticmethod
+    def _finished_count(session, user_key: str, quiz_id: str) -> int:
+        return session.execute(
+            select(func.count()).where(
+                QuizAttempt.user_key == user_key, QuizAttempt.quiz_id == quiz_id, QuizAttempt.finished_at.isnot(None)
+            )
+        ).scalar_one()
 
     def _still_playable(self, attempt: QuizAttempt) -> bool:
         quiz = self.quizzes.get(attempt.quiz_id)

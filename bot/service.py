@@ -10,10 +10,12 @@ import asyncio
 import contextlib
 import hmac
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 import jinja2
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -21,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.analytics.events import Recorder
 from bot.console.app import console_routes
 from bot.content import LiveContent
 from bot.guards import KIB, MIB, BodyLimit, read_json
@@ -39,6 +42,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 FALLBACK_RESPONSE = "utter_technical_problem"
+MAX_PROBLEM_CHARS = 64  # an analytics id (bot/analytics/events.py)
 # Keys rasa_sdk always sends with a dispatched response; they are not template variables.
 _DISPATCH_KEYS = {
     "text",
@@ -55,8 +59,14 @@ _DISPATCH_KEYS = {
 BODY_LIMITS = (("/nlg", 4 * MIB), ("/api/chat-image", MAX_IMAGE_BYTES), ("/api/chat", 32 * KIB))
 
 
-def render_response(content: LiveContent, body: dict[str, Any]) -> dict[str, Any]:
-    """What Rasa's NLG endpoint answers; never an empty or broken message."""
+def render_response(
+    content: LiveContent, body: dict[str, Any], problem: Callable[[str, str], None] | None = None
+) -> dict[str, Any]:
+    """What Rasa's NLG endpoint answers; never an empty or broken message.
+
+    A response that cannot be rendered is reported to `problem(channel, what)`
+    (the campaign's content_problems figure: which response, never the user's values).
+    """
     name = body.get("response") or body.get("template") or ""
     channel = (body.get("channel") or {}).get("name") or "rest"
     # None stays None: "no embassy" is an answer a template may test for.
@@ -67,13 +77,18 @@ def render_response(content: LiveContent, body: dict[str, Any]) -> dict[str, Any
         return templates.render(name, channel, arguments, slots)
     except KeyError:
         logger.error("response %r is not in content/: sent %s instead", name, FALLBACK_RESPONSE)
+        failure = "missing"
     except jinja2.TemplateError as error:
         # The error names the missing variable, never the user's text.
         logger.error("response %r failed to render (%s): sent %s instead", name, error, FALLBACK_RESPONSE)
+        failure = "template_error"
     except Exception as error:  # a value of the wrong type from an action: still answer
         logger.error(
             "response %r failed to render (%s): sent %s instead", name, type(error).__name__, FALLBACK_RESPONSE
         )
+        failure = "wrong_value"
+    if problem is not None:
+        problem(channel, f"{failure} {name}"[:MAX_PROBLEM_CHARS])
     return templates.render(FALLBACK_RESPONSE, channel, {}, {})
 
 
@@ -85,6 +100,14 @@ def create_app(settings: Settings) -> Starlette:
     rasa = httpx.AsyncClient(base_url=settings.rasa_url, timeout=60)
     db = Database(settings.database_url)
     delivery = Delivery(db, rasa, settings.rasa_jwt_secret, settings.secret_key)
+    recorder = Recorder(db)
+
+    def count_problem(channel: str, problem: str) -> None:
+        try:
+            recorder.content_problem(channel, problem)
+        except (SQLAlchemyError, ValueError) as error:  # the user still gets the fallback answer
+            logger.warning("content problem not counted (%s)", type(error).__name__)
+
     if settings.staff_webhook_url and not settings.staff_webhook_secret:
         logger.error("STAFF_WEBHOOK_URL is set without STAFF_WEBHOOK_SECRET: new cases are not announced there")
 
@@ -97,7 +120,7 @@ def create_app(settings: Settings) -> Starlette:
         body = await read_json(request)
         if not isinstance(body, dict):
             return JSONResponse({"error": "bad_request"}, status_code=400)
-        return JSONResponse(render_response(content, body))
+        return JSONResponse(render_response(content, body, count_problem))
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "content_problems": len(content.last_problems)})

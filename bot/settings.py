@@ -44,6 +44,8 @@ class Settings:
     secure_cookies: bool = False
     # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For the console believes; none by default.
     trusted_proxies: tuple[str, ...] = ()
+    # Analytics events older than this many whole months are deleted (bot/analytics/events.py purge).
+    analytics_retention_months: int = 24
 
     @property
     def notify_targets(self) -> list[str]:
@@ -78,4 +80,5 @@ class Settings:
             console_url=console_url,
             secure_cookies=os.environ.get("CONSOLE_SECURE_COOKIES", secure_default) == "1",
             trusted_proxies=tuple(p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
+            analytics_retention_months=int(os.environ.get("ANALYTICS_RETENTION_MONTHS", "24")),
         )

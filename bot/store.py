@@ -49,6 +49,8 @@ USER_KEY = "user_key"
 # Tables counting people month by month (bot/analytics) hold this instead of user_key.
 MONTHLY_KEY = "monthly_key"
 MONTH = "month"
+# Table.info flag: a table of counts derived from people (no key to find one person by), emptied by any erasure.
+ERASED_WITH_EVERY_USER = "erased_with_every_user"
 
 
 def utcnow() -> datetime:
@@ -249,6 +251,8 @@ class Database:
                     removed += session.execute(delete(table).where(table.c[USER_KEY] == user_key)).rowcount
                 elif MONTHLY_KEY in table.c:
                     removed += _erase_monthly(session, table, user_key)
+                elif table.info.get(ERASED_WITH_EVERY_USER):
+                    session.execute(delete(table))
         return removed
 
 

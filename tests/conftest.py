@@ -137,3 +137,33 @@ def assistant(trained_model, tmp_path_factory, staff_webhook):
         running.content = content
         running.data = data
         yield running
+
+
+@pytest.fixture(scope="session")
+def campaign_assistant(trained_model, tmp_path_factory):
+    """An assistant of its own on which tests/support/campaign.py's conversations have run (exact counts)."""
+    from support.campaign import run_campaign
+    from support.chat import SECRET
+
+    from bot.localrun import LocalAssistant, Ports
+
+    data = tmp_path_factory.mktemp("campaign")
+    shutil.copytree(ROOT / "content", data / "content")
+    running = LocalAssistant(
+        trained_model,
+        ports=Ports(rasa=free_port(), actions=free_port(), bot=free_port()),
+        data_dir=data,
+        extra_env={
+            "CONTENT_DIR": str(data / "content"),
+            "APP_SECRET_KEY": SECRET,
+            "DATABASE_URL": f"sqlite:///{data / 'app.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{data / 'tracker.db'}",
+            "TRUSTED_PROXIES": "127.0.0.1",
+        },
+        log_dir=ROOT / "results" / "campaign-logs",
+    )
+    with running:
+        running.content = data / "content"
+        running.data = data
+        running.campaign = run_campaign(running)
+        yield running

@@ -15,15 +15,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Index, Integer, String, delete
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Index, Integer, String, UniqueConstraint, delete
+from sqlalchemy.orm import Session
 
-from bot.handoff.cases import Reason
+from bot.handoff.states import Reason
 from bot.offers.checker import RISK_ORDER
-from bot.store import Base, Database, monthly_key_for, utcnow
+from bot.store import ERASED_WITH_EVERY_USER, Base, Database, monthly_key_for, utcnow
 
 DEFAULT_RETENTION_MONTHS = 24
 VERDICTS = frozenset(RISK_ORDER)  # the offer checker's risk levels
 OFFER_INPUTS = frozenset({"text", "screenshot"})
+WEB_CHAT = "rest"  # Rasa's name for the web chat's channel
 HANDOFF_REASONS = frozenset({Reason.DANGER, Reason.REQUEST})
 
 
@@ -53,6 +55,24 @@ class AnalyticsEvent(Base):
     )
 
 
+class MonthlyTally(Base):
+    """One indicator's counts for one whole past month and channel ("" = every channel): bot/analytics/monthly.py."""
+
+    __tablename__ = "analytics_monthly"
+
+    id = Column(Integer, primary_key=True)
+    indicator = Column(String(32), nullable=False)
+    month = Column(String(7), nullable=False)
+    channel = Column(String(32), nullable=False)
+    tally = Column(JSON, nullable=False)  # [[row key, numbers], ...]: counts, no keys
+
+    __table_args__ = (
+        UniqueConstraint("indicator", "month", "channel", name="uq_analytics_monthly"),
+        # Counts of people, though no key: erasing anyone deletes them all (they are made again on demand).
+        {"info": {ERASED_WITH_EVERY_USER: True}},
+    )
+
+
 def _check(name: str, value, allowed: Iterable | None = None, required: bool = True) -> None:
     if value is None or value == "":
         if required:
@@ -69,11 +89,28 @@ def _seconds(name: str, value: int) -> None:
         raise ValueError(f"analytics: {name} must be a whole number of seconds >= 0")
 
 
+def channel_of(conversation_id: str) -> str:
+    """The channel a conversation is on, from its id: connectors prefix theirs ("zalo:123"); the web chat's
+    have none and its Rasa channel is called "rest", as in cases.channel (bot/handoff/presentation.py)."""
+    platform, sep, _ = conversation_id.partition(":")
+    return platform if sep and platform else WEB_CHAT
+
+
 @dataclass
 class Recorder:
-    """What the actions and the bot service call; each call is one short transaction."""
+    """What the actions and the bot service call.
 
-    db: Database
+    With a database, each call is one short transaction; with a session
+    (`Recorder.within`), the row joins the caller's transaction, so a hand-off
+    event exists exactly when the change it counts was committed.
+    """
+
+    db: Database | None = None
+    session: Session | None = None
+
+    @classmethod
+    def within(cls, session: Session) -> Recorder:
+        return cls(session=session)
 
     def conversation_started(self, channel: str, user_key: str, at: datetime | None = None) -> None:
         self._add("conversation", channel, at, user_key)
@@ -154,8 +191,19 @@ class Recorder:
         _check("channel", channel)
         at = at or utcnow()
         key = monthly_key_for(user_key, month_of(at)) if user_key else None
+        event = AnalyticsEvent(kind=kind, channel=channel, monthly_key=key, **time_fields(at), **fields)
+        if self.session is not None:
+            _write(self.session, event)
+            return
+        assert self.db is not None, "a Recorder writes to a database or into a session"
         with self.db.session() as session:
-            session.add(AnalyticsEvent(kind=kind, channel=channel, monthly_key=key, **time_fields(at), **fields))
+            _write(session, event)
+
+
+def _write(session: Session, event: AnalyticsEvent) -> None:
+    session.add(event)
+    if event.month < month_of(utcnow()):  # a backfill into a past month: its kept tallies are out of date
+        session.execute(delete(MonthlyTally).where(MonthlyTally.month == event.month))
 
 
 def month_of(at: datetime) -> str:
@@ -174,4 +222,5 @@ def purge(db: Database, months: int = DEFAULT_RETENTION_MONTHS, today: date | No
     index = today.year * 12 + today.month - 1 - months
     cutoff = date(index // 12, index % 12 + 1, 1)
     with db.session() as session:
+        session.execute(delete(MonthlyTally).where(MonthlyTally.month < cutoff.strftime("%Y-%m")))
         return session.execute(delete(AnalyticsEvent).where(AnalyticsEvent.day < cutoff)).rowcount

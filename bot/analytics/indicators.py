@@ -5,19 +5,27 @@ mean or percentile through `stat_of` or `share`: a cell resting on fewer than
 SMALL people shows "<5". Indicators live in one registry, INDICATORS, which
 the dashboard, the report and the suppression test all iterate, so a new
 indicator cannot skip the test. Definitions: docs/analytics.md.
+
+Most indicators are computed in two steps: `tally` counts (events, distinct
+people, score sums: numbers that add up), `show` suppresses and formats. The
+tallies of a whole past month are kept (bot/analytics/monthly.py), and a
+range's tallies are the sum of its months': `monthly_key` never repeats
+across months, so distinct people add up exactly. Suppression comes after the
+adding, on the range's totals.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
+from datetime import datetime, time, timedelta, timezone
 
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.analytics.events import AnalyticsEvent as E
+from bot.analytics.monthly import Filters, Tally, tally_by_month
+from contract.tables import undelivered
 
 SMALL = 5
 HIDDEN = "<5"
@@ -43,11 +51,32 @@ def share(part: int, whole: int, people: int) -> float | str:
     return round(100 * part / whole, 1)
 
 
-@dataclass(frozen=True)
-class Filters:
-    start: date  # first day, inclusive (UTC)
-    end: date  # last day, inclusive (UTC)
-    channel: str | None = None  # None: every channel
+def mean(total: float, n: int) -> float | None:
+    return total / n if n else None
+
+
+INDICATORS: dict[str, Callable[[Session, Filters], list[Row]]] = {}
+
+
+def tallied(show: Callable[[Tally], list[Row]]):
+    """An indicator counted month by month (past months kept), its rows made from the range's sum."""
+
+    def register(tally: Callable[[Session, Filters], Tally]):
+        name = tally.__name__
+
+        def rows(session: Session, filters: Filters) -> list[Row]:
+            return show(tally_by_month(session, name, tally, filters))
+
+        INDICATORS[name] = rows
+        return tally
+
+    return register
+
+
+def whole_range(function: Callable[[Session, Filters], list[Row]]):
+    """An indicator computed on the whole range at once: its figures do not add up across months."""
+    INDICATORS[function.__name__] = function
+    return function
 
 
 def _where(query, filters: Filters, kind: str):
@@ -55,187 +84,218 @@ def _where(query, filters: Filters, kind: str):
     return query.where(E.channel == filters.channel) if filters.channel else query
 
 
-INDICATORS: dict[str, Callable[[Session, Filters], list[Row]]] = {}
+def _tally(rows) -> Tally:
+    return {tuple(str(k) for k in key): [float(n or 0) for n in numbers] for *key, numbers in rows}
 
 
-def indicator(function):
-    INDICATORS[function.__name__] = function
-    return function
+def _by_count(tally: Tally) -> list[tuple[tuple, list[float]]]:
+    """Most events first, then by name: the order of the adding does not show."""
+    return sorted(tally.items(), key=lambda item: (-item[1][0], item[0]))
 
 
-def _people_by(session: Session, filters: Filters, period) -> list[Row]:
+# --- reach -----------------------------------------------------------------------------------
+
+
+def _people_by(session: Session, filters: Filters, period) -> Tally:
     # Reach counts a person once per period and channel, across every kind that carries a key.
     query = (
         select(period, E.channel, func.count(distinct(E.monthly_key)))
         .where(E.monthly_key.isnot(None), E.day >= filters.start, E.day <= filters.end)
         .group_by(period, E.channel)
-        .order_by(period, E.channel)
     )
     if filters.channel:
         query = query.where(E.channel == filters.channel)
-    return [{"period": str(p), "channel": channel, "people": suppress(n)} for p, channel, n in session.execute(query)]
+    return _tally((p, channel, [n]) for p, channel, n in session.execute(query))
 
 
-@indicator
-def reach_daily(session: Session, filters: Filters) -> list[Row]:
+def _show_people(tally: Tally) -> list[Row]:
+    return [
+        {"period": p, "channel": channel, "people": suppress(int(n))} for (p, channel), (n,) in sorted(tally.items())
+    ]
+
+
+@tallied(_show_people)
+def reach_daily(session: Session, filters: Filters) -> Tally:
     return _people_by(session, filters, E.day)
 
 
-@indicator
-def reach_weekly(session: Session, filters: Filters) -> list[Row]:
+@tallied(_show_people)
+def reach_weekly(session: Session, filters: Filters) -> Tally:
     return _people_by(session, filters, E.week)
 
 
-def _count_by(session: Session, filters: Filters, kind: str, column, label: str, people: bool = True) -> list[Row]:
+# --- counts per category --------------------------------------------------------------------
+
+
+def _count_by(session: Session, filters: Filters, kind: str, column, people: bool = True) -> Tally:
     """Events and distinct people per value of `column`; people=False only for kinds about no person."""
     counted = func.count(distinct(E.monthly_key)) if people else func.count()
-    query = (
-        _where(select(column, func.count(), counted), filters, kind)
-        .group_by(column)
-        .order_by(func.count().desc(), column)
-    )
-    rows = []
-    for value, n, distinct_people in session.execute(query):
-        row: Row = {label: value, "count": suppress(n, distinct_people)}
-        if people:
-            row["people"] = suppress(distinct_people)
-        rows.append(row)
-    return rows
+    query = _where(select(column, func.count(), counted), filters, kind).group_by(column)
+    return _tally((value, [n, p]) for value, n, p in session.execute(query))
 
 
-@indicator
-def conversations_started(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "conversation", E.channel, "channel")
+def _shown_counts(label: str, people: bool = True, top: int | None = None) -> Callable[[Tally], list[Row]]:
+    def show(tally: Tally) -> list[Row]:
+        rows = []
+        for (value,), (n, distinct_people) in _by_count(tally)[:top]:
+            row: Row = {label: value, "count": suppress(int(n), int(distinct_people))}
+            if people:
+                row["people"] = suppress(int(distinct_people))
+            rows.append(row)
+        return rows
+
+    return show
 
 
-@indicator
-def offers_by_verdict(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "offer", E.subject, "verdict")
+@tallied(_shown_counts("channel"))
+def conversations_started(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "conversation", E.channel)
 
 
-@indicator
-def offer_inputs(session: Session, filters: Filters) -> list[Row]:
+@tallied(_shown_counts("verdict"))
+def offers_by_verdict(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "offer", E.subject)
+
+
+@tallied(_shown_counts("source"))
+def offer_inputs(session: Session, filters: Filters) -> Tally:
     """Screenshots against pasted text."""
-    return _count_by(session, filters, "offer", E.item, "source")
+    return _count_by(session, filters, "offer", E.item)
 
 
-@indicator
-def top_warning_signs(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "offer_sign", E.subject, "sign", people=False)[:TOP_SIGNS]
+@tallied(_shown_counts("sign", top=TOP_SIGNS))
+def top_warning_signs(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "offer_sign", E.subject)
 
 
-@indicator
-def referrals_by_situation(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "referral", E.subject, "situation")
+@tallied(_shown_counts("situation"))
+def referrals_by_situation(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "referral", E.subject)
 
 
-@indicator
-def handoffs_by_reason(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "handoff", E.subject, "reason")
+@tallied(_shown_counts("reason"))
+def handoffs_by_reason(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "handoff", E.subject)
 
 
-@indicator
-def handoff_outcomes(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "handoff_close", E.item, "outcome", people=False)
+@tallied(_shown_counts("outcome"))
+def handoff_outcomes(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "handoff_close", E.item)
 
 
-@indicator
-def content_problems(session: Session, filters: Filters) -> list[Row]:
-    return _count_by(session, filters, "content_problem", E.subject, "problem", people=False)
+@tallied(_shown_counts("problem", people=False))
+def content_problems(session: Session, filters: Filters) -> Tally:
+    return _count_by(session, filters, "content_problem", E.subject, people=False)
 
 
-@indicator
-def quizzes(session: Session, filters: Filters) -> list[Row]:
-    people = func.count(distinct(E.monthly_key))
-    query = _where(select(E.subject, func.count(), people), filters, "quiz_start").group_by(E.subject)
-    starts = {quiz: (n, p) for quiz, n, p in session.execute(query)}
-    query = _where(
-        select(E.subject, func.count(), people, func.avg(100.0 * E.number / E.total)), filters, "quiz_done"
-    ).group_by(E.subject)
-    done = {quiz: (n, p, mean) for quiz, n, p, mean in session.execute(query)}
+# --- quizzes -------------------------------------------------------------------------------
+
+
+def _score_percent():
+    return func.sum(100.0 * E.number / E.total)
+
+
+def _show_quizzes(tally: Tally) -> list[Row]:
     rows = []
-    for quiz in sorted(set(starts) | set(done)):
-        started, starters = starts.get(quiz, (0, 0))
-        n, completers, mean = done.get(quiz, (0, 0, None))
+    for (quiz,), (started, starters, done, completers, score_sum) in sorted(tally.items()):
         rows.append(
             {
                 "quiz": quiz,
-                "starts": suppress(started, starters),
-                "people_starting": suppress(starters),
-                "completions": suppress(n, completers),
-                "people_completing": suppress(completers),
-                "average_score_percent": stat_of(completers, mean),
+                "starts": suppress(int(started), int(starters)),
+                "people_starting": suppress(int(starters)),
+                "completions": suppress(int(done), int(completers)),
+                "people_completing": suppress(int(completers)),
+                "average_score_percent": stat_of(int(completers), mean(score_sum, int(done))),
             }
         )
     return rows
 
 
-@indicator
-def question_error_rates(session: Session, filters: Filters) -> list[Row]:
-    wrong = E.correct.is_(False)
-    query = (
-        _where(
-            select(
-                E.subject,
-                E.item,
-                func.count(),
-                func.count(distinct(E.monthly_key)),
-                func.sum(case((wrong, 1), else_=0)),
-                func.count(distinct(case((wrong, E.monthly_key)))),
-            ),
-            filters,
-            "quiz_answer",
-        )
-        .group_by(E.subject, E.item)
-        .order_by(E.subject, E.item)
-    )
+@tallied(_show_quizzes)
+def quizzes(session: Session, filters: Filters) -> Tally:
+    people = func.count(distinct(E.monthly_key))
+    started = _where(select(E.subject, func.count(), people), filters, "quiz_start").group_by(E.subject)
+    done = _where(select(E.subject, func.count(), people, _score_percent()), filters, "quiz_done").group_by(E.subject)
+    tally: Tally = {}
+    for quiz, n, p in session.execute(started):
+        tally.setdefault((quiz,), [0.0] * 5)[0:2] = [n, p]
+    for quiz, n, p, score_sum in session.execute(done):
+        tally.setdefault((quiz,), [0.0] * 5)[2:5] = [n, p, score_sum or 0.0]
+    return tally
+
+
+def _show_error_rates(tally: Tally) -> list[Row]:
     return [
         {
             "quiz": quiz,
             "question": question,
-            "answers": suppress(n, people),
-            "people": suppress(people),
-            "wrong": suppress(n_wrong, people_wrong),
-            "error_rate_percent": share(n_wrong, n, min(people, people_wrong)),
+            "answers": suppress(int(n), int(people)),
+            "people": suppress(int(people)),
+            "wrong": suppress(int(n_wrong), int(people_wrong)),
+            "error_rate_percent": share(int(n_wrong), int(n), int(min(people, people_wrong))),
         }
-        for quiz, question, n, people, n_wrong, people_wrong in session.execute(query)
+        for (quiz, question), (n, people, n_wrong, people_wrong) in sorted(tally.items())
     ]
 
 
-@indicator
-def knowledge_gain(session: Session, filters: Filters) -> list[Row]:
-    """Mean score of first attempts against mean score of later retakes of the same quiz (not paired)."""
-    retake = E.attempt > 1
+@tallied(_show_error_rates)
+def question_error_rates(session: Session, filters: Filters) -> Tally:
+    wrong = E.correct.is_(False)
     query = _where(
         select(
-            E.subject, retake, func.count(), func.count(distinct(E.monthly_key)), func.avg(100.0 * E.number / E.total)
+            E.subject,
+            E.item,
+            func.count(),
+            func.count(distinct(E.monthly_key)),
+            func.sum(case((wrong, 1), else_=0)),
+            func.count(distinct(case((wrong, E.monthly_key)))),
         ),
         filters,
-        "quiz_done",
-    ).group_by(E.subject, retake)
-    by_quiz: dict[str, dict[bool, tuple]] = {}
-    for quiz, is_retake, n, people, mean in session.execute(query):
-        by_quiz.setdefault(quiz, {})[bool(is_retake)] = (n, people, mean)
+        "quiz_answer",
+    ).group_by(E.subject, E.item)
+    return _tally((quiz, question, numbers) for quiz, question, *numbers in session.execute(query))
+
+
+def _show_gain(tally: Tally) -> list[Row]:
     rows = []
-    for quiz, groups in sorted(by_quiz.items()):
-        first_n, first_people, first_mean = groups.get(False, (0, 0, None))
-        retake_n, retake_people, retake_mean = groups.get(True, (0, 0, None))
-        both = min(first_people, retake_people) >= SMALL
+    for (quiz,), (first_n, first_people, first_sum, retake_n, retake_people, retake_sum) in sorted(tally.items()):
+        first_mean, retake_mean = mean(first_sum, int(first_n)), mean(retake_sum, int(retake_n))
+        both = min(first_people, retake_people) >= SMALL and first_mean is not None and retake_mean is not None
         rows.append(
             {
                 "quiz": quiz,
-                "first_attempts": suppress(first_n, first_people),
-                "first_score_percent": stat_of(first_people, first_mean),
-                "retakes": suppress(retake_n, retake_people),
-                "retake_score_percent": stat_of(retake_people, retake_mean),
-                "gain_points": round(retake_mean - first_mean, 1) if both else HIDDEN,
+                "first_attempts": suppress(int(first_n), int(first_people)),
+                "first_score_percent": stat_of(int(first_people), first_mean),
+                "retakes": suppress(int(retake_n), int(retake_people)),
+                "retake_score_percent": stat_of(int(retake_people), retake_mean),
+                "gain_points": round(retake_mean - first_mean, 1) if both else HIDDEN,  # type: ignore[operator]
             }
         )
     return rows
 
 
-@indicator
+@tallied(_show_gain)
+def knowledge_gain(session: Session, filters: Filters) -> Tally:
+    """Mean score of first attempts against mean score of later retakes of the same quiz (not paired)."""
+    retake = E.attempt > 1
+    query = _where(
+        select(E.subject, retake, func.count(), func.count(distinct(E.monthly_key)), _score_percent()),
+        filters,
+        "quiz_done",
+    ).group_by(E.subject, retake)
+    tally: Tally = {}
+    for quiz, is_retake, n, people, score_sum in session.execute(query):
+        at = 3 if is_retake else 0
+        tally.setdefault((quiz,), [0.0] * 6)[at : at + 3] = [n, people, score_sum or 0.0]
+    return tally
+
+
+# --- computed on the whole range ------------------------------------------------------------
+
+
+@whole_range
 def handoff_times(session: Session, filters: Filters) -> list[Row]:
+    """Medians and percentiles do not add up across months: read from the events (hand-offs are few)."""
     rows = []
     for kind, measure in (("handoff_claim", "time_to_claim"), ("handoff_reply", "time_to_first_staff_reply")):
         timed = session.execute(_where(select(E.number, E.monthly_key), filters, kind)).all()
@@ -253,6 +313,37 @@ def handoff_times(session: Session, filters: Filters) -> list[Row]:
             }
         )
     return rows
+
+
+@whole_range
+def refused_messages(session: Session, filters: Filters) -> list[Row]:
+    """Replies a platform refused or never took, read from the connectors' own table (contract/tables.py).
+
+    The connectors may import only contract/, so they do not write analytics
+    events; their table already holds platform, time and whether it was a
+    staff reply. Its rows go when the user's data is erased, like the events.
+    People are counted by user_key there, which does not change monthly: computed on the whole range.
+    """
+    start = datetime.combine(filters.start, time.min, tzinfo=timezone.utc)
+    end = datetime.combine(filters.end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    table = undelivered.c
+    query = (
+        select(table.platform, table.staff_reply, func.count(), func.count(distinct(table.user_key)))
+        .where(table.at >= start, table.at < end)
+        .group_by(table.platform, table.staff_reply)
+        .order_by(func.count().desc(), table.platform)
+    )
+    if filters.channel:
+        query = query.where(table.platform == filters.channel)
+    return [
+        {
+            "channel": platform,
+            "reply": "staff" if staff_reply else "assistant",
+            "count": suppress(n, people),
+            "people": suppress(people),
+        }
+        for platform, staff_reply, n, people in session.execute(query)
+    ]
 
 
 def compute_all(session: Session, filters: Filters) -> dict[str, list[Row]]:

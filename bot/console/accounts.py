@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.store import Database, StaffAccount
 
-ROLES = ("hotline", "admin")
+ROLES = ("hotline", "admin", "campaign")
 MIN_PASSWORD_CHARS = 10
 _HASHER = PasswordHasher()
 # Verified against when the name is unknown, so a wrong name takes as long as a wrong password.

@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.console import admin, case_page, inbox, login
+from bot.console import admin, case_page, dashboard, inbox, login
 from bot.console.accounts import KnownDevices, LoginThrottle, check_password
 from bot.console.pages import PREFIX, page
 from bot.console.session import NotSignedIn, Refused
@@ -56,6 +56,7 @@ def console_routes(
             *inbox.routes,
             *case_page.routes,
             *admin.routes,
+            *dashboard.routes,
             Mount("/static", app=StaticFiles(directory=STATIC), name="console_static"),
         ],
         exception_handlers={NotSignedIn: _to_login, Refused: _refused, CaseError: case_page.refused},

@@ -7,7 +7,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.console.accounts import DEVICE_DAYS, account_named
+from bot.console.accounts import DEVICE_DAYS, ROLES, account_named
 from bot.console.pages import PREFIX, page
 from bot.console.session import begin, csrf_ok, staff_only
 from bot.console.state import Console, console_of
@@ -44,7 +44,9 @@ async def login(request: Request) -> Response:
     console.throttle.succeeded(name)
     begin(request, staff)
     cases.audit(console.db, staff.name, "login")
-    response = RedirectResponse(f"{PREFIX}/", status_code=303)
+    # Campaign staff have no inbox: their page is the dashboard.
+    home = f"{PREFIX}/analytics" if staff.role == "campaign" else f"{PREFIX}/"
+    response = RedirectResponse(home, status_code=303)
     response.set_cookie(
         DEVICE_COOKIE,
         console.devices.logged_in(device, staff.name),
@@ -57,7 +59,7 @@ async def login(request: Request) -> Response:
     return response
 
 
-@staff_only()
+@staff_only(roles=ROLES)
 async def logout(request: Request) -> Response:
     cases.audit(console_of(request).db, request.state.staff.name, "logout")
     request.session.clear()

@@ -38,6 +38,16 @@ class AdminOnly(Refused):
     reason = "admin_only"
 
 
+class NotYourRole(Refused):
+    """Cases are for hotline staff, the campaign dashboard for campaign staff; admins see both."""
+
+    reason = "not_your_role"
+
+
+# Who reads cases and transcripts; a campaign account reads figures only (bot/console/dashboard.py).
+CASE_ROLES = ("hotline", "admin")
+
+
 class FormExpired(Refused):
     """The form's CSRF token is not the session's."""
 
@@ -58,8 +68,8 @@ def signed_in(request: Request) -> StaffAccount | None:
     return staff
 
 
-def staff_only(admin: bool = False) -> Callable[[Handler], Handler]:
-    """For signed-in staff (admins only, with `admin`); a POST's form is read and its CSRF token checked first.
+def staff_only(admin: bool = False, roles: tuple[str, ...] = CASE_ROLES) -> Callable[[Handler], Handler]:
+    """For signed-in staff of `roles` (admins only, with `admin`); a POST's form is read and its CSRF token checked first.
 
     The handler finds the account in request.state.staff and a POST's form in request.state.form.
     """
@@ -72,6 +82,8 @@ def staff_only(admin: bool = False) -> Callable[[Handler], Handler]:
                 raise NotSignedIn()
             if admin and staff.role != "admin":
                 raise AdminOnly()
+            if staff.role not in roles:
+                raise NotYourRole()
             request.state.staff = staff
             if request.method == "POST":
                 request.state.form = await request.form()

@@ -17,46 +17,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.analytics.events import Recorder
+from bot.handoff.presentation import as_utc
+from bot.handoff.states import Author, Notice, Reason, Status
 from bot.store import AuditEntry, Case, CaseMessage, CaseNote, CaseNotification, Database, StaffAccount, utcnow
-
-
-class Status:
-    """cases.status."""
-
-    NEW: Final = "new"
-    CLAIMED: Final = "claimed"
-    CLOSED: Final = "closed"
-
-
-class Notice:
-    """cases.unclaimed_notice: the one notice a danger case nobody claimed gets."""
-
-    NONE: Final = "none"
-    DUE: Final = "due"  # the background pass found it late; the user has not been told
-    SENT: Final = "sent"
-
-
-class Reason:
-    """cases.reason: why the user was offered a person."""
-
-    DANGER: Final = "danger"
-    REQUEST: Final = "request"
-
-
-class Author:
-    """case_messages.author, and cases.closed_by: whose side wrote it or ended the case."""
-
-    USER: Final = "user"
-    STAFF: Final = "staff"
-
 
 PRIORITY = {Reason.DANGER: 2, Reason.REQUEST: 1}
 NEW_CASES_PER_DAY = 3
+# The outcome counted when the user ends a hand-off (staff choose theirs in the console).
+ENDED_BY_USER = "ended_by_user"
 
 
 class CaseError(ValueError):
@@ -128,6 +101,7 @@ def open_case(
         session.add(CaseMessage(case_id=case.id, user_key=user_key, author=Author.USER, text=consent_text))
         for target in notify_targets:
             session.add(CaseNotification(case_id=case.id, user_key=user_key, target=target))
+        Recorder.within(session).handoff_opened(channel, user_key, reason)
     return case
 
 
@@ -136,7 +110,8 @@ def claim(db: Database, case_id: int, staff: StaffAccount) -> Case:
     with db.session() as session:
         case = _not_someone_elses(_not_closed(session, case_id), staff)
         case.status, case.handler_id = Status.CLAIMED, staff.id
-        case.claimed_at = case.claimed_at or utcnow()
+        if case.claimed_at is None:
+            _claimed_now(session, case)
         _audit(session, staff, "claim", case.id)
         return case
 
@@ -146,7 +121,11 @@ def reply(db: Database, case_id: int, staff: StaffAccount, text: str) -> Case:
     with db.session() as session:
         case = _not_someone_elses(_not_closed(session, case_id), staff)
         if case.status == Status.NEW:
-            case.status, case.handler_id, case.claimed_at = Status.CLAIMED, staff.id, utcnow()
+            case.status, case.handler_id = Status.CLAIMED, staff.id
+            if case.claimed_at is None:
+                _claimed_now(session, case)
+        if not _staff_wrote(session, case):
+            Recorder.within(session).handoff_first_reply(case.channel, case.user_key, _seconds_since_opened(case))
         session.add(
             CaseMessage(case_id=case.id, user_key=case.user_key, author=Author.STAFF, staff_id=staff.id, text=text)
         )
@@ -160,6 +139,7 @@ def close(db: Database, case_id: int, staff: StaffAccount, outcome: str) -> Case
         case = _not_closed(session, case_id)
         case.status, case.closed_at, case.closed_by, case.outcome = Status.CLOSED, utcnow(), Author.STAFF, outcome
         case.handler_id = case.handler_id or staff.id
+        Recorder.within(session).handoff_closed(case.channel, case.user_key, outcome)
         _audit(session, staff, "close", case.id, outcome)
         return case
 
@@ -171,6 +151,7 @@ def end_by_user(db: Database, case_id: int) -> None:
         if case.status != Status.CLOSED:
             case.status, case.closed_at, case.closed_by = Status.CLOSED, utcnow(), Author.USER
             case.closed_notice_sent = True
+            Recorder.within(session).handoff_closed(case.channel, case.user_key, ENDED_BY_USER)
 
 
 def mark_unclaimed_notices_due(db: Database, claim_minutes: float, now: datetime | None = None) -> list[str]:
@@ -278,6 +259,24 @@ def add_note(db: Database, case_id: int, staff: StaffAccount, text: str) -> None
 def audit(db: Database, staff_name: str, action: str, case_id: int | None = None, detail: str = "") -> None:
     with db.session() as session:
         session.add(AuditEntry(staff_name=staff_name, action=action, case_id=case_id, detail=detail))
+
+
+def _claimed_now(session: Session, case: Case) -> None:
+    case.claimed_at = utcnow()
+    Recorder.within(session).handoff_claimed(case.channel, case.user_key, _seconds_since_opened(case))
+
+
+def _seconds_since_opened(case: Case) -> int:
+    return max(0, int((utcnow() - as_utc(case.opened_at)).total_seconds()))
+
+
+def _staff_wrote(session: Session, case: Case) -> bool:
+    return (
+        session.execute(
+            select(CaseMessage.id).where(CaseMessage.case_id == case.id, CaseMessage.author == Author.STAFF).limit(1)
+        ).first()
+        is not None
+    )
 
 
 def _not_closed(session: Session, case_id: int) -> Case:

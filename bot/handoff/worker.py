@@ -2,7 +2,9 @@
 
 Announce new cases to staff (retrying failed targets), tell users in danger
 whom nobody has claimed in time, and retry staff news that did not reach the
-user. Each pass works from the database, so a restart loses nothing.
+user. Each pass works from the database, so a restart loses nothing. Once a
+day it also deletes analytics events past their retention and keeps last
+month's tallies (bot/analytics/daily.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 
 import httpx
 
+from bot.analytics.daily import DailyPurge
 from bot.content import LiveContent
 from bot.handoff import cases, notify
 from bot.handoff.delivery import Delivery
@@ -25,12 +28,17 @@ STAFF_NOTICE = "utter_staff_new_case"
 
 
 async def run_forever(db: Database, settings: Settings, content: LiveContent, delivery: Delivery) -> None:
+    retention = DailyPurge(db, settings.analytics_retention_months)
     async with httpx.AsyncClient(timeout=10) as client:
         while True:
             try:
                 await one_pass(db, settings, content, delivery, client)
             except Exception:  # one bad pass must not stop the next
                 logger.exception("hand-off background pass failed")
+            try:
+                await asyncio.to_thread(retention.run_if_due, utcnow())
+            except Exception:  # nor a failed purge: it is tried again the next pass
+                logger.exception("analytics retention purge failed")
             await asyncio.sleep(PASS_SECONDS)
 
 

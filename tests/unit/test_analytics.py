@@ -3,11 +3,12 @@
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bot.analytics import INDICATORS, Filters, Recorder, compute_all, purge, suppress
-from bot.analytics.events import AnalyticsEvent
+from bot.analytics.events import AnalyticsEvent, MonthlyTally
 from bot.store import Database
+from contract.tables import undelivered
 
 NOV = datetime(2026, 11, 10, 9, 37, tzinfo=timezone.utc)
 RANGE = Filters(date(2026, 11, 1), date(2026, 11, 30))
@@ -33,6 +34,10 @@ def one_person(rec: Recorder, channel: str, key: str, n: int, at: datetime) -> N
     rec.handoff_first_reply(channel, key, 90 * n, at)
     rec.handoff_closed(channel, key, "referred", at)
     rec.content_problem(channel, "missing_template", at)
+    with rec.db.session() as session:  # a reply the platform refused, as the connector records it
+        session.execute(
+            insert(undelivered).values(platform=channel, user_key=key, staff_reply=False, reason="blocked", at=at)
+        )
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +133,61 @@ def test_purge_keeps_the_retention_window(db):
     assert purge(db, months=24, today=date(2026, 11, 15)) == 1
     with db.session() as session:
         assert session.execute(select(func.count()).select_from(AnalyticsEvent)).scalar() == 1
+
+
+@pytest.fixture
+def two_months(db):
+    """People active in October and November 2026 (past months on the clock of this machine, December 2026)."""
+    rec = Recorder(db)
+    for n in range(12):
+        for at in (datetime(2026, 10, 5 + n, tzinfo=timezone.utc), datetime(2026, 11, 3 + n, tzinfo=timezone.utc)):
+            one_person(rec, BIG if n % 3 else SMALL_CHANNEL, f"p{n}", n, at)
+    return db
+
+
+def from_the_events_only(monkeypatch):
+    """As if no month were past yet: every tally counted from the events."""
+    from bot.analytics import monthly
+
+    monkeypatch.setattr(monthly, "utcnow", lambda: datetime(2020, 1, 1, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("channel", [None, BIG, SMALL_CHANNEL])
+def test_kept_monthly_tallies_give_exactly_the_figures_of_the_events(two_months, monkeypatch, channel):
+    """A range over two whole months and a partial one: cold, kept, and counted from the events, the same."""
+    over = Filters(date(2026, 9, 20), date(2026, 12, 31), channel)
+    with two_months.session() as session:
+        cold = compute_all(session, over)
+    with two_months.session() as session:
+        assert session.execute(select(func.count()).select_from(MonthlyTally)).scalar() > 0, "the months were kept"
+        kept = compute_all(session, over)
+    from_the_events_only(monkeypatch)
+    with two_months.session() as session:
+        assert compute_all(session, over) == kept == cold
+
+
+def test_people_over_two_months_are_the_sum_of_each_months(two_months):
+    with two_months.session() as session:
+        both = INDICATORS["offers_by_verdict"](session, Filters(date(2026, 10, 1), date(2026, 11, 30), BIG))
+    assert both == [{"verdict": "high", "count": 16, "people": 16}], "8 people, a new key each month"
+
+
+def test_kept_tallies_go_with_an_erasure_a_backfill_and_the_purge(two_months):
+    def kept_months():
+        with two_months.session() as session:
+            return sorted(set(session.execute(select(MonthlyTally.month)).scalars()))
+
+    def look():
+        with two_months.session() as session:
+            compute_all(session, Filters(date(2026, 10, 1), date(2026, 11, 30)))
+
+    look()
+    assert kept_months() == ["2026-10", "2026-11"]
+    Recorder(two_months).conversation_started(BIG, "late", datetime(2026, 10, 30, tzinfo=timezone.utc))
+    assert kept_months() == ["2026-11"], "an event recorded into October: October's tallies are counted again"
+    look()
+    two_months.erase_user("p1")
+    assert kept_months() == [], "counts of people: any erasure empties them"
+    look()
+    purge(two_months, months=1, today=date(2026, 12, 6))
+    assert kept_months() == ["2026-11"]
