@@ -7,11 +7,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.console.accounts import DEVICE_DAYS, account_named
+from bot.console.accounts import DEVICE_DAYS, ROLES, account_named
 from bot.console.pages import PREFIX, page
 from bot.console.session import begin, csrf_ok, staff_only
 from bot.console.state import Console, console_of
 from bot.handoff import cases
+from bot.store import StaffAccount
 
 MAX_NAME_CHARS = 64  # the name column's width; also bounds the throttle's keys
 DEVICE_COOKIE = "staff_device"  # this browser logged in before: see accounts.KnownDevices
@@ -44,7 +45,7 @@ async def login(request: Request) -> Response:
     console.throttle.succeeded(name)
     begin(request, staff)
     cases.audit(console.db, staff.name, "login")
-    response = RedirectResponse(f"{PREFIX}/", status_code=303)
+    response = RedirectResponse(f"{PREFIX}{home_of(staff)}", status_code=303)
     response.set_cookie(
         DEVICE_COOKIE,
         console.devices.logged_in(device, staff.name),
@@ -57,7 +58,12 @@ async def login(request: Request) -> Response:
     return response
 
 
-@staff_only()
+def home_of(staff: StaffAccount) -> str:
+    """Campaign staff start at the reports they review; everyone else at the cases."""
+    return "/reports" if staff.role == "campaign" else "/"
+
+
+@staff_only(roles=ROLES)
 async def logout(request: Request) -> Response:
     cases.audit(console_of(request).db, request.state.staff.name, "logout")
     request.session.clear()

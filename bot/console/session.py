@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from functools import wraps
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.console.accounts import account_by_id, password_stamp
+from bot.console.accounts import HOTLINE_ROLES, account_by_id, password_stamp
 from bot.console.state import console_of
 from bot.store import StaffAccount
 
@@ -36,6 +36,12 @@ class Refused(Exception):
 
 class AdminOnly(Refused):
     reason = "admin_only"
+
+
+class NotForYourRole(Refused):
+    """Campaign staff review reports and never open a case (a victim's transcript); hotline staff the reverse."""
+
+    reason = "not_your_role"
 
 
 class FormExpired(Refused):
@@ -58,8 +64,8 @@ def signed_in(request: Request) -> StaffAccount | None:
     return staff
 
 
-def staff_only(admin: bool = False) -> Callable[[Handler], Handler]:
-    """For signed-in staff (admins only, with `admin`); a POST's form is read and its CSRF token checked first.
+def staff_only(admin: bool = False, roles: Collection[str] = HOTLINE_ROLES) -> Callable[[Handler], Handler]:
+    """For signed-in staff of `roles` (admins only, with `admin`); a POST's form is read and its CSRF token checked first.
 
     The handler finds the account in request.state.staff and a POST's form in request.state.form.
     """
@@ -72,6 +78,8 @@ def staff_only(admin: bool = False) -> Callable[[Handler], Handler]:
                 raise NotSignedIn()
             if admin and staff.role != "admin":
                 raise AdminOnly()
+            if staff.role not in roles:
+                raise NotForYourRole()
             request.state.staff = staff
             if request.method == "POST":
                 request.state.form = await request.form()
