@@ -3,6 +3,8 @@
 A report shows the offer and the contacts found in it; it has no user
 identity to show (bot/knownscams/reports.py). Listing goes through the list's
 editor, which refuses a verified hotline; each review is in the audit log.
+The queue also counts the feedback on verdicts; a report shows the feedback
+its reporter gave (bot/knownscams/feedback.py).
 """
 
 from __future__ import annotations
@@ -17,20 +19,9 @@ from bot.console.accounts import CAMPAIGN_ROLES
 from bot.console.pages import PREFIX, page
 from bot.console.session import staff_only
 from bot.console.state import console_of
-from bot.knownscams import reports
+from bot.knownscams import feedback, reports
 from bot.knownscams.reports import ReportStatus
 from bot.knownscams.store import ListEditor, Protected
-
-KIND_NAMES = {
-    "phone": "Số điện thoại",
-    "zalo": "Zalo",
-    "telegram": "Telegram",
-    "facebook": "Facebook",
-    "domain": "Trang web",
-    "short_link": "Link rút gọn",
-    "company": "Tên công ty",
-    "lure": "Nội dung tin",
-}
 
 
 @staff_only(roles=CAMPAIGN_ROLES)
@@ -41,6 +32,7 @@ async def queue_page(request: Request) -> Response:
         request,
         new=reports.queue(db, ReportStatus.NEW),
         reviewed=reports.queue(db, ReportStatus.CONFIRMED) + reports.queue(db, ReportStatus.DISMISSED),
+        feedback=feedback.counts(db),
     )
 
 
@@ -53,9 +45,9 @@ async def report_page(request: Request) -> Response:
         "report.html",
         request,
         report=report,
-        kinds=KIND_NAMES,
         source=f"Người dùng báo (#{report.id}), {request.state.staff.name} kiểm tra",
         error=request.query_params.get("error", ""),
+        feedback=feedback.of_report(console_of(request).db, report.id),
     )
 
 

@@ -1,4 +1,4 @@
-"""Offers users reported and who asked to hear back (bot/knownscams/reports.py, docs/known-scams.md).
+"""Offers users reported, who asked to hear back, feedback on verdicts (bot/knownscams/, docs/known-scams.md).
 
 Revision ID: 932d1d71ab65
 Revises: cbb2ae6f8c49
@@ -52,8 +52,26 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_report_subscriptions_report_id"), ["report_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_report_subscriptions_user_key"), ["user_key"], unique=False)
 
+    op.create_table(
+        "verdict_feedback",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answer", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=16), nullable=True),
+        sa.Column("risk", sa.String(length=8), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["report_id"], ["offer_reports.id"], ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("verdict_feedback", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_verdict_feedback_report_id"), ["report_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("verdict_feedback", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_verdict_feedback_report_id"))
+
+    op.drop_table("verdict_feedback")
     with op.batch_alter_table("report_subscriptions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_report_subscriptions_user_key"))
         batch_op.drop_index(batch_op.f("ix_report_subscriptions_report_id"))

@@ -214,3 +214,25 @@ def test_only_a_subscriber_of_a_confirmed_report_is_told_about_it(tmp_path):
     assert reports.confirmed_for(db, confirmed, "someone else") is None
     with db.session() as session:
         assert session.get(OfferReport, confirmed).reviewed_by == "thu"
+
+
+def test_feedback_is_counted_and_shown_on_a_report_only_when_its_reporter_shared_the_offer(console):
+    from bot.knownscams import feedback
+
+    feedback.record(console.db, feedback.HELPFUL, "high")
+    feedback.record(console.db, feedback.HELPFUL, "low")
+    anonymous = feedback.record(console.db, feedback.WRONG, "low")
+    feedback.give_reason(console.db, anonymous, "not_scam")
+    shared = feedback.record(console.db, feedback.WRONG, "medium", "missed_sign")
+    report_id = reports.file_report(console.db, OFFER, "medium", None)
+    feedback.link_to_report(console.db, shared, report_id)
+    with pytest.raises(ValueError):
+        feedback.record(console.db, "maybe", "low")
+    assert feedback.counts(console.db) == feedback.Counts(2, 2, {"not_scam": 1, "missed_sign": 1, "unclear": 0})
+
+    log_in(console, "thu")
+    queue = console.get("/staff/reports").text
+    assert re.search(r"Hữu ích <strong>2</strong>.*Chưa đúng <strong>2</strong>", queue)
+    assert "không phải lừa đảo 1, bỏ sót dấu hiệu 1, khó hiểu 0" in queue
+    page = console.get(f"/staff/reports/{report_id}").text
+    assert "👎 chưa đúng (bỏ sót dấu hiệu)" in page and "không phải lừa đảo" not in page.split("report-feedback")[1]
