@@ -19,6 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.offers import OFFER_CHECK
 from actions.runtime import database, user_key
+from bot.handoff.conversation import VIETNAM_TIME
+from bot.handoff.presentation import as_utc
 from bot.knownscams import feedback
 from bot.knownscams.reports import Subscriber, confirmed_for, file_report
 from contract.names import REPORT_ID_ENTITY
@@ -73,7 +75,10 @@ class ActionReportNotice(Action):
         found = str(report_id).isdigit() and confirmed_for(database(), int(report_id), user_key(tracker))
         if not found:  # erased since, or not this user's: nothing to say
             return []
-        dispatcher.utter_message(response="utter_report_confirmed", reported=found.reported_at.strftime("%d/%m/%Y"))
+        dispatcher.utter_message(
+            response="utter_report_confirmed",
+            reported=as_utc(found.reported_at).astimezone(VIETNAM_TIME).strftime("%d/%m/%Y"),
+        )
         return []
 
 
