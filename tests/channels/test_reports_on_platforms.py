@@ -23,6 +23,11 @@ REPOST = (
     "tuyen  gap 5 ban nu lam cham soc khach hang online tai Campuchia , luong cung 1.500 USD, bao ve may bay, "
     "bao an o, dong coc 3 trieu de giu cho. Lien he Zalo 0944 555 666 hoac Telegram @cskh_tuyen_gap_pnh"
 )
+# 0981 84 84 84 is the verified trafficking hotline (content/hotlines.yml): never listable.
+HOTLINE_OFFER = (
+    "Tuyển người làm việc nhẹ lương cao ở nước ngoài, bao vé máy bay, không cần kinh nghiệm, "
+    "gọi ngay 0981 84 84 84 để được tư vấn hồ sơ đi làm trong tuần này"
+)
 CONFIRMED_NOTICE = "đã được cán bộ chiến dịch xác nhận là lừa đảo"
 WORKER_PASSES = 8  # seconds: four passes of the bot service's background loop
 
@@ -33,9 +38,9 @@ def campaign(channel_assistant):
     return staff_client(channel_assistant, "thu", home="/staff/reports")
 
 
-def report(channel, user, choice):
-    """The user checks OFFER, presses "Báo tin này", then their choice; how many messages they have had."""
-    channel.post(channel.message(user, OFFER))
+def report(channel, user, choice, offer=OFFER):
+    """The user checks `offer`, presses "Báo tin này", then their choice; how many messages they have had."""
+    channel.post(channel.message(user, offer))
     verdict = channel.fake.wait_for(user)
     [with_button] = [sent for sent in verdict if "/report_offer" in channel.button_payloads(sent)]
     channel.press(user, with_button, "/report_offer")
@@ -110,3 +115,40 @@ def test_a_hotline_account_cannot_see_reports_and_a_campaign_account_cannot_see_
     assert hotline.get("/staff/reports").status_code == 403
     assert campaign.get("/staff/").status_code == 403
     assert campaign.get("/staff/api/inbox").status_code == 403
+
+
+def test_a_hotline_number_in_a_report_cannot_be_listed(platforms, webhooks, campaign):
+    telegram = CHANNELS["telegram"](webhooks, platforms.telegram)
+    report(telegram, telegram.new_user(), "quiet", offer=HOTLINE_OFFER)
+    report_id = newest_report(telegram)
+    page = campaign.get(f"/staff/reports/{report_id}").text
+    assert "0981 84 84 84" in page
+    form = {"csrf": campaign.csrf, "contact": ["0"], "source": "thử"}
+    refused = campaign.post(f"/staff/reports/{report_id}/confirm", data=form)
+    assert "error=" in refused.headers["location"]
+    assert "verified hotline" in campaign.get(refused.headers["location"]).text
+    assert app_rows(telegram, "select status from offer_reports where id = ?", report_id) == [("new",)]
+    assert app_rows(telegram, "select count(*) from known_scams where display like '%84 84 84%'") == [(0,)]
+
+
+def test_feedback_is_counted_and_shown_on_the_report_of_the_user_who_gave_it(platforms, webhooks, campaign):
+    zalo = CHANNELS["zalo"](webhooks, platforms.zalo)
+    user = zalo.new_user()
+    zalo.post(zalo.message(user, OFFER))
+    verdict = zalo.fake.wait_for(user)
+    [with_buttons] = [sent for sent in verdict if "/report_offer" in zalo.button_payloads(sent)]
+    zalo.press(user, with_buttons, '/verdict_feedback{"feedback": "wrong"}')
+    asked = zalo.fake.wait_for(user, count=len(verdict) + 1)
+    zalo.press(user, asked[-1], '/verdict_feedback{"feedback": "missed_sign"}')
+    thanked = zalo.fake.wait_for(user, count=len(asked) + 1)
+    assert "góp ý này giúp mình" in thanked[-1].text
+    counted = app_rows(zalo, "select count(*) from verdict_feedback where answer = 'wrong' and reason = 'missed_sign'")
+    assert counted[0][0] >= 1
+    assert f"bỏ sót dấu hiệu {counted[0][0]}" in campaign.get("/staff/reports").text
+
+    zalo.press(user, thanked[-1], "/report_offer")
+    asked = zalo.fake.wait_for(user, count=len(thanked) + 1)
+    zalo.press(user, asked[-1], '/report_offer{"report_choice": "quiet"}')
+    zalo.fake.wait_for(user, count=len(asked) + 1)
+    page = campaign.get(f"/staff/reports/{newest_report(zalo)}").text
+    assert "👎 chưa đúng (bỏ sót dấu hiệu)" in page
