@@ -386,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     staff = commands.add_parser("staff", help="hotline staff accounts").add_subparsers(dest="action", required=True)
     add = staff.add_parser("add", help="create a console account (asks for the password)")
     add.add_argument("name")
-    add.add_argument("--role", choices=["hotline", "admin", "campaign"], required=True)
+    add.add_argument("--role", choices=["hotline", "campaign", "admin"], required=True)
     add.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     add.set_defaults(handler=cmd_staff_add)
     off = staff.add_parser("deactivate", help="stop an account logging in and end its open sessions")

@@ -202,7 +202,7 @@ class StaffAccount(Base):
 
     id = Column(Integer, primary_key=True)
     name = Column(String(64), nullable=False, unique=True)
-    role = Column(String(16), nullable=False)  # hotline | admin
+    role = Column(String(16), nullable=False)  # hotline | campaign | admin
     password_hash = Column(String(200), nullable=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -12,6 +12,12 @@ EXTERNAL_PREFIX = "EXTERNAL_"
 HANDOFF_UPDATE_INTENT = f"{EXTERNAL_PREFIX}handoff_update"
 """Staff news for a user in a hand-off: triggered by bot/handoff/delivery.py, handled by actions/handoff.py."""
 
+REPORT_CONFIRMED_INTENT = f"{EXTERNAL_PREFIX}report_confirmed"
+"""A report the user asked to hear back about was confirmed: triggered by bot/knownscams/notices.py with
+the report's id as the entity REPORT_ID_ENTITY, handled by actions/reports.py."""
+
+REPORT_ID_ENTITY = "report_id"
+
 UNSUPPORTED_MESSAGE_INTENT = "unsupported_message"
 PLATFORM_FOLLOW_INTENT = "platform_follow"
 PLATFORM_EVENT_INTENTS = (UNSUPPORTED_MESSAGE_INTENT, PLATFORM_FOLLOW_INTENT)

@@ -25,6 +25,8 @@ UPGRADE_LOCK = 172_000_017
 def models() -> list[MetaData]:
     """Every table the revisions must create, as the code defines them (for autogenerate and the test)."""
     import bot.analytics.events  # noqa: F401  (registers analytics_events on bot.store.Base)
+    import bot.knownscams.feedback  # noqa: F401  (registers the feedback on verdicts)
+    import bot.knownscams.reports  # noqa: F401  (registers the reports and their subscriptions)
     import bot.knownscams.store  # noqa: F401  (registers the known-scam list's tables)
     from bot.store import Base
     from contract.tables import connector_tables

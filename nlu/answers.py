@@ -58,6 +58,9 @@ ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset(
         "ask_warning_signs",
         "bot_challenge",
         "quiz_answer",
+        # What is done with the verdict itself (actions/reports.py): "báo tin này", "kết quả chưa đúng".
+        "report_offer",
+        "verdict_feedback",
     }
 )
 # Requests that are never about the offer on screen, however long.

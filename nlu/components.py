@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +98,17 @@ class _RuleOverride(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class PastedOfferOverride(_RuleOverride):
-    """A long message with pay, a contact platform or a place is a pasted offer.
+    """A long message with pay, a contact platform or a place is a pasted offer; so is a phone number alone.
 
     When the classifier is unsure about such a message (or fell back), the
     checker sees it: people often paste an ad without a word of their own.
+    A phone number alone is a recruiter's number to look up, whatever the
+    classifier makes of it: to it, digits look like a quiz choice ("2").
     """
 
     KEEP = {"check_job_offer", DANGER_INTENT}
+    # 9 to 15 digits with the spaces, dots and dashes people type: never a quiz choice or an amount in words.
+    ONLY_A_PHONE_NUMBER = re.compile(r"(?:\+|00)?\d(?:[ .\-]?\d){8,14}")
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -111,7 +116,12 @@ class PastedOfferOverride(_RuleOverride):
 
     def _override(self, message: Message) -> None:
         predicted = message.get(INTENT) or {}
-        if predicted.get("name") in self.KEEP or len((message.get(TEXT) or "").split()) < self.config["min_words"]:
+        if predicted.get("name") in self.KEEP:
+            return
+        if self.ONLY_A_PHONE_NUMBER.fullmatch((message.get(TEXT) or "").strip()):
+            _set_intent(message, "check_job_offer")
+            return
+        if len((message.get(TEXT) or "").split()) < self.config["min_words"]:
             return
         unsure = (
             predicted.get("name") == "nlu_fallback" or predicted.get("confidence", 0) < self.config["below_confidence"]

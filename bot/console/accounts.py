@@ -17,7 +17,10 @@ from sqlalchemy import select
 
 from bot.store import Database, StaffAccount
 
-ROLES = ("hotline", "admin", "campaign")
+ROLES = ("hotline", "campaign", "admin")
+# Who may work cases, and who may review reported offers (bot/console/reports.py).
+HOTLINE_ROLES = ("hotline", "admin")
+CAMPAIGN_ROLES = ("campaign", "admin")
 MIN_PASSWORD_CHARS = 10
 _HASHER = PasswordHasher()
 # Verified against when the name is unknown, so a wrong name takes as long as a wrong password.

@@ -1,4 +1,5 @@
-"""The staff console: log in, an inbox that updates itself, a page per case, closed cases, audit log.
+"""The staff console: log in, an inbox that updates itself, a page per case, closed cases, audit log,
+and for campaign staff the offers users reported (bot/console/reports.py).
 
 Served by the bot service under /staff, as an app of its own: the route
 modules (login, inbox, case_page, admin) read what they need from
@@ -23,7 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
-from bot.console import admin, case_page, dashboard, inbox, login
+from bot.console import admin, case_page, dashboard, inbox, login, reports
 from bot.console.accounts import KnownDevices, LoginThrottle, check_password
 from bot.console.pages import PREFIX, page
 from bot.console.session import NotSignedIn, Refused
@@ -32,6 +33,7 @@ from bot.content import LiveContent
 from bot.guards import trusted_networks
 from bot.handoff.cases import CaseError
 from bot.handoff.delivery import Delivery
+from bot.knownscams.reports import ReviewError
 from bot.store import Database
 
 STATIC = Path(__file__).parent.parent / "static" / "console"
@@ -57,9 +59,15 @@ def console_routes(
             *case_page.routes,
             *admin.routes,
             *dashboard.routes,
+            *reports.routes,
             Mount("/static", app=StaticFiles(directory=STATIC), name="console_static"),
         ],
-        exception_handlers={NotSignedIn: _to_login, Refused: _refused, CaseError: case_page.refused},
+        exception_handlers={
+            NotSignedIn: _to_login,
+            Refused: _refused,
+            CaseError: case_page.refused,
+            ReviewError: reports.refused,
+        },
     )
     console.state.console = Console(
         db=db,

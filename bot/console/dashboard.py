@@ -1,7 +1,7 @@
 """The campaign dashboard: every indicator for a date range and channel, as a chart, a table and a CSV.
 
 For campaign accounts and admins; hotline accounts are refused (they have
-cases), and campaign accounts are refused every case page (session.CASE_ROLES).
+cases), and campaign accounts are refused every case page (accounts.HOTLINE_ROLES).
 Every cell comes from bot/analytics/indicators.py already suppressed: a count
 resting on fewer than 5 people is "<5" here, in the CSV and in the report.
 """
@@ -17,13 +17,13 @@ from starlette.routing import Route
 from bot.analytics.events import WEB_CHAT
 from bot.analytics.indicators import Filters
 from bot.analytics.presentation import catalogue, csv_of, csv_of_all, section, sections
+from bot.console.accounts import CAMPAIGN_ROLES
 from bot.console.pages import page
 from bot.console.session import Refused, staff_only
 from bot.console.state import console_of
 from bot.handoff.presentation import CHANNEL_NAMES
 from bot.store import utcnow
 
-DASHBOARD_ROLES = ("campaign", "admin")
 DEFAULT_DAYS = 30
 LONGEST_DAYS = 366
 CHANNELS = tuple(CHANNEL_NAMES)  # the web chat is "rest", as Rasa and the cases call it
@@ -53,7 +53,7 @@ def _query(filters: Filters) -> str:
     return f"start={filters.start}&end={filters.end}" + (f"&channel={filters.channel}" if filters.channel else "")
 
 
-@staff_only(roles=DASHBOARD_ROLES)
+@staff_only(roles=CAMPAIGN_ROLES)
 async def dashboard(request: Request) -> Response:
     filters = filters_of(request)
     with console_of(request).db.session() as session:
@@ -68,7 +68,7 @@ async def dashboard(request: Request) -> Response:
     )
 
 
-@staff_only(roles=DASHBOARD_ROLES)
+@staff_only(roles=CAMPAIGN_ROLES)
 async def download(request: Request) -> Response:
     """One indicator's table as CSV, or every indicator's (name "all")."""
     filters = filters_of(request)

@@ -12,6 +12,7 @@ from bot.console.pages import PREFIX, page
 from bot.console.session import begin, csrf_ok, staff_only
 from bot.console.state import Console, console_of
 from bot.handoff import cases
+from bot.store import StaffAccount
 
 MAX_NAME_CHARS = 64  # the name column's width; also bounds the throttle's keys
 DEVICE_COOKIE = "staff_device"  # this browser logged in before: see accounts.KnownDevices
@@ -44,9 +45,7 @@ async def login(request: Request) -> Response:
     console.throttle.succeeded(name)
     begin(request, staff)
     cases.audit(console.db, staff.name, "login")
-    # Campaign staff have no inbox: their page is the dashboard.
-    home = f"{PREFIX}/analytics" if staff.role == "campaign" else f"{PREFIX}/"
-    response = RedirectResponse(home, status_code=303)
+    response = RedirectResponse(f"{PREFIX}{home_of(staff)}", status_code=303)
     response.set_cookie(
         DEVICE_COOKIE,
         console.devices.logged_in(device, staff.name),
@@ -57,6 +56,11 @@ async def login(request: Request) -> Response:
         secure=console.secure_cookies,
     )
     return response
+
+
+def home_of(staff: StaffAccount) -> str:
+    """Campaign staff start at the reports they review; everyone else at the cases."""
+    return "/reports" if staff.role == "campaign" else "/"
 
 
 @staff_only(roles=ROLES)

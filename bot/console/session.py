@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from functools import wraps
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from bot.console.accounts import account_by_id, password_stamp
+from bot.console.accounts import HOTLINE_ROLES, account_by_id, password_stamp
 from bot.console.state import console_of
 from bot.store import StaffAccount
 
@@ -38,14 +38,10 @@ class AdminOnly(Refused):
     reason = "admin_only"
 
 
-class NotYourRole(Refused):
-    """Cases are for hotline staff, the campaign dashboard for campaign staff; admins see both."""
+class NotForYourRole(Refused):
+    """Campaign staff see figures and review reports, never a case (a victim's transcript); hotline staff the reverse; admins all."""
 
     reason = "not_your_role"
-
-
-# Who reads cases and transcripts; a campaign account reads figures only (bot/console/dashboard.py).
-CASE_ROLES = ("hotline", "admin")
 
 
 class FormExpired(Refused):
@@ -68,7 +64,7 @@ def signed_in(request: Request) -> StaffAccount | None:
     return staff
 
 
-def staff_only(admin: bool = False, roles: tuple[str, ...] = CASE_ROLES) -> Callable[[Handler], Handler]:
+def staff_only(admin: bool = False, roles: Collection[str] = HOTLINE_ROLES) -> Callable[[Handler], Handler]:
     """For signed-in staff of `roles` (admins only, with `admin`); a POST's form is read and its CSRF token checked first.
 
     The handler finds the account in request.state.staff and a POST's form in request.state.form.
@@ -83,7 +79,7 @@ def staff_only(admin: bool = False, roles: tuple[str, ...] = CASE_ROLES) -> Call
             if admin and staff.role != "admin":
                 raise AdminOnly()
             if staff.role not in roles:
-                raise NotYourRole()
+                raise NotForYourRole()
             request.state.staff = staff
             if request.method == "POST":
                 request.state.form = await request.form()

@@ -1,6 +1,6 @@
 """What the platform connectors noticed about a case's user: replies a platform refused, staff writing from elsewhere.
 
-The connectors write these tables; their definitions are the contract's
+The connectors write these tables (and when each user last wrote); their definitions are the contract's
 (contract/tables.py), read here and only here.
 """
 
@@ -13,7 +13,7 @@ from sqlalchemy import Table, select
 
 from bot.handoff.presentation import as_utc
 from bot.store import Case, Database
-from contract.tables import echoes, undelivered
+from contract.tables import echoes, last_messages, undelivered
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,10 @@ def _connector_rows(db: Database, table: Table, case: Case, *columns: str) -> li
     )
     with db.session() as session:
         return session.execute(query).all()
+
+
+def last_message_at(db: Database, platform: str, user_key: str) -> datetime | None:
+    """When the connectors last heard from this user on this platform (None: never, or the web chat)."""
+    query = select(last_messages.c.at).where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
+    with db.session() as session:
+        return as_utc(session.execute(query).scalar_one_or_none())

@@ -46,8 +46,14 @@ class Delivery:
         # conversation -> (failures so far, monotonic time of the next try)
         self._backoff: dict[str, tuple] = {}
 
-    async def deliver(self, conversation_id: str) -> bool:
-        """Ask Rasa to tell the user what is waiting; False when Rasa could not be reached."""
+    async def deliver(
+        self, conversation_id: str, intent: str = HANDOFF_UPDATE_INTENT, entities: dict[str, str] | None = None
+    ) -> bool:
+        """Ask Rasa to tell the user what is waiting; False when Rasa could not be reached.
+
+        `intent` names the news (staff replies by default; a confirmed report,
+        bot/knownscams/notices.py), `entities` what the action needs to say it.
+        """
         try:
             response = await self.rasa.post(
                 # Rasa takes the id from the path as it is, undecoded: "zalo%3A123" would be
@@ -55,7 +61,7 @@ class Delivery:
                 f"/conversations/{quote(conversation_id, safe=':')}/trigger_intent",
                 params={"output_channel": "latest"},
                 headers=rasa_api_headers(self.jwt_secret),
-                json={"name": HANDOFF_UPDATE_INTENT},
+                json={"name": intent, "entities": entities or {}},
             )
             response.raise_for_status()
         except httpx.HTTPError as error:

@@ -2,9 +2,10 @@
 
 Announce new cases to staff (retrying failed targets), tell users in danger
 whom nobody has claimed in time, and retry staff news that did not reach the
-user. Each pass works from the database, so a restart loses nothing. Once a
-day it also deletes analytics events past their retention and keeps last
-month's tallies (bot/analytics/daily.py).
+user; and tell reporters whose report was confirmed (bot/knownscams/notices.py).
+Each pass works from the database, so a restart loses nothing. Once a day it
+also deletes analytics events past their retention and keeps last month's
+tallies (bot/analytics/daily.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.content import LiveContent
 from bot.handoff import cases, notify
 from bot.handoff.delivery import Delivery
 from bot.handoff.worker_queries import conversations_with_updates
+from bot.knownscams import notices
 from bot.settings import Settings
 from bot.store import Database, utcnow
 
@@ -58,3 +60,4 @@ async def one_pass(
     for conversation_id in conversations_with_updates(db):
         if delivery.ready(conversation_id):
             await delivery.deliver(conversation_id)
+    await notices.deliver_due(db, delivery, now)

@@ -54,6 +54,11 @@ def _phones(text: str) -> list[Contact]:
     return contacts
 
 
+def web_links(text: str) -> list[Contact]:
+    """The links to websites and short links (not chat or social accounts): what a user might open."""
+    return [c for c in _links(text) if c.kind in (n.DOMAIN, n.SHORT_LINK)]
+
+
 def _links(text: str) -> list[Contact]:
     contacts = []
     for match in _LINK.finditer(text):

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING
 
 from bot.content.kinds.offer_checker import FollowUpQuestion, OfferSettings
 from bot.content.reading import Content
-from bot.knownscams.extract import HANDLE_OR_CHAT_LINK
+from bot.knownscams.extract import HANDLE_OR_CHAT_LINK, web_links
+from bot.knownscams.lookalike import imitated_brand
+from bot.knownscams.normalise import DOMAIN
 from bot.offers.learned import LearnedScore
 from bot.offers.learned import load as load_learned
 from bot.offers.money import Pay, find_pay
@@ -109,6 +111,8 @@ class Verdict:
     probability: float | None = None
     # Listed contacts or a listed lure this offer carries: said first, and the risk is high.
     reports: tuple[Report, ...] = ()
+    # Links neither listed nor imitating a brand: never opened, so the assistant cannot tell what they are.
+    unchecked_links: tuple[str, ...] = ()
 
     def as_json(self) -> dict:
         return {
@@ -117,6 +121,7 @@ class Verdict:
             "signs": [{"id": s.id, "title": s.title, "evidence": list(s.evidence)} for s in self.signs],
             "questions": [q.text for q in self.questions],
             "reported": [{"kind": r.kind, "value": r.display, "checked": r.checked.isoformat()} for r in self.reports],
+            "unchecked_links": list(self.unchecked_links),
         }
 
 
@@ -159,7 +164,8 @@ class OfferChecker:
     def check(self, offer: str) -> Verdict:
         verdict = self._judge_signs(offer)
         reports = tuple(self.known(offer)) if self.known is not None else ()
-        return _reported(verdict, reports) if reports else verdict
+        verdict = _reported(verdict, reports) if reports else verdict
+        return replace(verdict, unchecked_links=_unchecked_links(offer, verdict))
 
     def _judge_signs(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
@@ -257,6 +263,7 @@ class OfferChecker:
                         findings.add(sign.id, match.quote)
         self._contacts(offer, text, findings, careful)
         self._brands(text, findings)
+        self._lookalike_domains(offer, findings)
         return findings
 
     def _common_words(self, text: NormalisedText, careful: bool) -> list[PhraseMatch]:
@@ -425,6 +432,12 @@ class OfferChecker:
                 findings.add(IMPERSONATED_BRAND, brand.quote)
                 return
 
+    def _lookalike_domains(self, offer: str, findings: _Findings) -> None:
+        """A site whose name borrows a brand's (shopee-vn.xyz) is the brand impersonated; read, never opened."""
+        for link in web_links(offer):
+            if link.kind == DOMAIN and imitated_brand(link.value, self.settings.brands.phrases):
+                findings.add(IMPERSONATED_BRAND, link.quote)
+
     # --- scoring -------------------------------------------------------------------------
 
     def _too_little_to_judge(self, text: NormalisedText, amounts: list[Pay], findings: _Findings) -> bool:
@@ -475,6 +488,14 @@ def _learned_risk(learned: LearnedScore, probability: float, hand_risk: str, han
     if hand_risk == HIGH:
         return HIGH
     return MEDIUM if probability >= learned.medium and hand_score > ONE_MILD_SIGN else LOW
+
+
+def _unchecked_links(offer: str, verdict: Verdict) -> tuple[str, ...]:
+    """The offer's links that neither the list nor the brand names say anything about."""
+    known = {r.quote for r in verdict.reports} | {
+        q for s in verdict.signs if s.id == IMPERSONATED_BRAND for q in s.evidence
+    }
+    return tuple(link.quote for link in web_links(offer) if link.quote not in known)
 
 
 def _reported(verdict: Verdict, reports: tuple[Report, ...]) -> Verdict:

@@ -44,6 +44,7 @@ def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
         # The checks that matter differ for a job abroad and one at home.
         "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
         "reported": bool(verdict.reports),
+        "unchecked_link": verdict.unchecked_links[0] if verdict.unchecked_links else "",
     }
 
 

@@ -1,7 +1,8 @@
-"""A hotline worker takes a case in real Chromium (Debian's) while a user writes in the local web chat.
+"""A hotline worker takes a case in real Chromium (Debian's) while a user writes in the local web chat;
+campaign staff confirm an offer a web chat user reported.
 
-Two pages of one browser: the user's web chat and the worker's console.
-Screenshots of the inbox, the case page and the web chat land in results/screenshots/.
+Two pages of one browser: the user's web chat and the staff member's console.
+Screenshots of the inbox, the case page, the reports queue, a report and the web chat land in results/screenshots/.
 """
 
 import pytest
@@ -106,4 +107,54 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     assert case_of(assistant, sender)[1] == "closed"
     expect(chat.locator("#log")).to_contain_text("Cán bộ đã kết thúc", timeout=10_000)
     chat.screenshot(path=str(SCREENSHOTS / "webchat-handoff.png"), full_page=True)
+    assert blocked == []
+
+
+REPORTED_OFFER = (
+    "Tuyển gấp 3 bạn làm CSKH online tại Bavet, lương 1.200 USD, bao vé xe, nộp cọc 2 triệu giữ chỗ. "
+    "Đăng ký tại https://lazada-tuyendung.top/form, liên hệ Telegram @bavet_cskh_tuyen"
+)
+
+
+def test_campaign_staff_confirm_a_reported_offer_and_the_reporter_is_told_in_the_browser(assistant, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    chat = browser.new_context().new_page()
+    blocked = []
+    for either in (page, chat):
+        either.on(
+            "console",
+            lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+    chat.set_viewport_size({"width": 400, "height": 900})
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    assert add_staff(assistant, "thu", role="campaign", password=PASSWORD).returncode == 0
+    console = f"http://127.0.0.1:{assistant.ports.bot}/staff"
+
+    chat.goto(f"http://127.0.0.1:{assistant.ports.bot}/")
+    expect(chat.locator("#log .msg.bot").first).to_be_visible()
+    user_types(chat, REPORTED_OFFER)
+    chat.get_by_role("button", name="📣 Báo tin này").first.click()
+    expect(chat.locator("#log")).to_contain_text("không gửi tên hay tài khoản của bạn")
+    chat.get_by_role("button", name="Gửi, báo lại mình").click()
+    expect(chat.locator("#log")).to_contain_text("Đã gửi tin này cho cán bộ")
+
+    page.goto(f"{console}/login")
+    page.fill("input[name=name]", "thu")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login")
+    expect(page).to_have_url(f"{console}/reports")
+    row = page.locator("#queue tbody tr").filter(has_text="Bavet")
+    expect(row).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "console-reports.png"), full_page=True)
+
+    row.locator("a").click()
+    expect(page.locator(".offer")).to_contain_text("lazada-tuyendung.top")
+    expect(page.locator("#confirm")).to_contain_text("@bavet_cskh_tuyen")
+    page.screenshot(path=str(SCREENSHOTS / "console-report.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận lừa đảo").click()
+    expect(page.locator("main")).to_contain_text("Đã xác nhận")
+    page.screenshot(path=str(SCREENSHOTS / "console-report-confirmed.png"), full_page=True)
+
+    expect(chat.locator("#log")).to_contain_text("đã được cán bộ chiến dịch xác nhận", timeout=20_000)
+    chat.screenshot(path=str(SCREENSHOTS / "webchat-report-confirmed.png"), full_page=True)
     assert blocked == []

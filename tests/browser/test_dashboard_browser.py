@@ -61,6 +61,8 @@ def test_campaign_staff_read_the_figures_change_the_range_and_download_the_csv(c
     page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
 
     log_in(page, console, "mai")
+    expect(page).to_have_url(f"{console}/reports")  # campaign staff start at the reports to review
+    page.click("text=Số liệu chiến dịch")
     expect(page).to_have_url(f"{console}/analytics")
     today = utcnow().date()
     page.fill("input[name=start]", today.isoformat())

@@ -71,13 +71,13 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
 
 
-def staff_client(assistant, name, password=STAFF_PASSWORD) -> httpx.Client:
-    """A logged-in console session; `.csrf` holds the token its forms carry."""
+def staff_client(assistant, name, password=STAFF_PASSWORD, home="/staff/") -> httpx.Client:
+    """A logged-in console session; `.csrf` holds the token its forms carry (read from `home`)."""
     client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=30)
     token = csrf_of(client.get("/staff/login").text)
     response = client.post("/staff/login", data={"csrf": token, "name": name, "password": password})
     assert response.status_code == 303, response.text
-    client.csrf = csrf_of(client.get("/staff/").text)
+    client.csrf = csrf_of(client.get(home).text)
     return client
 
 

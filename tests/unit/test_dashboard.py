@@ -83,8 +83,9 @@ def test_the_catalogue_names_every_indicator_once():
         assert entry.title and entry.definition and entry.labels and entry.values
 
 
-def test_a_campaign_account_lands_on_the_dashboard_and_sees_the_figures(console):
-    assert log_in(console, "thu").headers["location"] == "/staff/analytics"
+def test_a_campaign_account_reaches_the_dashboard_from_its_home_and_sees_the_figures(console):
+    assert log_in(console, "thu").headers["location"] == "/staff/reports"  # the review queue: work first
+    assert 'href="/staff/analytics"' in console.get("/staff/reports").text
     page = console.get(f"/staff/analytics?{NOVEMBER}")
     assert page.status_code == 200
     assert table_of(page.text, "offers_by_verdict") == [["high", "7", "7"], ["medium", "&lt;5", "&lt;5"]]

@@ -315,3 +315,50 @@ def test_the_cached_fold_is_the_projects_fold(text):
     from nlu.normalise import fold
 
     assert n.fold(text) == fold(text)
+
+
+BRANDS = ["shopee", "lazada", "tiki", "tiktok shop", "amazon", "grab"]
+
+
+@pytest.mark.parametrize(
+    ("domain", "brand"),
+    [
+        ("shopee-vn.xyz", "shopee"),
+        ("shopeevn.top", "shopee"),
+        ("shoppee.com", "shopee"),
+        ("lazadda.vn", "lazada"),
+        ("amazom.com.vn", "amazon"),
+        ("tuyendung.shopee-vn.xyz", "shopee"),
+        ("shopee.tuyen-dung.xyz", "shopee"),
+        ("tiki-vn.shop", "tiki"),
+        ("tiktokshop-ctv.com", "tiktokshop"),
+    ],
+)
+def test_a_domain_borrowing_a_brands_name_is_a_lookalike(domain, brand):
+    from bot.knownscams.lookalike import imitated_brand
+
+    assert imitated_brand(domain, BRANDS) == brand
+
+
+@pytest.mark.parametrize(
+    "domain", ["shopee.vn", "shopee.com.vn", "lazada.vn", "caphe-sang.vn", "tikivn.org", "grabby.com", "vieclam24h.vn"]
+)
+def test_a_brands_own_name_or_an_unrelated_name_is_not_called_a_lookalike(domain):
+    from bot.knownscams.lookalike import imitated_brand
+
+    assert imitated_brand(domain, BRANDS) is None
+
+
+def test_a_lookalike_link_is_a_borrowed_brand_and_an_unknown_link_is_said_to_be_unchecked(db, editor):
+    templates, _ = load_templates(ROOT / "content")
+    checker = OfferChecker(templates.content, learned="hand")
+    lookalike = checker.check("Tuyển CTV bán hàng online, đăng ký tại https://shopee-vn.xyz/dang-ky, có hợp đồng")
+    assert "https://shopee-vn.xyz/dang-ky" in {
+        q for s in lookalike.signs if s.id == "impersonated_brand" for q in s.evidence
+    }
+    assert lookalike.unchecked_links == ()
+    unknown = checker.check("Quán cà phê tuyển phục vụ ca sáng, lương 25.000đ/giờ, xem chi tiết tại caphe-sang.vn")
+    assert unknown.unchecked_links == ("caphe-sang.vn",) and not unknown.signs
+    editor.add("domain", "https://tuyen-dung-gap.top/form", "NCSC", "2026-02-20", added_by="lan")
+    listed = OfferChecker(templates.content, learned="hand", known=KnownScams(db).reports)
+    assert listed.check("Việc nhẹ lương cao, đăng ký tại tuyen-dung-gap.top/form").unchecked_links == ()
