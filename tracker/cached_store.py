@@ -53,7 +53,21 @@ class CachedConversation:
     rows: StoredRows
 
 
-def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+class StoredTracker(DialogueStateTracker):
+    """The trackers this store hands out: Rasa's, with a `copy()` that does not replay the conversation.
+
+    Rasa copies the tracker before running each action (`MessageProcessor._run_action`);
+    its `copy()` replays every event into a new tracker, O(events) per action.
+    """
+
+    def copy(self) -> DialogueStateTracker:
+        clone = copy_tracker(self)
+        # What Rasa's copy (`travel_back_in_time`, from `init_copy`) leaves unset.
+        clone.sender_source = clone.model_id = clone.assistant_id = None
+        return clone
+
+
+def copy_tracker(tracker: DialogueStateTracker) -> StoredTracker:
     """A tracker in the same state, whose changes do not reach the original.
 
     Unlike `tracker.copy()`, which replays every event, this copies the state
@@ -61,7 +75,7 @@ def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
     `travel_back_in_time` does (events are not changed once applied).
     Generic over the attributes so that one Rasa adds is copied too.
     """
-    clone = object.__new__(DialogueStateTracker)
+    clone = object.__new__(StoredTracker)
     for name, value in vars(tracker).items():
         if isinstance(value, collections.deque):
             value = collections.deque(value, maxlen=value.maxlen)

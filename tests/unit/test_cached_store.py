@@ -80,6 +80,25 @@ def test_a_copy_holds_the_same_state_as_a_replay_and_changes_apart_from_it():
     assert state(tracker) == state(replayed)
 
 
+def test_copying_a_handed_out_tracker_gives_what_rasas_copy_gives(tmp_path):
+    cached, _ = stores(tmp_path)
+    start(cached)
+    user_turn(tracker := run(cached.retrieve("web-a")))
+    tracker.update(ActiveLoop("action_handoff"))
+    tracker.model_id = "model"
+
+    clone = tracker.copy()
+
+    rasas = DialogueStateTracker.copy(tracker)
+    assert vars(clone).keys() == vars(rasas).keys()
+    assert {k: v for k, v in vars(clone).items() if k not in ("events", "slots")} == {
+        k: v for k, v in vars(rasas).items() if k not in ("events", "slots")
+    }
+    assert state(clone) == state(rasas)
+    clone.update(ActiveLoop(None))
+    assert tracker.active_loop_name == "action_handoff"
+
+
 def test_every_turn_reads_what_rasa_reads_and_the_cache_is_used(tmp_path, monkeypatch):
     cached, rasa = stores(tmp_path)
     full_reads = []
