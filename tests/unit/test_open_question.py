@@ -147,8 +147,9 @@ def test_a_quiz_takes_answers_and_stops_only():
     assert not answers_open_question(quiz, "111 la so j v", "ask_hotline")
 
 
-
-@pytest.mark.parametrize("asked", [[{"kind": CONSENT}], [{"kind": DELETE}, None], [None, {"kind": QUIZ}, {"kind": CONSENT}]])
+@pytest.mark.parametrize(
+    "asked", [[{"kind": CONSENT}], [{"kind": DELETE}, None], [None, {"kind": QUIZ}, {"kind": CONSENT}]]
+)
 def test_the_policy_reads_the_question_from_the_last_turns_alone(asked):
     from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
