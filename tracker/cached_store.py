@@ -19,6 +19,11 @@ rows in the database are exactly the cached ones plus the new events.
 
 The cache is bounded (least recently used senders are dropped first) by the
 number of events it holds, the part of its memory that grows.
+
+The trackers handed out (`StoredTracker`) also bound what the policies replay
+at each prediction to the recent events (`history_events`), and copy
+themselves without replaying. endpoints.yml can set `cached_events` and
+`history_events` under `tracker_store`.
 """
 
 from __future__ import annotations
@@ -26,16 +31,28 @@ from __future__ import annotations
 import collections
 import copy
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted, deserialise_events
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUttered,
+    deserialise_events,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 # About 3 kB each in memory (a user message holds its intent ranking): 20,000 events is ~60 MB.
 DEFAULT_CACHED_EVENTS = 20_000
+# About 25 turns: the policies look back 5 (max_history), rules 3 steps.
+DEFAULT_HISTORY_EVENTS = 100
 
 
 @dataclass(frozen=True)
@@ -54,17 +71,57 @@ class CachedConversation:
 
 
 class StoredTracker(DialogueStateTracker):
-    """The trackers this store hands out: Rasa's, with a `copy()` that does not replay the conversation.
+    """The trackers this store hands out: Rasa's, with two costs that grew with the conversation bounded.
 
-    Rasa copies the tracker before running each action (`MessageProcessor._run_action`);
-    its `copy()` replays every event into a new tracker, O(events) per action.
+    - `copy()`: Rasa copies the tracker before running each action
+      (`MessageProcessor._run_action`); its copy replays every event.
+    - The policies' state history (`past_states`, through
+      `generate_all_prior_trackers`): every policy replays the whole session
+      at every prediction. This replays the latest `history_events` events,
+      from a user message on, which hold many more turns than any policy's
+      `max_history` or rule. Rules see exactly what they saw. What is lost is
+      what Rasa loses with its own `max_event_history`: ML policies (TED,
+      memoization) skip rule-only turns, so when every turn of the window was
+      rule-only they see fewer turns than they would have. Where state from
+      before the window would show (a loop active across it, a slot that
+      influences the conversation) the whole session is replayed as before.
     """
+
+    history_events: int | None = None  # set by the store (`history_events` in endpoints.yml); None: all
 
     def copy(self) -> DialogueStateTracker:
         clone = copy_tracker(self)
         # What Rasa's copy (`travel_back_in_time`, from `init_copy`) leaves unset.
         clone.sender_source = clone.model_id = clone.assistant_id = None
         return clone
+
+    def generate_all_prior_trackers(self) -> Iterator[tuple[DialogueStateTracker, bool]]:
+        recent = self.recent_events()
+        if recent is None:
+            yield from super().generate_all_prior_trackers()
+            return
+        window = DialogueStateTracker(self.sender_id, self.slots.values(), is_rule_tracker=self.is_rule_tracker)
+        window.events.extend(recent)
+        yield from window.generate_all_prior_trackers()
+
+    def recent_events(self) -> list[Event] | None:
+        """The events from the action_listen before a user message about `history_events` back, or None for all."""
+        if self.history_events is None or len(self.events) <= self.history_events:
+            return None
+        if any(slot.influence_conversation for slot in self.slots.values()):
+            return None
+        events = list(self.events)
+        start = next(
+            (
+                i
+                for i in range(len(events) - self.history_events, len(events))
+                if isinstance(events[i], UserUttered) and is_listen(events[i - 1])
+            ),
+            None,
+        )
+        if start is None or loop_active_before(events, start):
+            return None
+        return events[start - 1 :]
 
 
 def copy_tracker(tracker: DialogueStateTracker) -> StoredTracker:
@@ -85,6 +142,20 @@ def copy_tracker(tracker: DialogueStateTracker) -> StoredTracker:
             value = copy.copy(value)
         setattr(clone, name, value)
     return clone
+
+
+def is_listen(event: Event) -> bool:
+    return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
+
+
+def loop_active_before(events: list[Event], index: int) -> bool:
+    """Was a loop (the hand-off) running when `events[index]` happened?"""
+    for event in reversed(events[:index]):
+        if isinstance(event, ActiveLoop):
+            return event.name is not None
+        if isinstance(event, (Restarted, SessionStarted)):
+            return False
+    return False
 
 
 def extends(tracker: DialogueStateTracker, cached: DialogueStateTracker) -> bool:
@@ -134,9 +205,17 @@ class ConversationCache:
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
-    def __init__(self, *args: Any, cached_events: int = DEFAULT_CACHED_EVENTS, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        cached_events: int = DEFAULT_CACHED_EVENTS,
+        history_events: int | None = DEFAULT_HISTORY_EVENTS,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.cache = ConversationCache(int(cached_events))
+        # One store per Rasa process: the trackers it hands out share the setting.
+        StoredTracker.history_events = int(history_events) if history_events else None
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         with self.session_scope() as session:
