@@ -1,6 +1,6 @@
 """Open-loop arrival-rate sweep: the highest rate whose p95 stays within 400 ms, against stock Rasa in the same run.
 
-    .venv/bin/python scripts/benchmark_sweep.py [--rates 10,20,30,40,60,80] [--seconds 15] [--no-stock]
+    .venv/bin/python scripts/benchmark_sweep.py [--rates 2,5,10,15,20,30,40,60,80] [--stock-folder DIR] [--seconds 15] [--no-stock]
 
 Messages arrive at a set rate, as users send them, whether or not earlier
 replies came back (a closed loop, where each user waits for the reply before
@@ -162,15 +162,16 @@ class StockRasa:
 
     def __enter__(self) -> StockRasa:
         rasa = str(Path(sys.executable).parent / "rasa")
-        self.folder.mkdir(parents=True)
         log = (self.folder.parent / "stock-rasa.log").open("w")
-        subprocess.run(
-            [rasa, "init", "--no-prompt", "--init-dir", str(self.folder)],
-            env=self.env,
-            check=True,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        if not (self.folder / "models").is_dir():  # a folder kept from an earlier run (--stock-folder) is reused
+            self.folder.mkdir(parents=True)
+            subprocess.run(
+                [rasa, "init", "--no-prompt", "--init-dir", str(self.folder)],
+                env=self.env,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         command = [rasa, "run", "--port", str(self.port), "--interface", "127.0.0.1", "--model", "models"]
         self.popen = subprocess.Popen(command, cwd=self.folder, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + STOCK_START_SECONDS
@@ -192,9 +193,9 @@ class StockRasa:
             self.popen.wait(timeout=60)
 
 
-def sweep_stock(scratch: Path, rates: list[float], seconds: float) -> dict:
-    print("stock `rasa init` bot, training it...", flush=True)
-    with StockRasa(scratch / "stock") as stock:
+def sweep_stock(folder: Path, rates: list[float], seconds: float) -> dict:
+    print("stock `rasa init` bot (trained first unless kept from an earlier run)...", flush=True)
+    with StockRasa(folder) as stock:
         url = f"http://127.0.0.1:{stock.port}/webhooks/rest/webhook"
 
         async def run() -> list[Step]:
@@ -217,10 +218,11 @@ def ratio(figures: dict) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rates", default="10,20,30,40,60,80", help="messages per second, comma-separated")
+    parser.add_argument("--rates", default="2,5,10,15,20,30,40,60,80", help="messages per second, comma-separated")
     parser.add_argument("--seconds", type=float, default=15, help="how long each rate runs")
     parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
     parser.add_argument("--no-stock", action="store_true", help="skip the stock Rasa comparison")
+    parser.add_argument("--stock-folder", help="keep the stock bot here and reuse it next time (default: trained anew)")
     args = parser.parse_args()
     rates = [float(rate) for rate in args.rates.split(",")]
     figures: dict = {"load average at start": os.getloadavg()[0]}
@@ -228,7 +230,9 @@ def main() -> None:
         scratch = Path(scratch_name)
         figures.update(sweep_ours(Path(args.model), scratch, rates, args.seconds))
         if not args.no_stock:
-            figures.update(sweep_stock(scratch, rates, args.seconds))
+            figures.update(
+                sweep_stock(Path(args.stock_folder) if args.stock_folder else scratch / "stock", rates, args.seconds)
+            )
             figures.update(ratio(figures))
     report(figures, "benchmark_sweep.json")
 

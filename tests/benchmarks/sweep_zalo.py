@@ -1,6 +1,6 @@
 """Open-loop arrival-rate sweep through signed Zalo webhooks, replies counted at the fake Zalo API.
 
-    .venv/bin/python tests/benchmarks/sweep_zalo.py [--rates 10,20,30,40,60,80] [--seconds 15] [--no-stock]
+    .venv/bin/python tests/benchmarks/sweep_zalo.py [--rates 2,5,10,15,20,30,40,60,80] [--stock-folder DIR] [--seconds 15] [--no-stock]
 
 The sweep of scripts/benchmark_sweep.py (messages arrive at a set rate; the
 highest rate whose p95 stays within 400 ms), through the Zalo connector: each
@@ -88,9 +88,10 @@ def sweep_zalo(scratch: Path, rates: list[float], seconds: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rates", default="10,20,30,40,60,80")
+    parser.add_argument("--rates", default="2,5,10,15,20,30,40,60,80")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--no-stock", action="store_true")
+    parser.add_argument("--stock-folder", help="keep the stock bot here and reuse it (scripts/benchmark_sweep.py)")
     args = parser.parse_args()
     rates = [float(rate) for rate in args.rates.split(",")]
     figures: dict = {"load average at start": os.getloadavg()[0]}
@@ -98,7 +99,8 @@ def main() -> None:
     try:
         figures.update(sweep_zalo(scratch / "ours", rates, args.seconds))
         if not args.no_stock:
-            figures.update(sweep_stock(scratch, rates, args.seconds))
+            stock = Path(args.stock_folder) if args.stock_folder else scratch / "stock"
+            figures.update(sweep_stock(stock, rates, args.seconds))
             figures.update(ratio(figures))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
