@@ -15,7 +15,7 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -157,6 +157,22 @@ class DangerSignalOverride(_RuleOverride):
             _set_intent(message, DANGER_INTENT)
 
 
+def since_previous_user_message(tracker: DialogueStateTracker) -> list[Event]:
+    """The events from the user message before the latest one: all `answers.open_question` reads.
+
+    Serialising the whole conversation instead would make every turn cost more than the one before.
+    """
+    tail: list[Event] = []
+    user_messages = 0
+    for event in reversed(tracker.events):
+        tail.append(event)
+        if isinstance(event, UserUttered):
+            user_messages += 1
+            if user_messages == 2:
+                break
+    return tail[::-1]
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)
 class OpenQuestionPolicy(Policy):
     """A message that answers the question on screen goes to the action that asked it.
@@ -193,8 +209,7 @@ class OpenQuestionPolicy(Policy):
             return abstain
         latest = tracker.latest_action_name
         if latest == ACTION_LISTEN_NAME:
-            events = [event.as_dict() for event in tracker.events]
-            question = answers.open_question(events)
+            question = answers.open_question([event.as_dict() for event in since_previous_user_message(tracker)])
             message = tracker.latest_message
             intent = (message.intent or {}).get("name") or ""
             if question and answers.answers_open_question(question, message.text or "", intent):

@@ -12,13 +12,18 @@ With --profile, py-spy (requirements-dev.txt) samples the Rasa process over
 the last 100 turns and writes collapsed stacks to results/profile_turns_<run>.txt
 (`--format raw`: one stack a line with its sample count, for flamegraph tools),
 and prints the functions holding the most samples.
-Figures are measurements, not assertions; results/benchmark_turns.json.
+With --compare-uncached, the same with the tracker store's cache switched off
+(`cached_events: 0`), i.e. every turn read back from SQL as Rasa's store does.
+The load average is printed with the figures: on a shared machine compare
+ratios within one run. Figures are measurements, not assertions;
+results/benchmark_turns.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import os
 import shutil
 import statistics
 import subprocess
@@ -55,7 +60,18 @@ PROFILED_TURNS = 100
 def endpoints_with_stock_nlg(scratch: Path) -> Path:
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
     endpoints["nlg"].pop("type", None)
-    path = scratch / "endpoints-stock-nlg.yml"
+    return write_endpoints(endpoints, scratch / "endpoints-stock-nlg.yml")
+
+
+def endpoints_without_tracker_cache(scratch: Path) -> Path:
+    """The tracker store reading every turn back from SQL, as Rasa's does (tracker/cached_store.py)."""
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
+    endpoints["tracker_store"]["cached_events"] = 0
+    return write_endpoints(endpoints, scratch / "endpoints-uncached.yml")
+
+
+def write_endpoints(endpoints: dict, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
     # Rasa expands ${VAR} in the file it reads, so the copy keeps them as written.
     path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
     return path
@@ -119,14 +135,17 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=300)
     parser.add_argument("--model", default=str(ROOT / "models" / "current.tar.gz"))
     parser.add_argument("--compare-rasa-callback", action="store_true")
+    parser.add_argument("--compare-uncached", action="store_true", help="also with the tracker store's cache off")
     parser.add_argument("--profile", action="store_true", help="py-spy the Rasa process over the last 100 turns")
     args = parser.parse_args()
-    figures = {}
+    figures: dict = {"load average at start": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
-        runs = {"slots_only_nlg": ROOT / "endpoints.yml"}
+        runs = {"as_configured": ROOT / "endpoints.yml"}
         if args.compare_rasa_callback:
             runs["rasa_callback_nlg"] = endpoints_with_stock_nlg(scratch)
+        if args.compare_uncached:
+            runs["uncached_tracker_store"] = endpoints_without_tracker_cache(scratch)
         for name, endpoints in runs.items():
             profile = ROOT / "results" / f"profile_turns_{name}.txt" if args.profile else None
             if profile:
@@ -137,6 +156,7 @@ def main() -> None:
                 print(f"\n{name}: functions on the stack in most samples (inclusive %), {profile}")
                 for frame, percent in heaviest_functions(profile):
                     print(f"  {percent:5.1f}  {frame}")
+    figures["load average at end"] = os.getloadavg()[0]
     report(figures, "benchmark_turns.json")
 
 

@@ -1,20 +1,22 @@
 """Rasa's SQL tracker store, configured by one URL, and able to forget a user.
 
 `endpoints.yml` names this class; the URL comes from TRACKER_STORE_URL
-(SQLite under var/ by default, PostgreSQL in production).
+(SQLite under var/ by default, PostgreSQL in production). It keeps recent
+conversations in memory between turns (tracker/cached_store.py); an erased
+conversation is dropped from there too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from contract.database import tracker_store_url
 from contract.names import ACTION_DELETE_MY_DATA
+from tracker.cached_store import CachedSQLTrackerStore
 
 
 def erasure_requested(tracker: DialogueStateTracker) -> bool:
@@ -27,7 +29,7 @@ def erasure_requested(tracker: DialogueStateTracker) -> bool:
     return False
 
 
-class ErasableSQLTrackerStore(SQLTrackerStore):
+class ErasableSQLTrackerStore(CachedSQLTrackerStore):
     def __init__(self, domain=None, host: str | None = None, event_broker=None, **kwargs: Any) -> None:
         url = make_url(tracker_store_url())
         super().__init__(
@@ -53,6 +55,7 @@ class ErasableSQLTrackerStore(SQLTrackerStore):
         await super().save(tracker)
 
     async def erase(self, sender_id: str) -> None:
+        self.forget(sender_id)
         with self.session_scope() as session:
             session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

@@ -31,6 +31,9 @@ def main() -> None:
     ]
     from rasa.__main__ import main as rasa_main
 
+    from tracker import response_validation
+
+    response_validation.install()
     rasa_main()
 
 

@@ -20,6 +20,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import EndpointConfig
 
+from tracker.response_validation import validate_nlg_response
+
 
 def slots_only_request(
     response: str, tracker: DialogueStateTracker, channel: str, arguments: dict[str, Any]
@@ -38,6 +40,11 @@ class SlotsOnlyNLG(CallbackNaturalLanguageGenerator):
     def __init__(self, endpoint_config: EndpointConfig, domain: Domain | None = None) -> None:
         # Rasa passes the domain to a custom generator; the callback needs only the endpoint.
         super().__init__(endpoint_config)
+
+    @staticmethod
+    def validate_response(content: dict[str, Any] | None) -> bool:
+        # Rasa's check, with the schema validator built once instead of for every reply.
+        return validate_nlg_response(content)
 
     async def generate(
         self, utter_action: str, tracker: DialogueStateTracker, output_channel: str, **kwargs: Any

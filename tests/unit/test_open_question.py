@@ -145,3 +145,26 @@ def test_a_quiz_takes_answers_and_stops_only():
     assert answers_open_question(quiz, "chuyen tien coc truoc cho chac", "check_job_offer")
     assert answers_open_question(quiz, "dung quiz", "deny")
     assert not answers_open_question(quiz, "111 la so j v", "ask_hotline")
+
+
+@pytest.mark.parametrize(
+    "asked", [[{"kind": CONSENT}], [{"kind": DELETE}, None], [None, {"kind": QUIZ}, {"kind": CONSENT}]]
+)
+def test_the_policy_reads_the_question_from_the_last_turns_alone(asked):
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from nlu.components import since_previous_user_message
+
+    tracker = DialogueStateTracker("web-a", slots=None)
+    for value in asked:
+        tracker.update(UserUttered("...", {"name": "greet"}))
+        tracker.update(ActionExecuted("some_action"))
+        if value is not None:
+            tracker.update(SlotSet("open_question", value))
+    tracker.update(UserUttered("latest", {"name": "affirm"}))
+
+    tail = [event.as_dict() for event in since_previous_user_message(tracker)]
+
+    assert len(tail) < len(tracker.events) or len(asked) == 1
+    assert open_question(tail) == open_question([event.as_dict() for event in tracker.events]) == asked[-1]
