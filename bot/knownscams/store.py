@@ -62,7 +62,17 @@ TABLES = [KnownScamEntry.__table__, KnownScamBand.__table__]
 
 
 class KnownScamError(ValueError):
-    """A value that cannot be listed, with the reason in words staff can act on."""
+    """A value that cannot be listed.
+
+    `code` names the reason: the console says it in Vietnamese from the code
+    (bot/templates/console/_list_refusals.html); the message says it in
+    English for the import's `file:line` lines, which whoever runs the command
+    reads next to the file.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -126,29 +136,32 @@ def candidate(
     """The entry a row or a form describes, or KnownScamError saying what is wrong with it."""
     kind = (kind or "").strip().lower()
     if kind not in n.KINDS:
-        raise KnownScamError(f"kind '{kind}' is not one of {', '.join(n.KINDS)}")
+        raise KnownScamError("unknown_kind", f"kind '{kind}' is not one of {', '.join(n.KINDS)}")
     display = (value or "").strip()
     if not display:
-        raise KnownScamError("value is empty")
+        raise KnownScamError("empty", "value is empty")
     if kind == n.LURE and len(display) > MAX_LURE_CHARS:
-        raise KnownScamError(f"the lure text is longer than {MAX_LURE_CHARS} characters")
+        raise KnownScamError("lure_too_long", f"the lure text is longer than {MAX_LURE_CHARS} characters")
     normalised = n.normalised(kind, display)
     if normalised is None:
-        raise KnownScamError(f"'{display[:60]}' cannot be read as a {kind}")
+        raise KnownScamError("unreadable", f"'{display[:60]}' cannot be read as a {kind}")
     if protected.refuses(kind, normalised):
-        raise KnownScamError(f"'{display}' is a verified hotline (content/hotlines.yml) and can never be listed")
+        raise KnownScamError(
+            "hotline", f"'{display}' is a verified hotline (content/hotlines.yml) and can never be listed"
+        )
     if kind == n.LURE and len(similar.shingles(normalised.split())) < similar.MIN_SHINGLES:
         raise KnownScamError(
-            f"the lure text is too short to match reliably (at least {similar.MIN_SHINGLES + 2} words)"
+            "lure_too_short",
+            f"the lure text is too short to match reliably (at least {similar.MIN_SHINGLES + 2} words)",
         )
     source = (source or "").strip()
     if not source:
-        raise KnownScamError("source is missing: who reported or verified it")
+        raise KnownScamError("no_source", "source is missing: who reported or verified it")
     if len(source) > MAX_SOURCE_CHARS:
-        raise KnownScamError(f"source is longer than {MAX_SOURCE_CHARS} characters")
+        raise KnownScamError("source_too_long", f"source is longer than {MAX_SOURCE_CHARS} characters")
     note = (note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
-        raise KnownScamError(f"note is longer than {MAX_NOTE_CHARS} characters")
+        raise KnownScamError("note_too_long", f"note is longer than {MAX_NOTE_CHARS} characters")
     return Candidate(kind, normalised, display, source, _checked_date(checked), note)
 
 
@@ -159,9 +172,9 @@ def _checked_date(checked: str | dt.date) -> dt.date:
         try:
             day = dt.date.fromisoformat((checked or "").strip())
         except ValueError:
-            raise KnownScamError(f"checked date '{checked}' is not a date like 2026-03-15") from None
+            raise KnownScamError("bad_date", f"checked date '{checked}' is not a date like 2026-03-15") from None
     if day > dt.date.today():
-        raise KnownScamError(f"checked date {day} is in the future")
+        raise KnownScamError("future_date", f"checked date {day} is in the future")
     return day
 
 
@@ -246,14 +259,14 @@ class ListEditor:
         entry = candidate(kind, value, source, checked, self.protected, note)
         with self.db.session() as session:
             if _existing(session, entry) is not None:
-                raise KnownScamError(f"{entry.kind} '{entry.display}' is already listed")
+                raise KnownScamError("listed", f"{entry.kind} '{entry.display}' is already listed")
             return _insert(session, entry, added_by)
 
     def remove(self, entry_id: int, removed_by: str, reason: str = "") -> None:
         with self.db.session() as session:
             row = session.get(KnownScamEntry, entry_id)
             if row is None:
-                raise KnownScamError(f"no entry #{entry_id}")
+                raise KnownScamError("no_entry", f"no entry #{entry_id}")
             session.execute(KnownScamBand.__table__.delete().where(KnownScamBand.entry_id == entry_id))
             session.delete(row)
             _audit(session, removed_by, "known_scam_removed", row, reason)

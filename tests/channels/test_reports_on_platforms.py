@@ -126,7 +126,7 @@ def test_a_hotline_number_in_a_report_cannot_be_listed(platforms, webhooks, camp
     form = {"csrf": campaign.csrf, "contact": ["0"], "source": "thử"}
     refused = campaign.post(f"/staff/reports/{report_id}/confirm", data=form)
     assert "error=" in refused.headers["location"]
-    assert "verified hotline" in campaign.get(refused.headers["location"]).text
+    assert "là đường dây nóng đã xác minh" in campaign.get(refused.headers["location"]).text
     assert app_rows(telegram, "select status from offer_reports where id = ?", report_id) == [("new",)]
     assert app_rows(telegram, "select count(*) from known_scams where display like '%84 84 84%'") == [(0,)]
 
