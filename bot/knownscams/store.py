@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
 
+from bot.knownscams import lookalike, similar
 from bot.knownscams import normalise as n
-from bot.knownscams import similar
 from bot.knownscams.extract import find_contacts
 from bot.store import AuditEntry, Base, Database, utcnow
 
@@ -49,7 +49,8 @@ class KnownScamEntry(Base):
 
 
 class KnownScamBand(Base):
-    """The LSH bands of a lure entry's MinHash signature (bot/knownscams/similar.py)."""
+    """An entry's index keys: the LSH bands of a lure's MinHash signature (bot/knownscams/similar.py),
+    or a domain's name keys (lookalike.name_keys), which find the domains that resemble it."""
 
     __tablename__ = "known_scam_bands"
 
@@ -85,6 +86,8 @@ class Report:
     checked: dt.date
     note: str
     quote: str  # the offer's words that matched (empty for a lure)
+    # The offer's domain only resembles the listed one (lookalike.resembles): said so, never "reported".
+    lookalike: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,8 +189,30 @@ class KnownScams:
 
     def reports(self, text: str) -> tuple[Report, ...]:
         with self.db.session() as session:
-            found = self._contacts(session, text) + self._lures(session, text)
+            contacts = self._contacts(session, text)
+            found = contacts + self._lookalikes(session, text, {r.quote for r in contacts}) + self._lures(session, text)
         return tuple(found)
+
+    @staticmethod
+    def _lookalikes(session: Session, text: str, reported: set[str]) -> list[Report]:
+        """The listed domains that the offer's other domains resemble (shopee-vn.top for shopee-vn.xyz), one each."""
+        domains = {c.value: c.quote for c in find_contacts(text) if c.kind == n.DOMAIN and c.quote not in reported}
+        keys = {key for domain in domains for key in lookalike.name_keys(domain)}
+        if not keys:
+            return []
+        listed = session.execute(
+            select(KnownScamEntry)
+            .join(KnownScamBand, KnownScamBand.entry_id == KnownScamEntry.id)
+            .where(KnownScamBand.key.in_(keys), KnownScamEntry.kind == n.DOMAIN)
+            .order_by(KnownScamEntry.id)
+        ).scalars()
+        rows = list(dict.fromkeys(listed))
+        found = {}
+        for domain, quote in domains.items():
+            row = next((row for row in rows if lookalike.resembles(domain, row.value)), None)
+            if row is not None:
+                found[domain] = replace(_report(row, quote), lookalike=True)
+        return list(found.values())
 
     @staticmethod
     def _contacts(session: Session, text: str) -> list[Report]:
@@ -333,11 +358,17 @@ def _insert_all(session: Session, entries: Sequence[Candidate], added_by: str) -
     session.add_all(rows)
     session.flush()  # the ids, for the bands and the audit
     for row in rows:
-        if row.kind == n.LURE:
-            keys = similar.bands(similar.shingles(row.value.split()))
-            session.add_all(KnownScamBand(entry_id=row.id, key=key) for key in keys)
+        session.add_all(KnownScamBand(entry_id=row.id, key=key) for key in _index_keys(row))
         _audit(session, added_by, "known_scam_added", row)
     return rows
+
+
+def _index_keys(row: KnownScamEntry) -> list[int]:
+    if row.kind == n.LURE:
+        return similar.bands(similar.shingles(row.value.split()))
+    if row.kind == n.DOMAIN and lookalike.indexed(row.value):
+        return lookalike.name_keys(row.value)
+    return []
 
 
 def _audit(session: Session, staff_name: str, action: str, row: KnownScamEntry, reason: str = "") -> None:

@@ -45,7 +45,16 @@ def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
         "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
         "reported": bool(verdict.reports),
         "unchecked_link": verdict.unchecked_links[0] if verdict.unchecked_links else "",
+        "resembled": _resembled(verdict),
     }
+
+
+def _resembled(verdict: Verdict) -> dict[str, str] | None:
+    """The first listed domain one of the offer's domains resembles: the offer's link, the listed one, its date."""
+    if not verdict.resembling:
+        return None
+    first = verdict.resembling[0]
+    return {"link": first.quote, "listed": first.display, "checked": first.checked.strftime("%d/%m/%Y")}
 
 
 def report_arguments(verdict: Verdict) -> dict[str, Any] | None:
