@@ -270,3 +270,28 @@ def test_feedback_is_counted_and_shown_on_a_report_only_when_its_reporter_shared
     assert "không phải lừa đảo 1, bỏ sót dấu hiệu 1, khó hiểu 0" in queue
     page = console.get(f"/staff/reports/{report_id}").text
     assert "👎 chưa đúng (bỏ sót dấu hiệu)" in page and "không phải lừa đảo" not in page.split("report-feedback")[1]
+
+
+def test_a_repost_of_a_dismissed_report_gets_the_normal_verdict_never_a_reviewed_safe_one(console, monkeypatch):
+    """A dismissal is no all-clear: a recruiter could otherwise launder a lure by reporting it and having it dismissed."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import offers
+    from bot.content import load_templates
+    from bot.offers import OfferChecker
+
+    note = "tin thật của công ty có giấy phép"
+    report_id = reports.file_report(console.db, OFFER, "high", None)
+    log_in(console, "thu")
+    console.post(f"/staff/reports/{report_id}/dismiss", data={"csrf": csrf_of(console, "/staff/reports"), "note": note})
+    assert reports.report_by_id(console.db, report_id).status == ReportStatus.DISMISSED
+    templates, _ = load_templates(ROOT / "content")
+    plain = OfferChecker(templates.content, learned="hand").check(REPOST)
+    after_dismissal = OfferChecker(templates.content, learned="hand", known=KnownScams(console.db).reports)
+    assert after_dismissal.check(REPOST) == plain  # exactly what an offer nobody reported gets
+    monkeypatch.setattr(offers, "known_scams", lambda: KnownScams(console.db))
+    dispatcher = CollectingDispatcher()
+    offers.reply_to_offer(dispatcher, REPOST)
+    assert [m["response"] for m in dispatcher.messages][0] == "utter_offer_verdict"
+    assert dispatcher.messages[0]["risk"] == plain.risk
+    assert note not in repr(dispatcher.messages)  # the staff note is for staff, never said to users
