@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.knownscams import lookalike, similar
 from bot.knownscams import normalise as n
-from bot.knownscams.extract import find_contacts
+from bot.knownscams.extract import Contact, find_contacts
 from bot.store import AuditEntry, Base, Database, utcnow
 
 MAX_SOURCE_CHARS = 300
@@ -189,14 +189,16 @@ class KnownScams:
 
     def reports(self, text: str) -> tuple[Report, ...]:
         with self.db.session() as session:
-            contacts = self._contacts(session, text)
-            found = contacts + self._lookalikes(session, text, {r.quote for r in contacts}) + self._lures(session, text)
+            contacts = find_contacts(text)
+            listed = self._contacts(session, contacts)
+            resembling = self._lookalikes(session, contacts, {r.quote for r in listed})
+            found = listed + resembling + self._lures(session, text)
         return tuple(found)
 
     @staticmethod
-    def _lookalikes(session: Session, text: str, reported: set[str]) -> list[Report]:
+    def _lookalikes(session: Session, contacts: Sequence[Contact], reported: set[str]) -> list[Report]:
         """The listed domains that the offer's other domains resemble (shopee-vn.top for shopee-vn.xyz), one each."""
-        domains = {c.value: c.quote for c in find_contacts(text) if c.kind == n.DOMAIN and c.quote not in reported}
+        domains = {c.value: c.quote for c in contacts if c.kind == n.DOMAIN and c.quote not in reported}
         keys = {key for domain in domains for key in lookalike.name_keys(domain)}
         if not keys:
             return []
@@ -215,8 +217,8 @@ class KnownScams:
         return list(found.values())
 
     @staticmethod
-    def _contacts(session: Session, text: str) -> list[Report]:
-        contacts = {(c.kind, c.value): c for c in find_contacts(text)}
+    def _contacts(session: Session, found: Sequence[Contact]) -> list[Report]:
+        contacts = {(c.kind, c.value): c for c in found}
         # A Zalo account listed by its number is that number wherever the offer writes it.
         contacts.update({(n.ZALO, c.value): c for c in list(contacts.values()) if c.kind == n.PHONE})
         if not contacts:
