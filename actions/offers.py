@@ -21,7 +21,7 @@ from bot.knownscams.store import KnownScams, Report
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
-from bot.offers.reply import report_arguments, sign_arguments, verdict_arguments
+from bot.offers.reply import report_arguments, resemblance_arguments, sign_arguments, verdict_arguments
 from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request
 
 OFFER_CHECK = "offer_check"
@@ -98,6 +98,9 @@ def say_verdict(dispatcher: CollectingDispatcher, verdict: Verdict) -> None:
     reported = report_arguments(verdict)
     if reported is not None:  # a listed recruiter is said first, whatever the signs say
         dispatcher.utter_message(response="utter_offer_known_scam", **reported)
+    resembled = resemblance_arguments(verdict)
+    if resembled is not None:  # a site like a listed one: said before the verdict too, as resembling only
+        dispatcher.utter_message(response="utter_offer_resembles_listed", **resembled)
     dispatcher.utter_message(response="utter_offer_verdict", **verdict_arguments(verdict))
     if verdict.risk not in (UNCLEAR, "low"):
         dispatcher.utter_message(response="utter_offer_next_steps", risk=verdict.risk)

@@ -224,33 +224,52 @@ def speed(path: Path, count: int, runs: int) -> None:
     offers = [r["text"] for r in data]
     for text in offers[:20]:  # warm-up: the database's pages, compiled statements
         lookup.reports(text)
-    wall, cpu = [], []
+    lengths = [len(offers[i % len(offers)]) for i in range(runs)]
+    wall, cpu = timed(lookup, [offers[i % len(offers)] for i in range(runs)])
+    long_wall, long_cpu = timed(lookup, [" ".join(offers)[:3000]] * runs)  # as scripts/benchmark_offers.py times
+    with_links = offers_with_links(offers, [e.value for e in editor.entries() if e.kind == "domain"], runs, rng)
+    links_wall, links_cpu = timed(lookup, with_links)
+    resembling = sum(any(r.lookalike for r in lookup.reports(text)) for text in with_links)
+    print(f"## Lookup time: {sum(kinds.values())} entries ({', '.join(f'{k} {v}' for k, v in kinds.items())})\n")
+    print(
+        f"One offer's lookup, {runs} real offers (median {statistics.median(lengths):.0f}, max {max(lengths)} characters): "
+        + spread(wall, cpu)
+    )
+    print(f"A 3,000-character offer, {runs} runs: " + spread(long_wall, long_cpu))
+    print(
+        f"{runs} real offers each with a link (half resemble a listed domain: {resembling} found as resembling): "
+        + spread(links_wall, links_cpu)
+    )
+
+
+def offers_with_links(offers: list[str], listed_domains: list[str], runs: int, rng: random.Random) -> list[str]:
+    """Real offers ending with a link: a listed domain's name under another suffix, or an unlisted domain."""
+    texts = []
     for i in range(runs):
-        text = offers[i % len(offers)]
+        if i % 2 == 0:
+            link = rng.choice(listed_domains).rsplit(".", 1)[0] + ".top/dang-ky"
+        else:
+            link = f"https://tuyen-dung-{i}.net/form"
+        texts.append(f"{offers[i % len(offers)]} Đăng ký tại {link}")
+    return texts
+
+
+def timed(lookup: KnownScams, texts: list[str]) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each text's lookup."""
+    wall, cpu = [], []
+    for text in texts:
         n.fold.cache_clear()  # a new offer each time, as in use
         started, started_cpu = time.perf_counter(), time.process_time()
         lookup.reports(text)
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
-    long_offer = " ".join(offers)[:3000]  # as scripts/benchmark_offers.py times the checker
-    long_wall, long_cpu = [], []
-    for _ in range(runs):
-        n.fold.cache_clear()
-        started, started_cpu = time.perf_counter(), time.process_time()
-        lookup.reports(long_offer)
-        long_wall.append((time.perf_counter() - started) * 1000)
-        long_cpu.append((time.process_time() - started_cpu) * 1000)
-    lengths = [len(offers[i % len(offers)]) for i in range(runs)]
-    print(f"## Lookup time: {sum(kinds.values())} entries ({', '.join(f'{k} {v}' for k, v in kinds.items())})\n")
-    print(
-        f"One offer's lookup, {runs} real offers (median {statistics.median(lengths):.0f}, max {max(lengths)} characters): "
+    return wall, cpu
+
+
+def spread(wall: list[float], cpu: list[float]) -> str:
+    return (
         f"wall p50 {percentile(wall, 0.5):.1f} ms, p95 {percentile(wall, 0.95):.1f} ms, max {max(wall):.1f} ms; "
         f"CPU p50 {percentile(cpu, 0.5):.1f} ms, p95 {percentile(cpu, 0.95):.1f} ms"
-    )
-    print(
-        f"A 3,000-character offer, {runs} runs: wall p50 {percentile(long_wall, 0.5):.1f} ms, "
-        f"p95 {percentile(long_wall, 0.95):.1f} ms; CPU p50 {percentile(long_cpu, 0.5):.1f} ms, "
-        f"p95 {percentile(long_cpu, 0.95):.1f} ms"
     )
 
 

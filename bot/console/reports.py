@@ -9,7 +9,7 @@ its reporter gave (bot/knownscams/feedback.py).
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -19,8 +19,8 @@ from bot.console.accounts import CAMPAIGN_ROLES
 from bot.console.pages import PREFIX, page
 from bot.console.session import staff_only
 from bot.console.state import console_of
-from bot.knownscams import feedback, reports
-from bot.knownscams.reports import ReportStatus
+from bot.knownscams import feedback, reports, similar, store
+from bot.knownscams.reports import ReportStatus, ReviewError
 from bot.knownscams.store import ListEditor, Protected
 
 
@@ -47,8 +47,29 @@ async def report_page(request: Request) -> Response:
         report=report,
         source=f"Người dùng báo (#{report.id}), {request.state.staff.name} kiểm tra",
         error=request.query_params.get("error", ""),
+        refused=_refused_entry(report, request.query_params.get("entry", "")),
+        limits=LIMITS,
         feedback=feedback.of_report(console_of(request).db, report.id),
     )
+
+
+# The list's limits, for the refusals' words (bot/templates/console/_list_refusals.html).
+LIMITS = {
+    "lure_words": similar.MIN_SHINGLES + 2,
+    "lure_chars": store.MAX_LURE_CHARS,
+    "source_chars": store.MAX_SOURCE_CHARS,
+    "note_chars": store.MAX_NOTE_CHARS,
+}
+
+
+def _refused_entry(report: reports.OfferReport, place: str) -> str:
+    """The entry a refusal names (ReviewError.entry), as the report shows it: the redirect carries only its place."""
+    if not place.lstrip("-").isdigit():
+        return ""
+    index = int(place)
+    if index == ReviewError.TEXT:
+        return "nội dung tin"
+    return str(report.contacts[index]["quote"]) if 0 <= index < len(report.contacts) else ""
 
 
 @staff_only(roles=CAMPAIGN_ROLES)
@@ -79,9 +100,16 @@ async def dismiss(request: Request) -> Response:
 
 
 async def refused(request: Request, error: Exception) -> Response:
-    """The console app's handler for a ReviewError: back to the report, which says why in words."""
+    """The console app's handler for a ReviewError: back to the report, which says why in Vietnamese from the code.
+
+    The redirect carries the reason's code and the refused entry's place, never
+    free text: the page says nothing a crafted link could put in it.
+    """
     report_id = request.path_params["report_id"]
-    return RedirectResponse(f"{PREFIX}/reports/{report_id}?error={quote(str(error)[:300])}", status_code=303)
+    if not isinstance(error, ReviewError):
+        raise error
+    query = {"error": error.code} | ({"entry": str(error.entry)} if error.entry is not None else {})
+    return RedirectResponse(f"{PREFIX}/reports/{report_id}?{urlencode(query)}", status_code=303)
 
 
 def _back_to(report_id: int) -> Response:

@@ -137,6 +137,9 @@ def _worst_case_values(content) -> dict[str, list]:
         "topic": _CHOICES["topic"],
         "risk": _CHOICES["risk"],
         "listed_kind": _CHOICES["listed_kind"],
+        # utter_offer_resembles_listed: links as long as a user may paste (the template cuts them).
+        "resembling_link": ["x" * 200],
+        "listed_domain": ["x" * 200],
     }
     return values
 

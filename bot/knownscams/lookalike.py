@@ -9,6 +9,7 @@ be told from here, and the assistant says so (utter_offer_verdict).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -32,13 +33,23 @@ def name_and_subdomains(domain: str) -> tuple[str, list[str]]:
 def imitated_brand(domain: str, brands: Iterable[str]) -> str | None:
     """The brand a domain's name imitates without being it, or None."""
     name, subdomains = name_and_subdomains(domain)
-    compact = sorted({b.replace(" ", "").lower() for b in brands if b.strip()}, key=len, reverse=True)
+    compact = _compact(brands)
     if name in compact:
         return None
     for brand in compact:
         if _borrows(name, brand) or any(_borrows(label, brand) or label == brand for label in subdomains):
             return brand
     return None
+
+
+def named_as_brand(domain: str, brands: Iterable[str]) -> bool:
+    """A domain whose own name is exactly a brand's (shopee.vn): maybe the brand's site, which cannot be told."""
+    return name_and_subdomains(domain)[0] in _compact(brands)
+
+
+def _compact(brands: Iterable[str]) -> list[str]:
+    """The brands as a domain would write them, longest first."""
+    return sorted({b.replace(" ", "").lower() for b in brands if b.strip()}, key=len, reverse=True)
 
 
 def _borrows(name: str, brand: str) -> bool:
@@ -59,3 +70,48 @@ def one_edit_apart(a: str, b: str) -> bool:
         if x != y:
             return a[i + 1 :] == b[i + 1 :] if len(a) == len(b) else a[i:] == b[i + 1 :]
     return True  # b is a with one letter more at the end
+
+
+# --- domains that resemble a listed domain (bot/knownscams/store.py) -----------------------
+
+
+def resembles(domain: str, listed: str) -> bool:
+    """A domain that is not a listed one but passes for it: the same registered name under
+    another suffix or subdomain (shopee-vn.top, jobs.shopee-vn.xyz for shopee-vn.xyz), or a
+    name one letter apart (shopee-vn1.xyz; names of SHORT_BRAND letters or more)."""
+    if domain == listed:
+        return False
+    name, listed_name = name_and_subdomains(domain)[0], name_and_subdomains(listed)[0]
+    if name == listed_name:
+        return True
+    return min(len(name), len(listed_name)) >= SHORT_BRAND and one_edit_apart(name, listed_name)
+
+
+def indexed(listed: str) -> bool:
+    """Whether a listed domain is compared with others by name: only a registered domain itself.
+
+    A listed site under a shared host (x.blogspot.com, sites.google.com) says
+    nothing about the host's other sites, so its name ("blogspot") is not one
+    to compare with.
+    """
+    return not name_and_subdomains(listed)[1]
+
+
+def name_keys(domain: str) -> list[int]:
+    """Index keys shared by two domains that may resemble each other (then `resembles` decides).
+
+    The registered name, and for a name long enough to compare letter by
+    letter the name and each form of it one letter shorter: two names one
+    edit apart always share one of those (a symmetric-deletion index), so a
+    lookup is one indexed query whatever the list's size.
+    """
+    name = name_and_subdomains(domain)[0]
+    keys = {"=" + name}
+    if len(name) >= SHORT_BRAND:
+        keys |= {"~" + name} | {"~" + name[:i] + name[i + 1 :] for i in range(len(name))}
+    return sorted(_key(k) for k in keys)
+
+
+def _key(text: str) -> int:
+    # 63 bits, like the lure bands in the same indexed column (similar.bands); "domain" keeps them apart.
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8, person=b"domain").digest(), "little") >> 1

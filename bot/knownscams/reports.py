@@ -22,7 +22,7 @@ from sqlalchemy.orm import relationship
 
 from bot.knownscams import normalise as n
 from bot.knownscams.extract import find_contacts
-from bot.knownscams.store import KnownScamError, ListEditor, candidate
+from bot.knownscams.store import Candidate, KnownScamError, ListEditor, candidate
 from bot.store import AuditEntry, Base, Database, utcnow
 
 MAX_REPORT_CHARS = 5000  # the web chat's cap; a longer text is cut, never refused
@@ -85,7 +85,21 @@ class Subscriber:
 
 
 class ReviewError(ValueError):
-    """A review the report's state refuses, or an entry the list refuses, in words staff can act on."""
+    """A review the report's state refuses, or an entry the list refuses.
+
+    `code` names the reason (the list's own codes, store.KnownScamError, and
+    `nothing_chosen`, `missing`, `reviewed`); `entry` is the refused entry's
+    place among the report's contacts, or TEXT for the report's text. The
+    console says the reason in Vietnamese from these two
+    (bot/templates/console/_list_refusals.html).
+    """
+
+    TEXT = -1
+
+    def __init__(self, code: str, message: str, entry: int | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.entry = entry
 
 
 def file_report(db: Database, text: str, risk: str, subscriber: Subscriber | None) -> int:
@@ -152,17 +166,23 @@ def confirm(
     the later checked date (store.ListEditor.add_all).
     """
     report = _reviewable(db, report_id)
-    chosen = [report.contacts[i] for i in sorted(set(contacts)) if 0 <= i < len(report.contacts)]
-    wanted = [(c["kind"], c["quote"]) for c in chosen] + ([(n.LURE, report.text)] if with_text else [])
+    chosen = [i for i in sorted(set(contacts)) if 0 <= i < len(report.contacts)]
+    wanted = [(i, report.contacts[i]["kind"], report.contacts[i]["quote"]) for i in chosen]
+    wanted += [(ReviewError.TEXT, n.LURE, report.text)] if with_text else []
     if not wanted:
-        raise ReviewError("chọn ít nhất một liên hệ hoặc nội dung tin để đưa vào danh sách")
-    try:
-        entries = [candidate(kind, value, source, dt.date.today(), editor.protected, note) for kind, value in wanted]
-    except KnownScamError as error:
-        raise ReviewError(str(error)) from None
+        raise ReviewError("nothing_chosen", "choose at least one contact or the text to list")
+    entries = [_checked(place, kind, value, source, note, editor) for place, kind, value in wanted]
     result = editor.add_all(entries, staff_name)
     _close(db, report_id, ReportStatus.CONFIRMED, staff_name, note, NoticeState.DUE, f"listed {result.added}")
     return [entry.display for entry in entries]
+
+
+def _checked(place: int, kind: str, value: str, source: str, note: str, editor: ListEditor) -> Candidate:
+    """The entry as the list would take it, or a ReviewError naming the refused one by its place."""
+    try:
+        return candidate(kind, value, source, dt.date.today(), editor.protected, note)
+    except KnownScamError as error:
+        raise ReviewError(error.code, str(error), place) from None
 
 
 def dismiss(db: Database, report_id: int, staff_name: str, note: str = "") -> None:
@@ -174,9 +194,9 @@ def dismiss(db: Database, report_id: int, staff_name: str, note: str = "") -> No
 def _reviewable(db: Database, report_id: int) -> OfferReport:
     report = report_by_id(db, report_id)
     if report is None:
-        raise ReviewError(f"không có báo cáo #{report_id}")
+        raise ReviewError("missing", f"no report #{report_id}")
     if report.status != ReportStatus.NEW.value:
-        raise ReviewError(f"báo cáo #{report_id} đã được xử lý ({report.status})")
+        raise ReviewError("reviewed", f"report #{report_id} was already reviewed ({report.status})")
     return report
 
 

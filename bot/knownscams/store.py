@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
 
+from bot.knownscams import lookalike, similar
 from bot.knownscams import normalise as n
-from bot.knownscams import similar
-from bot.knownscams.extract import find_contacts
+from bot.knownscams.extract import Contact, find_contacts
 from bot.store import AuditEntry, Base, Database, utcnow
 
 MAX_SOURCE_CHARS = 300
@@ -49,7 +49,8 @@ class KnownScamEntry(Base):
 
 
 class KnownScamBand(Base):
-    """The LSH bands of a lure entry's MinHash signature (bot/knownscams/similar.py)."""
+    """An entry's index keys: the LSH bands of a lure's MinHash signature (bot/knownscams/similar.py),
+    or a domain's name keys (lookalike.name_keys), which find the domains that resemble it."""
 
     __tablename__ = "known_scam_bands"
 
@@ -62,7 +63,17 @@ TABLES = [KnownScamEntry.__table__, KnownScamBand.__table__]
 
 
 class KnownScamError(ValueError):
-    """A value that cannot be listed, with the reason in words staff can act on."""
+    """A value that cannot be listed.
+
+    `code` names the reason: the console says it in Vietnamese from the code
+    (bot/templates/console/_list_refusals.html); the message says it in
+    English for the import's `file:line` lines, which whoever runs the command
+    reads next to the file.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,8 @@ class Report:
     checked: dt.date
     note: str
     quote: str  # the offer's words that matched (empty for a lure)
+    # The offer's domain only resembles the listed one (lookalike.resembles): said so, never "reported".
+    lookalike: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,29 +139,32 @@ def candidate(
     """The entry a row or a form describes, or KnownScamError saying what is wrong with it."""
     kind = (kind or "").strip().lower()
     if kind not in n.KINDS:
-        raise KnownScamError(f"kind '{kind}' is not one of {', '.join(n.KINDS)}")
+        raise KnownScamError("unknown_kind", f"kind '{kind}' is not one of {', '.join(n.KINDS)}")
     display = (value or "").strip()
     if not display:
-        raise KnownScamError("value is empty")
+        raise KnownScamError("empty", "value is empty")
     if kind == n.LURE and len(display) > MAX_LURE_CHARS:
-        raise KnownScamError(f"the lure text is longer than {MAX_LURE_CHARS} characters")
+        raise KnownScamError("lure_too_long", f"the lure text is longer than {MAX_LURE_CHARS} characters")
     normalised = n.normalised(kind, display)
     if normalised is None:
-        raise KnownScamError(f"'{display[:60]}' cannot be read as a {kind}")
+        raise KnownScamError("unreadable", f"'{display[:60]}' cannot be read as a {kind}")
     if protected.refuses(kind, normalised):
-        raise KnownScamError(f"'{display}' is a verified hotline (content/hotlines.yml) and can never be listed")
+        raise KnownScamError(
+            "hotline", f"'{display}' is a verified hotline (content/hotlines.yml) and can never be listed"
+        )
     if kind == n.LURE and len(similar.shingles(normalised.split())) < similar.MIN_SHINGLES:
         raise KnownScamError(
-            f"the lure text is too short to match reliably (at least {similar.MIN_SHINGLES + 2} words)"
+            "lure_too_short",
+            f"the lure text is too short to match reliably (at least {similar.MIN_SHINGLES + 2} words)",
         )
     source = (source or "").strip()
     if not source:
-        raise KnownScamError("source is missing: who reported or verified it")
+        raise KnownScamError("no_source", "source is missing: who reported or verified it")
     if len(source) > MAX_SOURCE_CHARS:
-        raise KnownScamError(f"source is longer than {MAX_SOURCE_CHARS} characters")
+        raise KnownScamError("source_too_long", f"source is longer than {MAX_SOURCE_CHARS} characters")
     note = (note or "").strip()
     if len(note) > MAX_NOTE_CHARS:
-        raise KnownScamError(f"note is longer than {MAX_NOTE_CHARS} characters")
+        raise KnownScamError("note_too_long", f"note is longer than {MAX_NOTE_CHARS} characters")
     return Candidate(kind, normalised, display, source, _checked_date(checked), note)
 
 
@@ -159,9 +175,9 @@ def _checked_date(checked: str | dt.date) -> dt.date:
         try:
             day = dt.date.fromisoformat((checked or "").strip())
         except ValueError:
-            raise KnownScamError(f"checked date '{checked}' is not a date like 2026-03-15") from None
+            raise KnownScamError("bad_date", f"checked date '{checked}' is not a date like 2026-03-15") from None
     if day > dt.date.today():
-        raise KnownScamError(f"checked date {day} is in the future")
+        raise KnownScamError("future_date", f"checked date {day} is in the future")
     return day
 
 
@@ -173,12 +189,36 @@ class KnownScams:
 
     def reports(self, text: str) -> tuple[Report, ...]:
         with self.db.session() as session:
-            found = self._contacts(session, text) + self._lures(session, text)
+            contacts = find_contacts(text)
+            listed = self._contacts(session, contacts)
+            resembling = self._lookalikes(session, contacts, {r.quote for r in listed})
+            found = listed + resembling + self._lures(session, text)
         return tuple(found)
 
     @staticmethod
-    def _contacts(session: Session, text: str) -> list[Report]:
-        contacts = {(c.kind, c.value): c for c in find_contacts(text)}
+    def _lookalikes(session: Session, contacts: Sequence[Contact], reported: set[str]) -> list[Report]:
+        """The listed domains that the offer's other domains resemble (shopee-vn.top for shopee-vn.xyz), one each."""
+        domains = {c.value: c.quote for c in contacts if c.kind == n.DOMAIN and c.quote not in reported}
+        keys = {key for domain in domains for key in lookalike.name_keys(domain)}
+        if not keys:
+            return []
+        listed = session.execute(
+            select(KnownScamEntry)
+            .join(KnownScamBand, KnownScamBand.entry_id == KnownScamEntry.id)
+            .where(KnownScamBand.key.in_(keys), KnownScamEntry.kind == n.DOMAIN)
+            .order_by(KnownScamEntry.id)
+        ).scalars()
+        rows = list(dict.fromkeys(listed))
+        found = {}
+        for domain, quote in domains.items():
+            row = next((row for row in rows if lookalike.resembles(domain, row.value)), None)
+            if row is not None:
+                found[domain] = replace(_report(row, quote), lookalike=True)
+        return list(found.values())
+
+    @staticmethod
+    def _contacts(session: Session, found: Sequence[Contact]) -> list[Report]:
+        contacts = {(c.kind, c.value): c for c in found}
         # A Zalo account listed by its number is that number wherever the offer writes it.
         contacts.update({(n.ZALO, c.value): c for c in list(contacts.values()) if c.kind == n.PHONE})
         if not contacts:
@@ -246,14 +286,14 @@ class ListEditor:
         entry = candidate(kind, value, source, checked, self.protected, note)
         with self.db.session() as session:
             if _existing(session, entry) is not None:
-                raise KnownScamError(f"{entry.kind} '{entry.display}' is already listed")
+                raise KnownScamError("listed", f"{entry.kind} '{entry.display}' is already listed")
             return _insert(session, entry, added_by)
 
     def remove(self, entry_id: int, removed_by: str, reason: str = "") -> None:
         with self.db.session() as session:
             row = session.get(KnownScamEntry, entry_id)
             if row is None:
-                raise KnownScamError(f"no entry #{entry_id}")
+                raise KnownScamError("no_entry", f"no entry #{entry_id}")
             session.execute(KnownScamBand.__table__.delete().where(KnownScamBand.entry_id == entry_id))
             session.delete(row)
             _audit(session, removed_by, "known_scam_removed", row, reason)
@@ -320,11 +360,17 @@ def _insert_all(session: Session, entries: Sequence[Candidate], added_by: str) -
     session.add_all(rows)
     session.flush()  # the ids, for the bands and the audit
     for row in rows:
-        if row.kind == n.LURE:
-            keys = similar.bands(similar.shingles(row.value.split()))
-            session.add_all(KnownScamBand(entry_id=row.id, key=key) for key in keys)
+        session.add_all(KnownScamBand(entry_id=row.id, key=key) for key in _index_keys(row))
         _audit(session, added_by, "known_scam_added", row)
     return rows
+
+
+def _index_keys(row: KnownScamEntry) -> list[int]:
+    if row.kind == n.LURE:
+        return similar.bands(similar.shingles(row.value.split()))
+    if row.kind == n.DOMAIN and lookalike.indexed(row.value):
+        return lookalike.name_keys(row.value)
+    return []
 
 
 def _audit(session: Session, staff_name: str, action: str, row: KnownScamEntry, reason: str = "") -> None:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from bot.content.kinds.offer_checker import FollowUpQuestion, OfferSettings
 from bot.content.reading import Content
 from bot.knownscams.extract import HANDLE_OR_CHAT_LINK, web_links
-from bot.knownscams.lookalike import imitated_brand
-from bot.knownscams.normalise import DOMAIN
+from bot.knownscams.lookalike import imitated_brand, named_as_brand
+from bot.knownscams.normalise import DOMAIN, domain
 from bot.offers.learned import LearnedScore
 from bot.offers.learned import load as load_learned
 from bot.offers.money import Pay, find_pay
@@ -111,6 +111,8 @@ class Verdict:
     probability: float | None = None
     # Listed contacts or a listed lure this offer carries: said first, and the risk is high.
     reports: tuple[Report, ...] = ()
+    # Listed domains that the offer's domains resemble (shopee-vn.top for shopee-vn.xyz): said, risk at least medium.
+    resembling: tuple[Report, ...] = ()
     # Links neither listed nor imitating a brand: never opened, so the assistant cannot tell what they are.
     unchecked_links: tuple[str, ...] = ()
 
@@ -121,6 +123,7 @@ class Verdict:
             "signs": [{"id": s.id, "title": s.title, "evidence": list(s.evidence)} for s in self.signs],
             "questions": [q.text for q in self.questions],
             "reported": [{"kind": r.kind, "value": r.display, "checked": r.checked.isoformat()} for r in self.reports],
+            "resembling": [{"link": r.quote, "listed": r.display} for r in self.resembling],
             "unchecked_links": list(self.unchecked_links),
         }
 
@@ -163,9 +166,24 @@ class OfferChecker:
 
     def check(self, offer: str) -> Verdict:
         verdict = self._judge_signs(offer)
-        reports = tuple(self.known(offer)) if self.known is not None else ()
-        verdict = _reported(verdict, reports) if reports else verdict
+        found = tuple(self.known(offer)) if self.known is not None else ()
+        verdict = self._with_list(verdict, found)
         return replace(verdict, unchecked_links=_unchecked_links(offer, verdict))
+
+    def _with_list(self, verdict: Verdict, found: Sequence[Report]) -> Verdict:
+        """What the list says: a listed contact makes the risk high; a domain resembling a listed one, medium.
+
+        A domain named exactly as a brand (shopee.vn) is never said to resemble
+        a listed domain: it may be the brand's own site (as in lookalike.imitated_brand).
+        """
+        reports = tuple(r for r in found if not r.lookalike)
+        brands = self.settings.brands.phrases
+        resembling = tuple(r for r in found if r.lookalike and not named_as_brand(domain(r.quote) or "", brands))
+        if resembling:
+            risk = _at_least(verdict.risk, MEDIUM)
+            verdict = replace(verdict, risk=risk, floor=_at_least(verdict.floor, MEDIUM), resembling=resembling)
+            verdict = replace(verdict, questions=self._questions(verdict, verdict.abroad))
+        return _reported(verdict, reports) if reports else verdict
 
     def _judge_signs(self, offer: str) -> Verdict:
         text = normalise_with_origin(offer)
@@ -223,8 +241,8 @@ class OfferChecker:
         ordered = tuple(sorted(signs.values(), key=lambda s: -self.signs[s.id].weight if s.id in self.signs else 0))
         questions = tuple(q for q in earlier.questions if q.unless not in reassured) if risk != HIGH else ()
         verdict = Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
-        reports = earlier.reports + tuple(r for r in new.reports if r not in earlier.reports)
-        return _reported(verdict, reports) if reports else verdict
+        listed = earlier.reports + earlier.resembling
+        return self._with_list(verdict, listed + tuple(r for r in new.reports + new.resembling if r not in listed))
 
     def question(self, question_id: str) -> FollowUpQuestion | None:
         return next((q for q in self.settings.questions if q.id == question_id), None)
@@ -492,7 +510,7 @@ def _learned_risk(learned: LearnedScore, probability: float, hand_risk: str, han
 
 def _unchecked_links(offer: str, verdict: Verdict) -> tuple[str, ...]:
     """The offer's links that neither the list nor the brand names say anything about."""
-    known = {r.quote for r in verdict.reports} | {
+    known = {r.quote for r in verdict.reports + verdict.resembling} | {
         q for s in verdict.signs if s.id == IMPERSONATED_BRAND for q in s.evidence
     }
     return tuple(link.quote for link in web_links(offer) if link.quote not in known)

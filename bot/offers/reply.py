@@ -63,12 +63,27 @@ def report_arguments(verdict: Verdict) -> dict[str, Any] | None:
     }
 
 
+def resemblance_arguments(verdict: Verdict) -> dict[str, Any] | None:
+    """The first listed domain one of the offer's sites resembles, for utter_offer_resembles_listed."""
+    if not verdict.resembling:
+        return None
+    first = verdict.resembling[0]
+    return {
+        "resembling_link": first.quote,
+        "listed_domain": first.display,
+        "checked": first.checked.strftime("%d/%m/%Y"),
+    }
+
+
 def verdict_for_person(templates: Templates, verdict: Verdict, channel: str) -> str:
     """The reply a user would read, as plain text (for the command line)."""
     parts: list[str] = []
     reported = report_arguments(verdict)
     if reported is not None:
         parts.append(templates.render("utter_offer_known_scam", channel, reported, {})["text"])
+    resembled = resemblance_arguments(verdict)
+    if resembled is not None:
+        parts.append(templates.render("utter_offer_resembles_listed", channel, resembled, {})["text"])
     parts.append(templates.render("utter_offer_verdict", channel, verdict_arguments(verdict), {})["text"])
     if verdict.risk != "unclear":
         parts.append(templates.render("utter_offer_next_steps", channel, {"risk": verdict.risk}, {})["text"])

@@ -126,7 +126,7 @@ def test_a_hotline_number_in_a_report_cannot_be_listed(platforms, webhooks, camp
     form = {"csrf": campaign.csrf, "contact": ["0"], "source": "thử"}
     refused = campaign.post(f"/staff/reports/{report_id}/confirm", data=form)
     assert "error=" in refused.headers["location"]
-    assert "verified hotline" in campaign.get(refused.headers["location"]).text
+    assert "là đường dây nóng đã xác minh" in campaign.get(refused.headers["location"]).text
     assert app_rows(telegram, "select status from offer_reports where id = ?", report_id) == [("new",)]
     assert app_rows(telegram, "select count(*) from known_scams where display like '%84 84 84%'") == [(0,)]
 
@@ -152,3 +152,53 @@ def test_feedback_is_counted_and_shown_on_the_report_of_the_user_who_gave_it(pla
     zalo.fake.wait_for(user, count=len(asked) + 1)
     page = campaign.get(f"/staff/reports/{newest_report(zalo)}").text
     assert "👎 chưa đúng (bỏ sót dấu hiệu)" in page
+
+
+SITE_OFFER = (
+    "Tuyển cộng tác viên chăm sóc khách hàng online làm tại nhà, lương 500k mỗi ngày, không cần kinh nghiệm, "
+    "đăng ký ngay tại https://cskh-viecnhe.xyz/dang-ky để được nhận việc trong hôm nay"
+)
+# Another recruiter's ad, on the listed site's name under another suffix.
+RESEMBLING_OFFER = (
+    "Quán cà phê tuyển phục vụ ca sáng, lương 25.000đ/giờ, có hợp đồng, xem chi tiết tại cskh-viecnhe.top/form"
+)
+
+
+def test_a_site_resembling_a_confirmed_one_is_said_to_resemble_it_not_to_be_reported(platforms, webhooks, campaign):
+    telegram = CHANNELS["telegram"](webhooks, platforms.telegram)
+    report(telegram, telegram.new_user(), "quiet", offer=SITE_OFFER)
+    confirm_all(campaign, newest_report(telegram))
+    newcomer = telegram.new_user()
+    telegram.post(telegram.message(newcomer, RESEMBLING_OFFER))
+    first, *rest = [sent.text for sent in telegram.fake.wait_for(newcomer)]
+    assert first.startswith('⚠️ Trang "cskh-viecnhe.top/form" có tên gần giống trang "https://cskh-viecnhe.xyz/dang-ky"')
+    assert "⛔" not in "\n".join([first, *rest]) and "Nguy cơ VỪA" in rest[0]
+
+
+# Its own contacts, listed by no other test of this module.
+DISMISSED_OFFER = (
+    "Tuyển nhân viên nhập liệu làm online tại nhà, lương 8 triệu một tháng, không cần kinh nghiệm, "
+    "nộp phí đồng phục 300k, liên hệ Zalo 0977 123 987 để nhận việc ngay"
+)
+DISMISSED_REPOST = (
+    "tuyen nhan vien nhap lieu lam online tai nha , luong 8 trieu mot thang, khong can kinh nghiem, "
+    "nop phi dong phuc 300k, lien he Zalo 0977 123 987 de nhan viec luon"
+)
+
+
+def test_a_repost_of_a_dismissed_report_is_answered_as_if_never_reported(platforms, webhooks, campaign):
+    zalo = CHANNELS["zalo"](webhooks, platforms.zalo)
+    never_reported = zalo.new_user()
+    zalo.post(zalo.message(never_reported, DISMISSED_REPOST))
+    expected = [sent.text for sent in zalo.fake.wait_for(never_reported)]
+    report(zalo, zalo.new_user(), "quiet", offer=DISMISSED_OFFER)
+    report_id = newest_report(zalo)
+    dismissed = campaign.post(
+        f"/staff/reports/{report_id}/dismiss", data={"csrf": campaign.csrf, "note": "công ty có giấy phép"}
+    )
+    assert dismissed.status_code == 303
+    assert app_rows(zalo, "select status from offer_reports where id = ?", report_id) == [("dismissed",)]
+    newcomer = zalo.new_user()
+    zalo.post(zalo.message(newcomer, DISMISSED_REPOST))
+    said = [sent.text for sent in zalo.fake.wait_for(newcomer)]
+    assert said == expected and "công ty có giấy phép" not in "\n".join(said)

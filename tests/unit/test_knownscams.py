@@ -16,6 +16,7 @@ from bot.knownscams.csvfile import read_rows, write_rows
 from bot.knownscams.extract import find_contacts
 from bot.knownscams.store import ImportResult, KnownScamError, KnownScams, ListEditor, Protected
 from bot.offers import HIGH, OfferChecker
+from bot.offers.reply import verdict_for_person
 from bot.store import AuditEntry, Database
 
 REPORT_VARIABLES = ("listed_kind", "value", "checked", "source", "others")
@@ -362,3 +363,58 @@ def test_a_lookalike_link_is_a_borrowed_brand_and_an_unknown_link_is_said_to_be_
     editor.add("domain", "https://tuyen-dung-gap.top/form", "NCSC", "2026-02-20", added_by="lan")
     listed = OfferChecker(templates.content, learned="hand", known=KnownScams(db).reports)
     assert listed.check("Việc nhẹ lương cao, đăng ký tại tuyen-dung-gap.top/form").unchecked_links == ()
+
+
+CAFE_AD = "Quán cà phê tuyển phục vụ ca sáng, lương 25.000đ/giờ, có hợp đồng, xem chi tiết tại {}"
+
+
+@pytest.mark.parametrize(
+    "domain",
+    ["cafe-tuyendung.top", "https://cafe-tuyendung.com.vn/apply", "jobs.cafe-tuyendung.xyz", "cafe-tuyendungg.xyz"],
+)
+def test_a_domain_resembling_a_listed_one_is_said_to_resemble_it_not_to_be_reported(db, editor, domain):
+    editor.add("domain", "https://cafe-tuyendung.xyz/form", "NCSC", "2026-02-20", added_by="lan")
+    templates, _ = load_templates(ROOT / "content")
+    plain = OfferChecker(templates.content, learned="hand").check(CAFE_AD.format(domain))
+    assert plain.risk == "low"  # on its signs alone
+    checker = OfferChecker(templates.content, learned="hand", known=KnownScams(db).reports)
+    verdict = checker.check(CAFE_AD.format(domain))
+    assert verdict.reports == () and [(r.quote, r.display) for r in verdict.resembling] == [
+        (domain, "https://cafe-tuyendung.xyz/form")
+    ]
+    assert verdict.risk == "medium" and verdict.floor == "medium" and verdict.unchecked_links == ()
+    assert checker.recheck(verdict, "họ nói không thu phí gì cả").resembling == verdict.resembling
+    said = verdict_for_person(templates, verdict, "webchat")
+    assert "⛔" not in said and "đã được báo là của kẻ tuyển dụng lừa đảo" in said
+    assert f'Trang "{domain}" có tên gần giống trang "https://cafe-tuyendung.xyz/form"' in said
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [
+        "cafe-tuyendung.xyz/other-page",  # the listed domain itself: reported, not resembling
+        "cafe.xyz",  # a short name is never compared letter by letter
+        "cafe-tuyen.xyz",  # more than one letter apart
+        "caphe-sang.vn",
+        "y.blogspot.com",  # another site of a shared host a listed site uses
+    ],
+)
+def test_a_listed_domain_itself_and_unrelated_domains_do_not_resemble_it(db, editor, domain):
+    editor.add("domain", "cafe-tuyendung.xyz", "NCSC", "2026-02-20", added_by="lan")
+    editor.add("domain", "cafe1.xyz", "NCSC", "2026-02-20", added_by="lan")
+    editor.add("domain", "x.blogspot.com", "NCSC", "2026-02-20", added_by="lan")
+    assert [r for r in KnownScams(db).reports(CAFE_AD.format(domain)) if r.lookalike] == []
+
+
+def test_a_brands_own_domain_never_resembles_a_listed_lookalike_of_it(db, editor):
+    editor.add("domain", "shopeee.vn", "NCSC", "2026-02-20", added_by="lan")
+    assert [r.quote for r in KnownScams(db).reports("shopee.vn")] == ["shopee.vn"]  # the list alone would say so
+    templates, _ = load_templates(ROOT / "content")
+    checker = OfferChecker(templates.content, learned="hand", known=KnownScams(db).reports)
+    assert checker.check("Mua hàng tại shopee.vn, giao tận nơi").resembling == ()
+
+
+def test_a_removed_domain_is_no_longer_resembled(db, editor):
+    entry = editor.add("domain", "cafe-tuyendung.xyz", "NCSC", "2026-02-20", added_by="lan")
+    editor.remove(entry.id, removed_by="minh")
+    assert KnownScams(db).reports(CAFE_AD.format("cafe-tuyendung.top")) == ()

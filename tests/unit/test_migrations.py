@@ -71,3 +71,23 @@ def test_downgrade_to_base_leaves_only_alembic_bookkeeping(tmp_path):
         config.attributes["connection"] = connection
         command.downgrade(config, "base")
     assert inspect(engine).get_table_names() == ["alembic_version"]
+
+
+def test_domains_listed_before_the_name_keys_get_them_so_a_resembling_domain_is_found(tmp_path):
+    from alembic import command
+
+    from bot.knownscams.store import KnownScams
+
+    engine = engine_at(tmp_path)
+    config = migrations._config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "932d1d71ab65")  # the list's tables, before the domains had name keys
+        connection.exec_driver_sql(
+            "INSERT INTO known_scams (kind, value, value_hash, display, source, checked, note, added_by, created_at)"
+            " VALUES ('domain', 'cafe-tuyendung.xyz', 'h', 'cafe-tuyendung.xyz', 'NCSC', '2026-02-20', '', 'lan',"
+            " '2026-02-20 00:00:00')"
+        )
+    db = Database(f"sqlite:///{tmp_path / 'app.db'}")  # migrates to the newest revision
+    [found] = KnownScams(db).reports("Đăng ký tại cafe-tuyendung.top")
+    assert (found.quote, found.display, found.lookalike) == ("cafe-tuyendung.top", "cafe-tuyendung.xyz", True)

@@ -1,6 +1,7 @@
 """Reported offers (issue 16): the queue without identities, the review in the console, notices within the windows."""
 
 import asyncio
+import html
 import re
 import shutil
 from datetime import timedelta
@@ -137,9 +138,42 @@ def test_a_verified_hotline_in_a_report_cannot_be_listed(console):
     refused = console.post(f"/staff/reports/{report_id}/confirm", data=form)
     assert refused.status_code == 303 and "error=" in refused.headers["location"]
     shown = console.get(refused.headers["location"]).text
-    assert "verified hotline" in shown
+    # Said in Vietnamese, naming the number as the report shows it; no English reason reaches the page.
+    (refusal,) = re.findall(r'<p class="error" role="alert" id="refusal">(.*?)</p>', shown, re.S)
+    assert "“0981 84 84 84” là đường dây nóng đã xác minh" in html.unescape(refusal), refusal
+    assert "verified hotline" not in shown and "listed" not in shown
     assert reports.report_by_id(console.db, report_id).status == ReportStatus.NEW
     assert KnownScams(console.db).reports(HOTLINE_OFFER) == ()  # nothing half listed, not even the text
+
+
+@pytest.mark.parametrize(
+    ("form", "said"),
+    [
+        (
+            {"text": "on", "source": "Người dùng báo"},
+            "Nội dung tin quá ngắn để nhận ra tin đăng lại (cần ít nhất 8 từ)",
+        ),
+        ({"contact": ["0"], "source": " "}, "Hãy ghi nguồn: ai báo hoặc ai kiểm tra."),
+        ({"source": "Người dùng báo"}, "Hãy chọn ít nhất một liên hệ hoặc nội dung tin"),
+    ],
+)
+def test_each_refusal_is_said_in_vietnamese_on_the_report_page(console, form, said):
+    report_id = reports.file_report(console.db, "Việc nhẹ lương cao, gọi 0933111222", "high", None)
+    log_in(console, "thu")
+    refused = console.post(
+        f"/staff/reports/{report_id}/confirm", data={"csrf": csrf_of(console, "/staff/reports")} | form
+    )
+    (refusal,) = re.findall(r'id="refusal">(.*?)</p>', console.get(refused.headers["location"]).text, re.S)
+    assert said in html.unescape(refusal)
+    assert reports.report_by_id(console.db, report_id).status == ReportStatus.NEW
+
+
+def test_a_crafted_error_link_shows_no_text_of_its_own(console):
+    report_id = reports.file_report(console.db, OFFER, "high", None)
+    log_in(console, "thu")
+    shown = console.get(f"/staff/reports/{report_id}?error=Call+0900+now&entry=99").text
+    (refusal,) = re.findall(r'id="refusal">(.*?)</p>', shown, re.S)
+    assert "Call" not in refusal and "Không làm được việc này." in refusal
 
 
 def test_a_dismissed_report_tells_nobody(console):
@@ -236,3 +270,28 @@ def test_feedback_is_counted_and_shown_on_a_report_only_when_its_reporter_shared
     assert "không phải lừa đảo 1, bỏ sót dấu hiệu 1, khó hiểu 0" in queue
     page = console.get(f"/staff/reports/{report_id}").text
     assert "👎 chưa đúng (bỏ sót dấu hiệu)" in page and "không phải lừa đảo" not in page.split("report-feedback")[1]
+
+
+def test_a_repost_of_a_dismissed_report_gets_the_normal_verdict_never_a_reviewed_safe_one(console, monkeypatch):
+    """A dismissal is no all-clear: a recruiter could otherwise launder a lure by reporting it and having it dismissed."""
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions import offers
+    from bot.content import load_templates
+    from bot.offers import OfferChecker
+
+    note = "tin thật của công ty có giấy phép"
+    report_id = reports.file_report(console.db, OFFER, "high", None)
+    log_in(console, "thu")
+    console.post(f"/staff/reports/{report_id}/dismiss", data={"csrf": csrf_of(console, "/staff/reports"), "note": note})
+    assert reports.report_by_id(console.db, report_id).status == ReportStatus.DISMISSED
+    templates, _ = load_templates(ROOT / "content")
+    plain = OfferChecker(templates.content, learned="hand").check(REPOST)
+    after_dismissal = OfferChecker(templates.content, learned="hand", known=KnownScams(console.db).reports)
+    assert after_dismissal.check(REPOST) == plain  # exactly what an offer nobody reported gets
+    monkeypatch.setattr(offers, "known_scams", lambda: KnownScams(console.db))
+    dispatcher = CollectingDispatcher()
+    offers.reply_to_offer(dispatcher, REPOST)
+    assert [m["response"] for m in dispatcher.messages][0] == "utter_offer_verdict"
+    assert dispatcher.messages[0]["risk"] == plain.risk
+    assert note not in repr(dispatcher.messages)  # the staff note is for staff, never said to users
