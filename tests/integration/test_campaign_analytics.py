@@ -13,7 +13,7 @@ import sys
 import pytest
 from support import ROOT
 from support.campaign import PEOPLE, QUIZ
-from support.chat import add_staff
+from support.chat import add_staff, staff_client
 
 from bot.store import utcnow
 
@@ -23,19 +23,8 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def campaign(campaign_assistant):
     assert add_staff(campaign_assistant, "thu", role="campaign").returncode == 0
-    client = staff_client_for_campaign(campaign_assistant, "thu")
+    client = staff_client(campaign_assistant, "thu", home="/staff/analytics")
     return campaign_assistant, client
-
-
-def staff_client_for_campaign(assistant, name):
-    import httpx
-    from support.chat import STAFF_PASSWORD, csrf_of
-
-    client = httpx.Client(base_url=f"http://127.0.0.1:{assistant.ports.bot}", timeout=60)
-    token = csrf_of(client.get("/staff/login").text)
-    response = client.post("/staff/login", data={"csrf": token, "name": name, "password": STAFF_PASSWORD})
-    assert response.headers["location"] == "/staff/analytics"
-    return client
 
 
 def today_range():
