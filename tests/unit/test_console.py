@@ -1,40 +1,17 @@
 """The staff console's defences, against the bot service app with a real database and no Rasa."""
 
 import re
-import shutil
 
 import pytest
-from starlette.testclient import TestClient
-from support import ROOT
+from support.console import PASSWORD, console_client
 
-from bot.console.accounts import add_account
 from bot.handoff import cases
 from bot.handoff.console_queries import case_with_transcript
-from bot.service import create_app
-from bot.settings import Settings
-from bot.store import Database
-
-PASSWORD = "a long enough password"
 
 
 @pytest.fixture
 def console(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}",
-        content_dir=tmp_path / "content",
-        rasa_url="http://127.0.0.1:9",
-        bot_service_url="http://testserver",
-        secret_key="console-test-secret",
-        console_session_secret="console-session-secret",
-        service_token="service-token",
-    )
-    db = Database(settings.database_url)
-    add_account(db, "lan", "hotline", PASSWORD)
-    add_account(db, "minh", "admin", PASSWORD)
-    client = TestClient(create_app(settings), follow_redirects=False)
-    client.db = db
-    return client
+    return console_client(tmp_path, {"lan": "hotline", "minh": "admin"})
 
 
 def csrf(client, path="/staff/login"):

@@ -3,24 +3,18 @@
 import csv
 import io
 import re
-import shutil
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert
-from starlette.testclient import TestClient
-from support import ROOT
+from support.console import PASSWORD, console_client
 
 from bot.analytics import INDICATORS, Recorder
 from bot.analytics.presentation import catalogue
-from bot.console.accounts import add_account
 from bot.handoff import cases
-from bot.service import create_app
-from bot.settings import Settings
 from bot.store import Database
 from contract.tables import undelivered
 
-PASSWORD = "a long enough password"
 NOV = datetime(2026, 11, 10, 9, 0, tzinfo=timezone.utc)
 NOVEMBER = "start=2026-11-01&end=2026-11-30"
 
@@ -46,23 +40,8 @@ def seed(db: Database) -> None:
 
 @pytest.fixture
 def console(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}",
-        content_dir=tmp_path / "content",
-        rasa_url="http://127.0.0.1:9",
-        bot_service_url="http://testserver",
-        secret_key="console-test-secret",
-        console_session_secret="console-session-secret",
-        service_token="service-token",
-    )
-    db = Database(settings.database_url)
-    add_account(db, "lan", "hotline", PASSWORD)
-    add_account(db, "minh", "admin", PASSWORD)
-    add_account(db, "thu", "campaign", PASSWORD)
-    seed(db)
-    client = TestClient(create_app(settings), follow_redirects=False)
-    client.db = db
+    client = console_client(tmp_path, {"lan": "hotline", "minh": "admin", "thu": "campaign"})
+    seed(client.db)
     return client
 
 

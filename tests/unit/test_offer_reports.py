@@ -3,25 +3,20 @@
 import asyncio
 import html
 import re
-import shutil
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, inspect, select
-from starlette.testclient import TestClient
 from support import ROOT
+from support.console import PASSWORD, console_client
 
-from bot.console.accounts import add_account
 from bot.knownscams import notices, reports
 from bot.knownscams.reports import NoticeState, OfferReport, ReportStatus, ReportSubscription, Subscriber
 from bot.knownscams.store import KnownScams
-from bot.service import create_app
-from bot.settings import Settings
 from bot.store import AuditEntry, Database, utcnow
 from contract.names import REPORT_CONFIRMED_INTENT
 from contract.tables import last_messages
 
-PASSWORD = "a long enough password"
 OFFER = (
     "Tuyển gấp 5 bạn nữ làm chăm sóc khách hàng online tại Campuchia, lương cứng 1.500 USD, bao vé máy bay, "
     "bao ăn ở, nộp cọc 3 triệu để giữ chỗ. Liên hệ Zalo 0933 111 222 hoặc Telegram @tuyendung_cskh_vip"
@@ -40,22 +35,7 @@ USER = Subscriber(user_key="u" * 32, conversation_id="telegram:4242", channel="t
 
 @pytest.fixture
 def console(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}",
-        content_dir=tmp_path / "content",
-        rasa_url="http://127.0.0.1:9",
-        bot_service_url="http://testserver",
-        secret_key="console-test-secret",
-        console_session_secret="console-session-secret",
-        service_token="service-token",
-    )
-    db = Database(settings.database_url)
-    add_account(db, "lan", "hotline", PASSWORD)
-    add_account(db, "thu", "campaign", PASSWORD)
-    client = TestClient(create_app(settings), follow_redirects=False)
-    client.db = db
-    return client
+    return console_client(tmp_path, {"lan": "hotline", "thu": "campaign"})
 
 
 def log_in(client, name):
