@@ -6,31 +6,14 @@ Screenshots of the inbox, the case page, the reports queue, a report and the web
 """
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from support import ROOT
+from playwright.sync_api import expect
+from support.browser import PASSWORD, SCREENSHOTS, headless_chromium
 from support.chat import add_staff, case_of, wait_for
-
-CHROMIUM = "/usr/bin/chromium"
-# As this machine's probe starts it: no sandbox as root, and nothing that reaches for Google's hosts.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = ROOT / "results" / "screenshots"
-PASSWORD = "browser test password"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    yield from headless_chromium()
 
 
 def user_types(chat, text):

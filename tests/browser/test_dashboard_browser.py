@@ -9,34 +9,17 @@ import io
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
-from support import ROOT
+from playwright.sync_api import expect
+from support.browser import PASSWORD, SCREENSHOTS, headless_chromium
 from support.campaign import PEOPLE
 from support.chat import add_staff
 
 from bot.store import utcnow
 
-CHROMIUM = "/usr/bin/chromium"
-# As tests/browser/test_console_browser.py starts it: no sandbox as root, nothing reaching for Google's hosts.
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = ROOT / "results" / "screenshots"
-PASSWORD = "browser test password"
-
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+    yield from headless_chromium()
 
 
 def log_in(page, console, name):

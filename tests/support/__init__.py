@@ -9,6 +9,7 @@ last (it broke collection on a fresh clone).
 
 - this module: paths, free_port
 - chat: the running assistant as a user and as staff, and its database rows
+- browser: headless Chromium for the browser tests
 - console: the bot service app in the test process with console accounts (no Rasa)
 - commands: `python -m bot ...` inside the test process
 - conversation_scripts: reading and checking tests/conversations/*.yml

@@ -6,14 +6,13 @@ The bot service app with a real database and no Rasa; the login throttle's clock
 import asyncio
 import io
 import re
-import shutil
 import time
 
 import httpx
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
-from support import ROOT
+from support.console import console_settings
 
 import bot.console.accounts as accounts
 from bot.__main__ import main as command_line
@@ -43,24 +42,9 @@ def clock(monkeypatch):
     return fake
 
 
-def settings_for(tmp_path, **overrides):
-    if not (tmp_path / "content").exists():
-        shutil.copytree(ROOT / "content", tmp_path / "content")
-    return Settings(
-        database_url=f"sqlite:///{tmp_path / 'app.db'}",
-        content_dir=tmp_path / "content",
-        rasa_url="http://127.0.0.1:9",
-        bot_service_url="http://testserver",
-        secret_key="console-test-secret",
-        console_session_secret="console-session-secret",
-        service_token="service-token",
-        **overrides,
-    )
-
-
 @pytest.fixture
 def app(tmp_path, clock):
-    settings = settings_for(tmp_path)
+    settings = console_settings(tmp_path)
     db = Database(settings.database_url)
     add_account(db, "lan", "hotline", PASSWORD)
     application = create_app(settings)
@@ -209,8 +193,8 @@ def test_without_a_trusted_proxy_a_forged_header_does_not_dodge_the_address_brak
 
 
 def test_behind_a_trusted_proxy_each_client_has_its_own_brake(tmp_path, clock):
-    app = create_app(settings_for(tmp_path, trusted_proxies=("10.0.0.0/8",)))
-    add_account(Database(settings_for(tmp_path).database_url), "lan", "hotline", PASSWORD)
+    app = create_app(console_settings(tmp_path, trusted_proxies=("10.0.0.0/8",)))
+    add_account(Database(console_settings(tmp_path).database_url), "lan", "hotline", PASSWORD)
     proxy = browser(app, ("10.0.0.2", 40000))
     for i in range(8):  # one client behind the proxy guesses many names
         log_in(proxy, name=f"name{i}", password="x" * 12, **{"X-Forwarded-For": "203.0.113.9"})
@@ -358,8 +342,8 @@ def test_secure_cookies_are_on_by_default_except_on_localhost(monkeypatch):
 
 
 def test_a_secure_session_cookie_is_marked_secure(tmp_path, clock):
-    app = create_app(settings_for(tmp_path, secure_cookies=True))
-    add_account(Database(settings_for(tmp_path).database_url), "lan", "hotline", PASSWORD)
+    app = create_app(console_settings(tmp_path, secure_cookies=True))
+    add_account(Database(console_settings(tmp_path).database_url), "lan", "hotline", PASSWORD)
     client = browser(app, base_url="https://testserver")
     assert "secure" in log_in(client).headers["set-cookie"].lower()
 
