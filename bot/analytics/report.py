@@ -60,7 +60,9 @@ def report_html(db: Database, month: str, channel: str | None = None) -> str:
         filters = Filters(filters.start, filters.end, channel)
     with db.session() as session:
         shown = sections(session, filters)
-    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    pages = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([TEMPLATES, TEMPLATES.parent / "shared"]), autoescape=True
+    )
     return pages.get_template("report.html").render(
         month=month,
         filters=filters,

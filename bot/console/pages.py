@@ -24,8 +24,11 @@ def local_time(moment: datetime | None) -> str:
     return as_utc(moment).astimezone(VIETNAM_TIME).strftime("%d/%m %H:%M") if moment else ""
 
 
+_TEMPLATES = Path(__file__).parent.parent / "templates"
 _PAGES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent.parent / "templates" / "console"), autoescape=True
+    # shared/ holds what the dashboard shares with the monthly report (an indicator's table).
+    loader=jinja2.FileSystemLoader([_TEMPLATES / "console", _TEMPLATES / "shared"]),
+    autoescape=True,
 )
 _PAGES.filters.update(local_time=local_time, channel_name=channel_name)
 # The templates compare a case's fields with the names cases.py gives them, not with copies of the strings.
