@@ -7,7 +7,7 @@ Screenshots of the inbox, the case page, the reports queue, a report and the web
 
 import pytest
 from playwright.sync_api import expect
-from support.browser import PASSWORD, SCREENSHOTS, headless_chromium
+from support.browser import PASSWORD, SCREENSHOTS, csp_violations, headless_chromium, log_in
 from support.chat import add_staff, case_of, wait_for
 
 
@@ -26,25 +26,15 @@ def test_hotline_worker_takes_a_case_end_to_end_in_the_browser(assistant, browse
     chat = browser.new_context().new_page()  # the user: another context, so another web chat sender
     # The Content-Security-Policy forbids inline script (and, on the console, inline style): anything it blocks
     # is reported here, on either page.
-    blocked = []
-    for either in (page, chat):
-        either.on(
-            "console",
-            lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
-        )
+    blocked = csp_violations(page, chat)
     chat.set_viewport_size({"width": 400, "height": 800})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert add_staff(assistant, "hoa", password=PASSWORD).returncode == 0
     console = f"http://127.0.0.1:{assistant.ports.bot}/staff"
 
-    page.goto(f"{console}/login")
-    page.fill("input[name=name]", "hoa")
-    page.fill("input[name=password]", "not the password")
-    page.click("#login")
+    log_in(page, console, "hoa", password="not the password")
     expect(page.locator("#login-error")).to_be_visible()
-    page.fill("input[name=name]", "hoa")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login")
+    log_in(page, console, "hoa")
     expect(page).to_have_url(f"{console}/")
     # The style sheet (a file, allowed by the policy) applied.
     assert page.eval_on_selector("header", "h => getComputedStyle(h).backgroundColor") == "rgb(29, 53, 87)"
@@ -102,12 +92,7 @@ REPORTED_OFFER = (
 def test_campaign_staff_confirm_a_reported_offer_and_the_reporter_is_told_in_the_browser(assistant, browser):
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     chat = browser.new_context().new_page()
-    blocked = []
-    for either in (page, chat):
-        either.on(
-            "console",
-            lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
-        )
+    blocked = csp_violations(page, chat)
     chat.set_viewport_size({"width": 400, "height": 900})
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     assert add_staff(assistant, "thu", role="campaign", password=PASSWORD).returncode == 0
@@ -121,10 +106,7 @@ def test_campaign_staff_confirm_a_reported_offer_and_the_reporter_is_told_in_the
     chat.get_by_role("button", name="Gửi, báo lại mình").click()
     expect(chat.locator("#log")).to_contain_text("Đã gửi tin này cho cán bộ")
 
-    page.goto(f"{console}/login")
-    page.fill("input[name=name]", "thu")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login")
+    log_in(page, console, "thu")
     expect(page).to_have_url(f"{console}/reports")
     row = page.locator("#queue tbody tr").filter(has_text="Bavet")
     expect(row).to_be_visible()

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
-from support.browser import PASSWORD, SCREENSHOTS, headless_chromium
+from support.browser import PASSWORD, SCREENSHOTS, csp_violations, headless_chromium, log_in
 from support.campaign import PEOPLE
 from support.chat import add_staff
 
@@ -20,13 +20,6 @@ from bot.store import utcnow
 @pytest.fixture(scope="module")
 def browser():
     yield from headless_chromium()
-
-
-def log_in(page, console, name):
-    page.goto(f"{console}/login")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("#login")
 
 
 def cells(page, indicator):
@@ -40,8 +33,7 @@ def test_campaign_staff_read_the_figures_change_the_range_and_download_the_csv(c
     console = f"http://127.0.0.1:{assistant.ports.bot}/staff"
     context = browser.new_context(accept_downloads=True, viewport={"width": 1100, "height": 1400})
     page = context.new_page()
-    blocked = []
-    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    blocked = csp_violations(page)
 
     log_in(page, console, "mai")
     expect(page).to_have_url(f"{console}/reports")  # campaign staff start at the reports to review

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from support import ROOT
 
@@ -27,3 +27,22 @@ def headless_chromium() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+def csp_violations(*pages: Page) -> list[str]:
+    """A list that fills with every Content Security Policy violation these pages report (the test asserts it empty)."""
+    blocked: list[str] = []
+    for page in pages:
+        page.on(
+            "console",
+            lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+    return blocked
+
+
+def log_in(page: Page, console: str, name: str, password: str = PASSWORD) -> None:
+    """Fill and send the console's login form (`console` is its address, ending in /staff)."""
+    page.goto(f"{console}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password)
+    page.click("#login")
