@@ -59,16 +59,25 @@ class Step:
     p50_ms: float
     p95_ms: float
     load_average: float
+    # CPU each process spent during the step, per message sent: where the throughput goes.
+    cpu_ms_per_message: dict[str, float]
 
     @property
     def within_limit(self) -> bool:
         return self.answered == self.sent and self.p95_ms <= P95_LIMIT_MS
 
 
-async def one_rate(send: Send, messages: list[str], rate: float, seconds: float) -> Step:
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a live process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def one_rate(send: Send, messages: list[str], rate: float, seconds: float, pids: dict[str, int]) -> Step:
     """Send `rate` messages a second for `seconds`, each at its own time, and wait for every reply."""
     latencies: list[float] = []
     count = int(rate * seconds)
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     started = time.monotonic()
 
     async def timed(n: int) -> None:
@@ -81,6 +90,9 @@ async def one_rate(send: Send, messages: list[str], rate: float, seconds: float)
         latencies.append((time.monotonic() - sent_at) * 1000)
 
     await asyncio.gather(*(timed(n) for n in range(count)))
+    cpu_ms = {
+        name: round((cpu_seconds(pid) - cpu_before[name]) * 1000 / max(1, count), 1) for name, pid in pids.items()
+    }
     ordered = latencies or [float("inf")]
     return Step(
         rate,
@@ -89,17 +101,22 @@ async def one_rate(send: Send, messages: list[str], rate: float, seconds: float)
         round(percentile(ordered, 0.5), 1),
         round(percentile(ordered, 0.95), 1),
         os.getloadavg()[0],
+        cpu_ms,
     )
 
 
-async def sweep(send: Send, messages: list[str], rates: list[float], seconds: float) -> list[Step]:
-    await one_rate(send, messages, rates[0], 3)  # warm-up: first turns load models and open connections
+async def sweep(
+    send: Send, messages: list[str], rates: list[float], seconds: float, pids: dict[str, int]
+) -> list[Step]:
+    """`pids`: the processes whose CPU time is counted at each step, by name."""
+    await one_rate(send, messages, rates[0], 3, pids)  # warm-up: first turns load models and open connections
     steps = []
     for rate in rates:
-        step = await one_rate(send, messages, rate, seconds)
+        step = await one_rate(send, messages, rate, seconds, pids)
+        cpu = ", ".join(f"{name} {ms}" for name, ms in step.cpu_ms_per_message.items())
         print(
             f"  {rate:5.0f}/s: p50 {step.p50_ms} ms, p95 {step.p95_ms} ms, "
-            f"{step.answered}/{step.sent} answered, load {step.load_average:.1f}",
+            f"{step.answered}/{step.sent} answered, load {step.load_average:.1f}; CPU ms a message: {cpu}",
             flush=True,
         )
         steps.append(step)
@@ -119,6 +136,7 @@ def figures_of(name: str, steps: list[Step], rss: float) -> dict:
         figures[f"{name}: {step.rate:g}/s p50 / p95 ms (answered, load)"] = (
             f"{step.p50_ms} / {step.p95_ms} ({step.answered}/{step.sent}, {step.load_average:.1f})"
         )
+        figures[f"{name}: {step.rate:g}/s CPU ms a message"] = step.cpu_ms_per_message
     figures[f"{name}: Rasa RSS MB after the sweep"] = round(rss)
     return figures
 
@@ -135,15 +153,21 @@ def client_for_load() -> httpx.AsyncClient:
     return httpx.AsyncClient(timeout=REPLY_TIMEOUT_SECONDS, limits=httpx.Limits(max_connections=500))
 
 
+def pids_of(assistant: LocalAssistant) -> dict[str, int]:
+    return {process.name: process.launched.pid for process in assistant.processes}
+
+
 def sweep_ours(model: Path, scratch: Path, rates: list[float], seconds: float) -> dict:
     ports = Ports(rasa=free_port(), actions=free_port(), bot=free_port())
     with LocalAssistant(model, ports=ports, data_dir=scratch / "data", log_dir=scratch / "logs") as assistant:
         url = f"http://127.0.0.1:{ports.rasa}/webhooks/rest/webhook"
         headers = {WEBCHAT_SECRET_HEADER: secret("WEBCHAT_CHANNEL_SECRET")}
+        pids = pids_of(assistant)
 
         async def run() -> list[Step]:
             async with client_for_load() as client:
-                return await sweep(rest_sender(client, url, "web-sweep-user-", headers), OUR_MESSAGES, rates, seconds)
+                sender = rest_sender(client, url, "web-sweep-user-", headers)
+                return await sweep(sender, OUR_MESSAGES, rates, seconds, pids)
 
         print("this project, web chat channel (REST):", flush=True)
         steps = asyncio.run(run())
@@ -200,7 +224,9 @@ def sweep_stock(folder: Path, rates: list[float], seconds: float) -> dict:
 
         async def run() -> list[Step]:
             async with client_for_load() as client:
-                return await sweep(rest_sender(client, url, "stock-", {}), STOCK_MESSAGES, rates, seconds)
+                assert stock.popen is not None
+                pids = {"rasa": stock.popen.pid}
+                return await sweep(rest_sender(client, url, "stock-", {}), STOCK_MESSAGES, rates, seconds, pids)
 
         print("stock Rasa, REST channel:", flush=True)
         steps = asyncio.run(run())

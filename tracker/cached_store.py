@@ -14,8 +14,9 @@ how many rows the sender has and their lowest and highest id:
   and applied;
 - anything else (rows deleted, a user erased, a new session started): the
   tracker is read the way Rasa reads it, and cached again.
-A save caches the saved tracker only when it extends the cached one and the
-rows in the database are exactly the cached ones plus the new events.
+A save of a tracker that extends the cached one writes only the events after
+it (Rasa's save counts the session's rows to find them) and caches the saved
+tracker with the ids the database gave the new rows.
 
 The cache is bounded (least recently used senders are dropped first) by the
 number of events it holds, the part of its memory that grows.
@@ -48,6 +49,9 @@ from rasa.shared.core.events import (
     deserialise_events,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.orm import sessionmaker
 
 # About 3 kB each in memory (a user message holds its intent ranking): 20,000 events is ~60 MB.
 DEFAULT_CACHED_EVENTS = 20_000
@@ -204,7 +208,32 @@ class ConversationCache:
         return len(self._entries)
 
 
+def sqlite_engine_for_turns(url: URL) -> Engine:
+    """Rasa's SQLite engine opens a connection per query and waits for the disk twice a commit.
+
+    Every turn reads and writes the tracker, all in Rasa's one event-loop thread,
+    so the engine keeps its connections (a pool), and the database runs in WAL
+    mode with `synchronous=NORMAL`: a commit is in the log before it returns, so
+    a killed process loses nothing it committed; only a power cut can lose the
+    last commits (PostgreSQL is the production store). Measured in
+    docs/benchmarks.md.
+    """
+    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
+    sa.event.listen(engine, "connect", _sqlite_turn_pragmas)
+    return engine
+
+
+def _sqlite_turn_pragmas(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")  # another Rasa instance's write, or an erasure
+    cursor.close()
+
+
 class CachedSQLTrackerStore(SQLTrackerStore):
+    engine: Engine  # Rasa's attribute, which Rasa leaves untyped
+
     def __init__(
         self,
         *args: Any,
@@ -213,6 +242,9 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            self.engine = sqlite_engine_for_turns(self.engine.url)
+            self.sessionmaker = sessionmaker(bind=self.engine)
         self.cache = ConversationCache(int(cached_events))
         # One store per Rasa process: the trackers it hands out share the setting.
         StoredTracker.history_events = int(history_events) if history_events else None
@@ -231,16 +263,36 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         cached = self.cache.get(tracker.sender_id)
         self.cache.forget(tracker.sender_id)  # until the rows are known to match what is cached again
-        await super().save(tracker)
         if cached is None or not extends(tracker, cached.tracker):
+            await super().save(tracker)  # Rasa counts the session's stored rows to find the new events
             return
+        # The cached tracker is what the database held when this turn read it (the lock store keeps
+        # other turns of this sender out until this save), so the new events are those after it.
         added = list(tracker.events)[len(cached.tracker.events) :]
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            stored = [self._row_of(tracker.sender_id, event) for event in added]
+            session.add_all(stored)
+            session.flush()  # assigns the ids, read before the commit expires the objects
+            last_id = max((row.id for row in stored), default=cached.rows.last_id)
+            session.commit()
         if starts_a_session(added):
             return  # Rasa's retrieve returns only the new session: read it from the database next time
-        with self.session_scope() as session:
-            rows = self._stored_rows(session, tracker.sender_id)
-        if rows.count == cached.rows.count + len(added) and rows.first_id == cached.rows.first_id:
-            self.cache.put(tracker.sender_id, tracker, rows)
+        rows = StoredRows(cached.rows.count + len(added), cached.rows.first_id, last_id)
+        # Should another writer have slipped in, the next retrieve's count and ids disagree and it reads anew.
+        self.cache.put(tracker.sender_id, tracker, rows)
+
+    def _row_of(self, sender_id: str, event: Event) -> Any:
+        """An event as Rasa's `SQLTrackerStore.save` stores it, so that Rasa reads it back the same."""
+        data = event.as_dict()
+        return self.SQLEvent(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=json.dumps(data),
+        )
 
     def forget(self, sender_id: str) -> None:
         self.cache.forget(sender_id)

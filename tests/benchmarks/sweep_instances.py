@@ -37,6 +37,7 @@ from scripts.benchmark_sweep import (  # noqa: E402
     Send,
     client_for_load,
     figures_of,
+    pids_of,
     rest_sender,
     sweep,
     sweep_stock,
@@ -77,7 +78,7 @@ def sweep_instances(count: int, scratch: Path, platforms, rates: list[float], se
                         )
                         for port in ports
                     ]
-                    return await sweep(round_robin(senders), OUR_MESSAGES, rates, seconds)
+                    return await sweep(round_robin(senders), OUR_MESSAGES, rates, seconds, pids_of(assistant))
 
             print(f"{count} Rasa instance(s) on PostgreSQL and Redis, web chat channel:", flush=True)
             steps = asyncio.run(run())

@@ -36,6 +36,7 @@ from scripts.benchmark_sweep import (  # noqa: E402
     USERS,
     client_for_load,
     figures_of,
+    pids_of,
     ratio,
     sweep,
     sweep_stock,
@@ -77,7 +78,7 @@ def sweep_zalo(scratch: Path, rates: list[float], seconds: float) -> dict:
         async def run():
             async with client_for_load() as client:
                 client.base_url = httpx.URL(f"{assistant.rasa_url}/webhooks")
-                return await sweep(zalo_sender(client, platforms), [MESSAGE], rates, seconds)
+                return await sweep(zalo_sender(client, platforms), [MESSAGE], rates, seconds, pids_of(assistant))
 
         print("this project, signed Zalo webhooks to the fake Zalo:", flush=True)
         steps = asyncio.run(run())

@@ -3,6 +3,7 @@
 import asyncio
 
 import pytest
+import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -199,3 +200,46 @@ def test_an_erased_conversation_is_forgotten_by_the_cache(tmp_path, monkeypatch)
 
     assert store.cache.get("web-a") is None
     assert run(store.retrieve("web-a")) is None
+
+
+def test_a_turn_saved_from_the_cache_writes_only_its_events_without_counting_the_rows(tmp_path, monkeypatch):
+    cached, rasa = stores(tmp_path)
+    start(cached)
+    user_turn(tracker := run(cached.retrieve("web-a")))
+    run(cached.save(tracker))
+    monkeypatch.setattr(cached, "_additional_events", lambda *a: pytest.fail("counted the stored rows"))
+    for turn in range(5):
+        user_turn(tracker := run(cached.retrieve("web-a")), f"lượt {turn}")
+        run(cached.save(tracker))
+
+    with rasa.session_scope() as session:
+        stored = session.query(rasa.SQLEvent).filter(rasa.SQLEvent.sender_id == "web-a").count()
+    assert stored == len(run(rasa.retrieve("web-a")).events) == 1 + 6 * 4
+    assert state(run(cached.retrieve("web-a"))) == state(run(rasa.retrieve("web-a")))
+    # What Rasa's own store wrote and what this one wrote read back the same, column by column.
+    with rasa.session_scope() as session:
+        rows = session.query(rasa.SQLEvent).order_by(rasa.SQLEvent.id).all()
+    intents = [(r.type_name, r.intent_name, r.action_name) for r in rows if r.type_name in ("user", "action")]
+    assert intents[-3:] == [("user", "greet", None), ("action", None, "utter_greet"), ("action", None, "action_listen")]
+
+
+def test_a_turn_another_instance_saved_between_two_of_ours_is_not_lost(tmp_path):
+    cached, other = stores(tmp_path)
+    start(cached)
+    user_turn(tracker := run(cached.retrieve("web-a")))
+    run(cached.save(tracker))
+    user_turn(tracker := run(cached.retrieve("web-a")))
+    run(cached.save(tracker))  # cached with the ids of its own rows
+    user_turn(elsewhere := run(other.retrieve("web-a")), "từ instance khác")
+    run(other.save(elsewhere))
+
+    assert state(run(cached.retrieve("web-a"))) == state(run(other.retrieve("web-a")))
+
+
+def test_the_sqlite_store_logs_ahead_and_keeps_its_connections(tmp_path):
+    cached, _ = stores(tmp_path)
+    with cached.session_scope() as session:
+        journal = session.execute(sa.text("PRAGMA journal_mode")).scalar()
+        synchronous = session.execute(sa.text("PRAGMA synchronous")).scalar()
+    assert (journal, synchronous) == ("wal", 1)  # 1 is NORMAL: no wait for the disk at each commit
+    assert isinstance(cached.engine.pool, sa.pool.QueuePool)
