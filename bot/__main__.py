@@ -102,6 +102,15 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _weighing(checker, stored) -> str:
+    """Which weighing the checker uses: the hand weights, or the hand weights raised by the learned model."""
+    if checker.learned is not None:
+        return checker.learned.describe()
+    if stored is None:
+        return "hand weights (no learned model stored)"
+    return stored.describe()
+
+
 def cmd_eval_offers(args: argparse.Namespace) -> int:
     from bot.offers.evaluation import (
         evaluate,
@@ -113,9 +122,11 @@ def cmd_eval_offers(args: argparse.Namespace) -> int:
         short_ads,
         summary,
     )
+    from bot.offers.learned import load
     from bot.offers.splits import split_files
 
     checker, _ = _offer_checker()
+    print(f"Weighing: {_weighing(checker, load())}\n")
     if args.files:
         sets = [("given files", read_labelled(Path(f) for f in args.files))]
     else:

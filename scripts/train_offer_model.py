@@ -17,6 +17,9 @@ Protocol (written before its figures were seen; docs/offer-checker.md):
 - DECISION RULE: the learned model is used ("use": true) only if hand + model
   beats the hand weights on the out-of-fold cost by at least MIN_COST_GAIN
   (about three lures more), within the false-alarm limit on full and cut texts.
+  Added after the first run, before any look at test: and only if the unit
+  tests' hand-written ordinary ads stay unflagged with it (WRITTEN_ADS_TESTS;
+  the first run's model flagged 41 of them, see `written_ads_flagged`).
   The hand weights' out-of-fold figure is in-sample (their signs were written
   and weighed on these very items), so the comparison favours them; the
   model's hand-score and sign features carry the same in-sample advantage.
@@ -30,6 +33,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +75,8 @@ THRESHOLDS = np.round(np.arange(0.05, 0.995, 0.01), 2)
 # An n-gram is a feature only if this many sources use it: one site's boilerplate is not learned.
 MIN_SOURCES = 3
 MAX_WORDS, MAX_CHARS = 3000, 4000
+# Short ordinary ads written by hand for the unit tests (informal, one mild sign): the model must leave them unflagged.
+WRITTEN_ADS_TESTS = "tests/unit/test_offers.py"
 
 
 @dataclass(frozen=True)
@@ -269,7 +276,7 @@ def main() -> None:
         columns[f"hand + model ({variant.name}, p >= {best[1]:.2f})"] = flags(items, probabilities, best[1])
     print("\nOut of fold, grouped by source:\n" + table(items, columns) + "\n")
 
-    use = best is not None and hand_cost - best[0] >= MIN_COST_GAIN
+    beats = best is not None and hand_cost - best[0] >= MIN_COST_GAIN
     threshold = best[1] if best is not None else float(THRESHOLDS[-1])
     learned, chosen = fit(variant, items, np.arange(len(items.labels)), sign_ids)
     note = (
@@ -277,13 +284,12 @@ def main() -> None:
         f"to {CUT}), {OUTER_FOLDS}-fold CV grouped by source: variant '{variant.name}'; out-of-fold cost "
         f"(2 x misses + false alarms, full and cut) hand weights {hand_cost:.0f} (in-sample), "
         + (f"hand + model {best[0]:.0f} at p >= {threshold:.2f}" if best else "no threshold keeps false alarms <= 0.10")
-        + f"; rule: use only if at least {MIN_COST_GAIN:.0f} lower: "
-        + ("learned model used" if use else "hand weights kept")
-        + f"; refitted on all of train+dev, C={chosen}"
+        + f"; rule: use only if at least {MIN_COST_GAIN:.0f} lower"
+        + f" and the written ordinary ads of {WRITTEN_ADS_TESTS} stay unflagged; refitted on all of train+dev, C={chosen}"
     )
     data = {
         "note": note,
-        "use": use,
+        "use": beats,
         "variant": variant.name,
         "sign_ids": list(sign_ids),
         "words": [name for kind, v in learned.vectorizers if kind == "word" for name in v.vocabulary],
@@ -293,11 +299,40 @@ def main() -> None:
         "platt": list(learned.platt),
         "thresholds": {"medium": threshold},
     }
-    MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
-    load.cache_clear()
-    print(note)
+    write(data)
+    if beats:
+        failing = written_ads_flagged()
+        data["use"] = not failing
+        data["note"] += (
+            f": {failing} of those tests fail with it (the style of the data's sources is learned): hand weights kept"
+            if failing
+            else ": learned model used"
+        )
+    else:
+        data["note"] += ": hand weights kept"
+    write(data)
+    print(data["note"])
     for name, weight in load().heaviest(args.top):
         print(f"{weight:+.2f}  {name}")
+
+
+def write(data: dict) -> None:
+    MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    load.cache_clear()
+
+
+def written_ads_flagged() -> int:
+    """How many tests of WRITTEN_ADS_TESTS fail with the model just written in use.
+
+    The data's lures are mostly news texts and its ordinary ads mostly job-board
+    cards: grouped by source, a model can still learn that split of genres and
+    flag short informal ads, which the data barely holds. The tests' ordinary
+    ads, written by hand in that informal style, are the check.
+    """
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(ROOT / WRITTEN_ADS_TESTS)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    failed = re.search(r"(\d+) failed", result.stdout)
+    return int(failed.group(1)) if failed else (0 if result.returncode == 0 else 1)
 
 
 def _today() -> str:
