@@ -104,11 +104,8 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
 
 def _weighing(checker, stored) -> str:
     """Which weighing the checker uses: the hand weights, or the hand weights raised by the learned model."""
-    if checker.learned is not None:
-        return checker.learned.describe()
-    if stored is None:
-        return "hand weights (no learned model stored)"
-    return stored.describe()
+    model = checker.learned or stored
+    return model.describe() if model is not None else "hand weights (no learned model stored)"
 
 
 def cmd_eval_offers(args: argparse.Namespace) -> int:
