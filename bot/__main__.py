@@ -102,6 +102,12 @@ def cmd_check_offer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _weighing(checker, stored) -> str:
+    """Which weighing the checker uses: the hand weights, or the hand weights raised by the learned model."""
+    model = checker.learned or stored
+    return model.describe() if model is not None else "hand weights (no learned model stored)"
+
+
 def cmd_eval_offers(args: argparse.Namespace) -> int:
     from bot.offers.evaluation import (
         evaluate,
@@ -113,9 +119,11 @@ def cmd_eval_offers(args: argparse.Namespace) -> int:
         short_ads,
         summary,
     )
+    from bot.offers.learned import load
     from bot.offers.splits import split_files
 
     checker, _ = _offer_checker()
+    print(f"Weighing: {_weighing(checker, load())}\n")
     if args.files:
         sets = [("given files", read_labelled(Path(f) for f in args.files))]
     else:

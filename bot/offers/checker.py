@@ -73,7 +73,6 @@ NAMED_REASSURANCES = (ADDRESS,)
 ABROAD = "abroad"
 PSEUDO_SIGNS = (ABROAD,)
 RISK_ORDER = (UNCLEAR, LOW, MEDIUM, HIGH)
-ONE_MILD_SIGN = 1.0
 
 # A full stop ends a sentence, the dot of "200.000" does not.
 _SENTENCE_END = re.compile(r"[!?\n;]|\.(?!\d)")
@@ -210,11 +209,10 @@ class OfferChecker:
         if floor == LOW and self._too_little_to_judge(text, amounts, findings):
             return Verdict(UNCLEAR, 0.0, self._signs_found(findings), ())
         base = self._score(findings, reassured, abroad)
-        risk, probability = self._risk(base), None
-        if self.learned is not None and risk != HIGH and base > ONE_MILD_SIGN:
+        risk, probability = _at_least(self._risk(base), floor), None
+        if self.learned is not None and risk == LOW:
             probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
-            risk = _learned_risk(self.learned, probability, risk, base)
-        risk = _at_least(risk, floor)
+            risk = _learned_risk(self.learned, probability, risk)
         verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability)
         return replace(verdict, questions=self._questions(verdict, abroad))
 
@@ -496,16 +494,15 @@ class OfferChecker:
         )
 
 
-def _learned_risk(learned: LearnedScore, probability: float, hand_risk: str, hand_score: float) -> str:
-    """High stays the hand score's (several strong signs); the model decides medium or low.
+def _learned_risk(learned: LearnedScore, probability: float, risk: str) -> str:
+    """The model only raises: a low verdict becomes medium at a high enough probability.
 
-    One mild sign is never enough (almost every ordinary ad has one), so the
-    model raises an offer to medium only when the signs weigh more than one
-    mild sign; it may also lower a medium the hand weights gave.
+    It never lowers what the hand weights or the floors gave (a missed lure is
+    worse than a false alarm, and a floor is never argued away), and high stays
+    the hand score's (several strong signs, each shown to the user). It may
+    raise an offer with no sign at all: lures that read like ordinary ads.
     """
-    if hand_risk == HIGH:
-        return HIGH
-    return MEDIUM if probability >= learned.medium and hand_score > ONE_MILD_SIGN else LOW
+    return MEDIUM if risk == LOW and probability >= learned.medium else risk
 
 
 def _unchecked_links(offer: str, verdict: Verdict) -> tuple[str, ...]:

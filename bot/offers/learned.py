@@ -2,21 +2,24 @@
 
 The signs stay the explanation the user reads; this only says how much they,
 and the words around them, weigh together. A logistic regression (scikit-learn)
-over: one feature per sign, "abroad", the hand-weighted score, and word (1-2)
-and character (3-5) n-grams of the normalised text. It is fitted on the train
-split with cross-validation (C chosen by 5-fold CV, then Platt-calibrated on
-out-of-fold scores) by scripts/train_offer_model.py, which also picks the
-thresholds on the dev split and writes bot/offers/offer_model.json: the
+over: one feature per sign, "abroad", the hand-weighted score, and (by the
+variant scripts/train_offer_model.py chose) word 1-2-grams of letters and
+character 3-5-grams of the normalised text, each kept only if it occurs in
+several sources, so that one site's boilerplate is not learned. The script
+decides it by cross-validation grouped by source (every probability it judges
+by comes from a model that never saw that item's source), picks the threshold,
+refits on train and dev, and writes bot/offers/offer_model.json: the
 vocabulary and every weight, plain JSON anyone can read (`--top` prints the
-heaviest). Loading it builds two vectorizers from a fixed vocabulary: no
-fitting at start, a few milliseconds. scikit-learn is imported only when the
-model is loaded, so a checker on the hand weights starts without it.
+heaviest). The checker lets the model raise a verdict, low to medium,
+never lower one (`checker._learned_risk`). Loading builds the vectorizers from a
+fixed vocabulary: no fitting at start, a few milliseconds. scikit-learn is
+imported only when the model is loaded, so a checker on the hand weights
+starts without it.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 MODEL_PATH = Path(__file__).with_name("offer_model.json")
-WORDS = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"}
+# Words of letters only: numbers and years say more about a source's date and layout than about the offer.
+WORDS = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b[^\W\d_]+\b"}
 CHARS = {"analyzer": "char_wb", "ngram_range": (3, 5)}
 
 
@@ -48,12 +52,15 @@ def sign_block(rows: Sequence[tuple[Sequence[str], bool, float]], sign_ids: Sequ
     return csr_matrix(data)
 
 
-def text_vectorizers(words: Sequence[str], chars: Sequence[str]):
+def text_vectorizers(words: Sequence[str], chars: Sequence[str]) -> tuple[tuple[str, Any], ...]:
+    """A vectorizer for each kind of n-gram the model has (a variant may have none)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    return (
-        CountVectorizer(binary=True, vocabulary=list(words), **WORDS),
-        CountVectorizer(binary=True, vocabulary=list(chars), **CHARS),
+    kinds = (("word", words, WORDS), ("chars", chars, CHARS))
+    return tuple(
+        (name, CountVectorizer(binary=True, vocabulary=list(vocabulary), **settings))
+        for name, vocabulary, settings in kinds
+        if len(vocabulary)
     )
 
 
@@ -62,20 +69,27 @@ def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers):
     from scipy.sparse import hstack
     from sklearn.preprocessing import normalize
 
-    word_vec, char_vec = vectorizers
-    return hstack(
-        [
-            sign_block(sign_rows, sign_ids),
-            normalize(word_vec.transform(texts)),
-            normalize(char_vec.transform(texts)),
-        ]
-    ).tocsr()
+    blocks = [sign_block(sign_rows, sign_ids)] + [normalize(v.transform(texts)) for _, v in vectorizers]
+    return hstack(blocks).tocsr()
+
+
+def grouped_folds(groups: Sequence[str], labels: Sequence[int], k: int, seed: int = 0):
+    """(training, held-out) index arrays of a k-fold cross-validation grouped by source.
+
+    No source is on both sides of a fold, so a held-out item is judged by a
+    model that never saw its source: what an unseen source looks like.
+    """
+    import numpy as np
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    folds = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
+    return list(folds.split(np.zeros(len(labels)), np.asarray(labels), np.asarray(groups)))
 
 
 @dataclass(frozen=True)
 class LearnedScore:
     sign_ids: tuple[str, ...]
-    vectorizers: tuple[Any, Any]  # word and character CountVectorizers
+    vectorizers: tuple[tuple[str, Any], ...]  # (kind, CountVectorizer) for each kind of n-gram
     coefficients: Any  # numpy array, one weight per feature
     intercept: float
     platt: tuple[float, float]
@@ -83,22 +97,32 @@ class LearnedScore:
     use: bool
     note: str
 
-    def probability(self, normalised_text: str, signs: Sequence[str], abroad: bool, hand_score: float) -> float:
-        x = features([normalised_text], [(signs, abroad, hand_score)], self.sign_ids, self.vectorizers)
-        margin = float(x.dot(self.coefficients)[0]) + self.intercept
+    def probabilities(self, normalised_texts: Sequence[str], sign_rows) -> Any:
+        """Calibrated probabilities that each offer is a lure (sign_rows: signs, abroad, hand score)."""
+        import numpy as np
+
+        x = features(normalised_texts, sign_rows, self.sign_ids, self.vectorizers)
+        margins = np.asarray(x.dot(self.coefficients)).ravel() + self.intercept
         a, b = self.platt
-        return 1.0 / (1.0 + math.exp(-(a * margin + b)))
+        return 1.0 / (1.0 + np.exp(-(a * margins + b)))
+
+    def probability(self, normalised_text: str, signs: Sequence[str], abroad: bool, hand_score: float) -> float:
+        return float(self.probabilities([normalised_text], [(signs, abroad, hand_score)])[0])
 
     def heaviest(self, n: int = 20) -> list[tuple[str, float]]:
         import numpy as np
 
-        names = (
-            sign_names(self.sign_ids)
-            + [f"word:{w}" for w in self.vectorizers[0].vocabulary]
-            + [f"chars:{c}" for c in self.vectorizers[1].vocabulary]
-        )
+        names = sign_names(self.sign_ids) + [
+            f"{kind}:{gram}" for kind, vectorizer in self.vectorizers for gram in vectorizer.vocabulary
+        ]
         order = np.argsort(-np.abs(self.coefficients))[:n]
         return [(names[i], float(self.coefficients[i])) for i in order]
+
+    def describe(self) -> str:
+        """Which weighing a checker with this model uses, for reports."""
+        if not self.use:
+            return "hand weights (the learned model is off: " + self.note + ")"
+        return f"hand weights, raised from low to medium by the learned model at p >= {self.medium:.3f} ({self.note})"
 
 
 @lru_cache(maxsize=4)
