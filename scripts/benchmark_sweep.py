@@ -67,8 +67,15 @@ class Step:
         return self.answered == self.sent and self.p95_ms <= P95_LIMIT_MS
 
 
+MACHINE = 0  # the pid under which the whole machine's busy CPU time is counted
+
+
 def cpu_seconds(pid: int) -> float:
-    """User plus system CPU time of a live process, from /proc (Linux)."""
+    """User plus system CPU time of a live process (or of every core, for MACHINE), from /proc (Linux)."""
+    if pid == MACHINE:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        busy = sum(int(f) for f in fields[:8]) - int(fields[3]) - int(fields[4])  # all but idle and iowait
+        return busy / os.sysconf("SC_CLK_TCK")
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -154,7 +161,8 @@ def client_for_load() -> httpx.AsyncClient:
 
 
 def pids_of(assistant: LocalAssistant) -> dict[str, int]:
-    return {process.name: process.launched.pid for process in assistant.processes}
+    """The assistant's processes, and the whole machine (the load generator, databases and anything else)."""
+    return {**{process.name: process.launched.pid for process in assistant.processes}, "machine": MACHINE}
 
 
 def sweep_ours(model: Path, scratch: Path, rates: list[float], seconds: float) -> dict:
@@ -225,7 +233,7 @@ def sweep_stock(folder: Path, rates: list[float], seconds: float) -> dict:
         async def run() -> list[Step]:
             async with client_for_load() as client:
                 assert stock.popen is not None
-                pids = {"rasa": stock.popen.pid}
+                pids = {"rasa": stock.popen.pid, "machine": MACHINE}
                 return await sweep(rest_sender(client, url, "stock-", {}), STOCK_MESSAGES, rates, seconds, pids)
 
         print("stock Rasa, REST channel:", flush=True)

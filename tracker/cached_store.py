@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import collections
 import copy
+import itertools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,10 +42,12 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActionReverted,
     ActiveLoop,
     Event,
     Restarted,
     SessionStarted,
+    UserUtteranceReverted,
     UserUttered,
     deserialise_events,
 )
@@ -74,6 +77,32 @@ class CachedConversation:
     rows: StoredRows
 
 
+@dataclass(frozen=True)
+class AppliedEvents:
+    """Rasa's applied events of a tracker's first `count` events, the last of which is `last`."""
+
+    count: int
+    last: Event | None
+    loop_names: frozenset[str]
+    applied: list[Event]  # never changed in place: copies share it
+
+    @classmethod
+    def after(cls, events: collections.deque, loop_names: frozenset[str], applied: list[Event]) -> AppliedEvents:
+        return cls(len(events), events[-1] if events else None, loop_names, applied)
+
+    def holds_a_prefix_of(self, events: collections.deque) -> bool:
+        if self.count > len(events):
+            return False
+        return self.count == 0 or events[self.count - 1] is self.last
+
+
+def may_undo(event: Event, loop_names: frozenset[str]) -> bool:
+    """Could this event change which earlier events are applied (Rasa's `applied_events`)?"""
+    if isinstance(event, (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted, ActiveLoop)):
+        return True
+    return isinstance(event, ActionExecuted) and event.action_name in loop_names
+
+
 class StoredTracker(DialogueStateTracker):
     """The trackers this store hands out: Rasa's, with two costs that grew with the conversation bounded.
 
@@ -92,6 +121,26 @@ class StoredTracker(DialogueStateTracker):
     """
 
     history_events: int | None = None  # set by the store (`history_events` in endpoints.yml); None: all
+    _applied: AppliedEvents | None = None  # what `applied_events` found last time, kept by copies
+
+    def applied_events(self) -> list[Event]:
+        """Rasa's `applied_events`, without going over the whole session at every call.
+
+        Rasa calls it several times a turn, and each call replays every event
+        to drop reverted ones. Events added since the last call that cannot undo
+        anything (no restart, revert, loop change or loop action) are simply
+        appended to what it found then, exactly as Rasa's loop would; otherwise
+        Rasa's own method runs.
+        """
+        memo, events = self._applied, self.events
+        if memo is not None and memo.holds_a_prefix_of(events):
+            added = list(itertools.islice(events, memo.count, None))
+            if not any(may_undo(event, memo.loop_names) for event in added):
+                self._applied = AppliedEvents.after(events, memo.loop_names, memo.applied + added)
+                return list(self._applied.applied)
+        loop_names = frozenset(event.name for event in events if isinstance(event, ActiveLoop) and event.name)
+        self._applied = AppliedEvents.after(events, loop_names, super().applied_events())
+        return list(self._applied.applied)
 
     def copy(self) -> DialogueStateTracker:
         clone = copy_tracker(self)
@@ -114,18 +163,25 @@ class StoredTracker(DialogueStateTracker):
             return None
         if any(slot.influence_conversation for slot in self.slots.values()):
             return None
-        events = list(self.events)
+        # The last events only (plus the one before them), read from the end: the cost of a turn stays flat.
+        tail = list(itertools.islice(reversed(self.events), self.history_events + 1))[::-1]
         start = next(
-            (
-                i
-                for i in range(len(events) - self.history_events, len(events))
-                if isinstance(events[i], UserUttered) and is_listen(events[i - 1])
-            ),
+            (i for i in range(1, len(tail)) if isinstance(tail[i], UserUttered) and is_listen(tail[i - 1])),
             None,
         )
-        if start is None or loop_active_before(events, start):
+        if start is None or self._loop_active_at(tail, start):
             return None
-        return events[start - 1 :]
+        return tail[start - 1 :]
+
+    def _loop_active_at(self, tail: list[Event], start: int) -> bool:
+        """Was a loop (the hand-off) running when `tail[start]` happened?
+
+        Unless a loop started, ended or the conversation restarted since, the
+        loop then is the loop now; only then is the whole session read back.
+        """
+        if not any(isinstance(event, LOOP_CHANGES) for event in tail[start:]):
+            return self.active_loop_name is not None
+        return loop_active_before(list(self.events), len(self.events) - len(tail) + start)
 
 
 def copy_tracker(tracker: DialogueStateTracker) -> StoredTracker:
@@ -150,6 +206,9 @@ def copy_tracker(tracker: DialogueStateTracker) -> StoredTracker:
 
 def is_listen(event: Event) -> bool:
     return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
+
+
+LOOP_CHANGES = (ActiveLoop, Restarted, SessionStarted)
 
 
 def loop_active_before(events: list[Event], index: int) -> bool:

@@ -31,9 +31,11 @@ def main() -> None:
     ]
     from rasa.__main__ import main as rasa_main
 
-    from tracker import response_validation
+    from tracker import action_payload, kept_connections, response_validation
 
     response_validation.install()
+    kept_connections.install()
+    action_payload.install()
     rasa_main()
 
 

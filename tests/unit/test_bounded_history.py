@@ -85,6 +85,26 @@ def test_a_hand_off_running_across_the_window_is_replayed_whole():
     assert stored(tracker).past_states(DOMAIN) == tracker.past_states(DOMAIN)
 
 
+def test_a_hand_off_that_ended_inside_the_window_is_replayed_whole_and_one_long_over_is_not():
+    tracker = DialogueStateTracker("web-a", DOMAIN.slots)
+    turn(tracker, "report_danger", "action_offer_handoff", False)
+    tracker.update(ActiveLoop("action_handoff"))
+    for _ in range(30):
+        turn(tracker, "greet", "action_handoff", False)
+    tracker.update(ActiveLoop(None))  # ended a few turns ago: the window starts inside it
+    for _ in range(3):
+        turn(tracker, "greet", "utter_greet", False)
+    tracker.update(UserUttered("greet", {"name": "greet"}))
+    assert stored(tracker).recent_events() is None
+    assert stored(tracker).past_states(DOMAIN) == tracker.past_states(DOMAIN)
+
+    for _ in range(30):  # long over: the window holds no loop at all
+        turn(tracker, "greet", "utter_greet", False)
+    tracker.update(UserUttered("greet", {"name": "greet"}))
+    assert stored(tracker).recent_events() is not None
+    assert stored(tracker).past_states(DOMAIN)[-3:] == tracker.past_states(DOMAIN)[-3:]
+
+
 def test_a_short_conversation_or_a_slot_that_shapes_the_dialogue_is_replayed_whole():
     assert stored(conversation(4)).recent_events() is None
     featurized = Domain.from_yaml(
@@ -102,3 +122,27 @@ def test_the_window_starts_at_a_user_message_after_listening():
     recent = stored(conversation(60)).recent_events()
     assert recent is not None and WINDOW - 4 <= len(recent) <= WINDOW + 1
     assert isinstance(recent[1], UserUttered) and recent[0].action_name == "action_listen"
+
+
+def test_applied_events_match_rasas_as_events_arrive_reverts_and_loops_included():
+    from rasa.shared.core.events import ActionReverted, UserUtteranceReverted
+
+    tracker = conversation(10)
+    handed_out = stored(tracker)
+    steps = [
+        lambda t: turn(t, "greet", "utter_greet", False),
+        lambda t: t.update(UserUtteranceReverted()),
+        lambda t: turn(t, "report_danger", "action_offer_handoff", False),
+        lambda t: t.update(ActiveLoop("action_handoff")),
+        lambda t: turn(t, "greet", "action_handoff", False),
+        lambda t: turn(t, "greet", "action_handoff", False),
+        lambda t: t.update(ActionReverted()),
+        lambda t: t.update(ActiveLoop(None)),
+        lambda t: turn(t, "greet", "utter_greet", False),
+    ]
+    for step in steps:
+        step(tracker)
+        step(handed_out)
+        assert handed_out.applied_events() == tracker.applied_events()
+        handed_out = handed_out.copy()  # as Rasa copies it before each action
+        assert handed_out.applied_events() == tracker.applied_events()
