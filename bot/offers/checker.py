@@ -395,10 +395,15 @@ class OfferChecker:
                 findings.add(EASY_HIGH_PAY, amount.quote)
 
     def _fees(self, text: NormalisedText, amounts: list[Pay], findings: _Findings, careful: bool) -> None:
-        """An amount the applicant is told to pay: "bắt đóng 500k", "nộp 2 triệu tiền hồ sơ"."""
+        """An amount the applicant is told to pay: "bắt đóng 500k", "nộp 2 triệu tiền hồ sơ", "đóng 800.000 đồng"."""
         for amount in amounts:
             window = _slice(text, max(0, amount.start - 40), amount.start)
             fee_words = self.settings.fee_words.find(window)
+            if careful:
+                # Only a writer who types diacritics tells "đóng 800.000" (pay) from "đồng 800.000".
+                fee_words = sorted(
+                    fee_words + self.settings.fee_words_with_diacritics.find(window), key=lambda m: (m.start, m.end)
+                )
             pay_words = self.settings.pay_words.find(window)
             if not fee_words or (pay_words and pay_words[-1].start > fee_words[-1].start):
                 continue
