@@ -518,6 +518,13 @@ def test_staff_is_not_a_contact_verb(checker, ad, chat_only):
         # "Việc nhẹ lương cao" in other words.
         ("Lên thành phố làm, việc không vất vả mà lương cao", "easy_high_pay"),
         ("viec khong nang nhoc ma luong cao, lam o quan", "easy_high_pay"),
+        # A few hours a day for a month's pay: the "easy" half of "việc nhẹ lương cao".
+        ("Mỗi ngày chỉ làm 1-2 tiếng, thu nhập 6-8 triệu, ai cũng làm được", "easy_high_pay"),
+        ("mot ngay chi lam 2 tieng, luong 7 trieu", "easy_high_pay"),
+        ("Một ngày chỉ làm từ 2 đến 3 giờ, thu nhập 6 triệu", "easy_high_pay"),
+        # A young woman's looks for a café, a karaoke bar, or "high pay".
+        ("Tuyển nữ có ngoại hình làm quán cà phê, karaoke", "looks_required"),
+        ("Nhà hàng cần nữ phục vụ xinh xắn, lương cao", "looks_required"),
         # Tips are pay: a hostess job promising a million a day in tips.
         ("Quán karaoke cần tiếp viên, không mất phí, tiền bo mỗi ngày 1 triệu", "easy_high_pay"),
     ],
@@ -538,6 +545,8 @@ def test_the_recurring_families_of_misses_are_caught(checker, lure, sign):
         "Nhân viên bán hàng, trả lương cuối tháng, nghỉ 4 ngày mỗi tháng, lương 6 triệu",
         "Khách sạn tuyển lễ tân, được hưởng tiền tip, lương 7 triệu",
         "Nhà hàng tuyển phục vụ ca tối, hết ca có xe đưa về, lương 6 triệu",
+        "Khách sạn tuyển lễ tân nữ ngoại hình khá, lương 7 triệu, làm ca",
+        "Quán trà sữa cần part-time, chỉ làm 4 tiếng mỗi ngày, 22k/giờ",
         # "No fee" alone is a mild sign, not a warning.
         "Tuyển phục vụ quán cơm, lương 6 triệu, không thu phí",
     ],
