@@ -507,9 +507,14 @@ def test_staff_is_not_a_contact_verb(checker, ad, chat_only):
         # "No deposit" promised up front, with home work.
         ("Việc làm tại nhà không cọc, lắp ráp đồ chơi lúc rảnh", "no_fee_promise"),
         ("Quán karaoke tuyển nữ, không mất tiền môi giới, ở lại quán", "no_fee_promise"),
+        # An amount followed by what it is for.
+        ("Tuyển phục vụ, chuyển 200k giữ chỗ trước rồi đi làm", "fees_deposit"),
+        ("tuyen nv kho, dong 1tr giu cho", "fees_deposit"),
         # The ID card handed over.
         ("Đến nhận việc thì giao căn cước cho quản lý giữ, lương 8 triệu", "documents_retained"),
         ("di lam thi de lai cmnd cho chi, luong 6 trieu", "documents_retained"),
+        # An acquaintance's introduction to a job far away with board.
+        ("Chị quen giới thiệu việc phục vụ quán ở Lạng Sơn, lương 15 triệu, bao ăn ở", "introduced_by_acquaintance"),
         # Travel abroad taken care of by someone else, at ordinary pay.
         ("Sang Úc hái nho, bên đó họ lo hết, lương 60 triệu", "travel_arranged_abroad"),
         ("Bạn rủ sang Malaysia làm phục vụ, vé máy bay có người lo, lương 12 triệu", "travel_arranged_abroad"),
@@ -545,6 +550,8 @@ def test_the_recurring_families_of_misses_are_caught(checker, lure, sign):
         "Nhân viên bán hàng, trả lương cuối tháng, nghỉ 4 ngày mỗi tháng, lương 6 triệu",
         "Khách sạn tuyển lễ tân, được hưởng tiền tip, lương 7 triệu",
         "Nhà hàng tuyển phục vụ ca tối, hết ca có xe đưa về, lương 6 triệu",
+        "Lương 8 triệu, hỗ trợ 1 triệu đặt cọc nhà trọ cho công nhân ở xa",
+        "Ưu tiên người đã quen việc bán hàng, lương 7 triệu, giới thiệu người quen được thưởng",
         "Khách sạn tuyển lễ tân nữ ngoại hình khá, lương 7 triệu, làm ca",
         "Quán trà sữa cần part-time, chỉ làm 4 tiếng mỗi ngày, 22k/giờ",
         # "No fee" alone is a mild sign, not a warning.

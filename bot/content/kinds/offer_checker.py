@@ -76,6 +76,8 @@ class OfferSettings:
     fee_words: PhraseSet
     # Fee words that count only typed with their diacritics: "đóng", folded, is "đồng" (the currency).
     fee_words_with_diacritics: PhraseSet
+    # What an amount right after it is paid for: "200k giữ chỗ".
+    fee_purposes: PhraseSet
     fee_waivers: PhraseSet
     foreign_phone_codes: tuple[str, ...]
     offer_words: PhraseSet
@@ -101,6 +103,7 @@ OFFER_FIELDS = {
     "never_below_medium": LIST,
     "fee_words": LIST,
     "fee_words_with_diacritics": LIST,
+    "fee_purposes": LIST,
     "fee_waivers": LIST,
     "foreign_phone_codes": LIST,
     "offer_words": LIST,
@@ -176,6 +179,7 @@ def read_offer_checker(data: Any, path: Path, problems: Problems) -> OfferSettin
         never_below_medium=tuple(str(s) for s in data["never_below_medium"]),
         fee_words=phrases(data["fee_words"], path, problems),
         fee_words_with_diacritics=phrases(data["fee_words_with_diacritics"], path, problems),
+        fee_purposes=phrases(data["fee_purposes"], path, problems),
         fee_waivers=PhraseSet(phrases(data["fee_waivers"], path, problems).phrases, negatable=False),
         foreign_phone_codes=tuple(str(c) for c in data["foreign_phone_codes"]),
         offer_words=phrases(data["offer_words"], path, problems),
