@@ -520,6 +520,8 @@ def test_staff_is_not_a_contact_verb(checker, ad, chat_only):
         ("Bạn rủ sang Malaysia làm phục vụ, vé máy bay có người lo, lương 12 triệu", "travel_arranged_abroad"),
         ("Qua Đài Loan làm nhà máy, thu nhập hàng chục triệu mỗi tháng", "vague_high_pay"),
         ("Sang Nhật làm nông trại, không cần biết tiếng, lương 30 triệu", "no_qualifications"),
+        ("Sang Ả Rập Xê Út giúp việc nhà, không cần kinh nghiệm, lương 9 triệu", "no_qualifications"),
+        ("Có người hứa chở lên Đắk Nông làm, lương 5 triệu", "pickup_arranged"),
         # "Việc nhẹ lương cao" in other words.
         ("Lên thành phố làm, việc không vất vả mà lương cao", "easy_high_pay"),
         ("viec khong nang nhoc ma luong cao, lam o quan", "easy_high_pay"),
@@ -551,6 +553,7 @@ def test_the_recurring_families_of_misses_are_caught(checker, lure, sign):
         "Khách sạn tuyển lễ tân, được hưởng tiền tip, lương 7 triệu",
         "Nhà hàng tuyển phục vụ ca tối, hết ca có xe đưa về, lương 6 triệu",
         "Lương 8 triệu, hỗ trợ 1 triệu đặt cọc nhà trọ cho công nhân ở xa",
+        "Tuyển lao động đi Canada qua công ty được cấp phép, hợp đồng 2 năm, không yêu cầu kinh nghiệm",
         "Ưu tiên người đã quen việc bán hàng, lương 7 triệu, giới thiệu người quen được thưởng",
         "Khách sạn tuyển lễ tân nữ ngoại hình khá, lương 7 triệu, làm ca",
         "Quán trà sữa cần part-time, chỉ làm 4 tiếng mỗi ngày, 22k/giờ",
