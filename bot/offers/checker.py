@@ -395,18 +395,39 @@ class OfferChecker:
                 findings.add(EASY_HIGH_PAY, amount.quote)
 
     def _fees(self, text: NormalisedText, amounts: list[Pay], findings: _Findings, careful: bool) -> None:
-        """An amount the applicant is told to pay: "bắt đóng 500k", "nộp 2 triệu tiền hồ sơ"."""
+        """An amount the applicant is told to pay: "bắt đóng 500k", "đóng 800.000 đồng", "chuyển 200k giữ chỗ"."""
         for amount in amounts:
-            window = _slice(text, max(0, amount.start - 40), amount.start)
-            fee_words = self.settings.fee_words.find(window)
-            pay_words = self.settings.pay_words.find(window)
-            if not fee_words or (pay_words and pay_words[-1].start > fee_words[-1].start):
-                continue
-            fee = fee_words[-1]
-            if careful and _written_otherwise(window, fee):
-                continue
-            if window.text[fee.end :].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
-                findings.add(FEES_DEPOSIT, f"{fee.quote} {amount.quote}")
+            quote = self._fee_said_before(text, amount, careful) or self._fee_purpose_after(text, amount)
+            if quote:
+                findings.add(FEES_DEPOSIT, quote)
+
+    def _fee_said_before(self, text: NormalisedText, amount: Pay, careful: bool) -> str | None:
+        """A paying word just before the amount: "nộp 2 triệu", "bắt đóng 500k"."""
+        window = _slice(text, max(0, amount.start - 40), amount.start)
+        fee_words = self.settings.fee_words.find(window)
+        if careful:
+            # Only a writer who types diacritics tells "đóng 800.000" (pay) from "đồng 800.000".
+            fee_words = sorted(
+                fee_words + self.settings.fee_words_with_diacritics.find(window), key=lambda m: (m.start, m.end)
+            )
+        pay_words = self.settings.pay_words.find(window)
+        if not fee_words or (pay_words and pay_words[-1].start > fee_words[-1].start):
+            return None
+        fee = fee_words[-1]
+        if careful and _written_otherwise(window, fee):
+            return None
+        if window.text[fee.end :].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
+            return f"{fee.quote} {amount.quote}"
+        return None
+
+    def _fee_purpose_after(self, text: NormalisedText, amount: Pay) -> str | None:
+        """What the amount is for, right after it: "200k giữ chỗ", "1 triệu đặt cọc" (unless waived before)."""
+        after = _slice(text, amount.end, min(len(text.text), amount.end + 25))
+        purposes = [m for m in self.settings.fee_purposes.find(after) if m.start <= 1]
+        before = _slice(text, max(0, amount.start - 25), amount.start)
+        if not purposes or self.settings.fee_waivers.find(before):
+            return None
+        return f"{amount.quote} {purposes[0].quote}"
 
     def _is_pay(self, text: NormalisedText, amount: Pay) -> bool:
         """Money the worker gets, not a sales target or a fee they must pay."""

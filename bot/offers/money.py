@@ -89,6 +89,7 @@ class Pay:
     currency: str  # vnd, usd, yen, man: as the offer wrote it
     monthly_vnd: float | None  # the high end per month; None when paid per piece
     monthly_low_vnd: float | None = None  # the low end per month
+    end: int = 0  # where it ends in the normalised text
 
 
 def parse_number(text: str) -> float:
@@ -139,6 +140,7 @@ def find_pay(
                 currency,
                 _monthly(high, period, days_per_month, hours_per_day),
                 _monthly(low, period, days_per_month, hours_per_day),
+                end,
             )
         )
 

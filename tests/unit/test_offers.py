@@ -488,3 +488,85 @@ def test_a_pickup_arranged_for_work_abroad_is_never_below_medium(checker):
 )
 def test_staff_is_not_a_contact_verb(checker, ad, chat_only):
     assert ("chat_only_contact" in signs(checker.check(ad))) == chat_only
+
+
+# Issue 12, the misses that recur on every fresh collection, by family: each widened sign with
+# examples written for these tests (with and without diacritics), and ordinary ads that share its words.
+@pytest.mark.parametrize(
+    "lure, sign",
+    [
+        # Fee-taking job centres: money at the office, whatever it is called.
+        ("Tuyển thu ngân siêu thị, hôm nào lên văn phòng đóng 300.000 đồng là tuần sau đi làm", "fees_deposit"),
+        ("Tuyển bảo vệ tòa nhà, lương 7 triệu, phí đặt chỗ 400 nghìn", "fees_deposit"),
+        ("tuyen nv ban hang, phi phong van 100k, co viec ngay", "fees_deposit"),
+        ("Làm phục vụ nhà hàng, cần đóng tiền giữ việc 200k, chờ công ty gọi", "fees_deposit"),
+        ("Học việc 1 tuần, đóng tiền tài liệu rồi mới được sắp xếp chỗ làm", "fees_deposit"),
+        # Paid the same day, right after a short shift.
+        ("Tuyển sinh viên phát quà tặng theo ca, 150k mỗi ca, tiền trả sau mỗi ca", "daily_income_promise"),
+        ("tuyen ban hang theo ca, tra luong ngay sau moi ca lam", "daily_income_promise"),
+        # "No deposit" promised up front, with home work.
+        ("Việc làm tại nhà không cọc, lắp ráp đồ chơi lúc rảnh", "no_fee_promise"),
+        ("Quán karaoke tuyển nữ, không mất tiền môi giới, ở lại quán", "no_fee_promise"),
+        # An amount followed by what it is for.
+        ("Tuyển phục vụ, chuyển 200k giữ chỗ trước rồi đi làm", "fees_deposit"),
+        ("tuyen nv kho, dong 1tr giu cho", "fees_deposit"),
+        # The ID card handed over.
+        ("Đến nhận việc thì giao căn cước cho quản lý giữ, lương 8 triệu", "documents_retained"),
+        ("di lam thi de lai cmnd cho chi, luong 6 trieu", "documents_retained"),
+        # An acquaintance's introduction to a job far away with board.
+        ("Chị quen giới thiệu việc phục vụ quán ở Lạng Sơn, lương 15 triệu, bao ăn ở", "introduced_by_acquaintance"),
+        # Travel abroad taken care of by someone else, at ordinary pay.
+        ("Sang Úc hái nho, bên đó họ lo hết, lương 60 triệu", "travel_arranged_abroad"),
+        ("Bạn rủ sang Malaysia làm phục vụ, vé máy bay có người lo, lương 12 triệu", "travel_arranged_abroad"),
+        ("Qua Đài Loan làm nhà máy, thu nhập hàng chục triệu mỗi tháng", "vague_high_pay"),
+        ("Sang Nhật làm nông trại, không cần biết tiếng, lương 30 triệu", "no_qualifications"),
+        ("Sang Ả Rập Xê Út giúp việc nhà, không cần kinh nghiệm, lương 9 triệu", "no_qualifications"),
+        ("Có người hứa chở lên Đắk Nông làm, lương 5 triệu", "pickup_arranged"),
+        # "Việc nhẹ lương cao" in other words.
+        ("Lên thành phố làm, việc không vất vả mà lương cao", "easy_high_pay"),
+        ("viec khong nang nhoc ma luong cao, lam o quan", "easy_high_pay"),
+        # A few hours a day for a month's pay: the "easy" half of "việc nhẹ lương cao".
+        ("Mỗi ngày chỉ làm 1-2 tiếng, thu nhập 6-8 triệu, ai cũng làm được", "easy_high_pay"),
+        ("mot ngay chi lam 2 tieng, luong 7 trieu", "easy_high_pay"),
+        ("Một ngày chỉ làm từ 2 đến 3 giờ, thu nhập 6 triệu", "easy_high_pay"),
+        # A young woman's looks for a café, a karaoke bar, or "high pay".
+        ("Tuyển nữ có ngoại hình làm quán cà phê, karaoke", "looks_required"),
+        ("Nhà hàng cần nữ phục vụ xinh xắn, lương cao", "looks_required"),
+        # Tips are pay: a hostess job promising a million a day in tips.
+        ("Quán karaoke cần tiếp viên, không mất phí, tiền bo mỗi ngày 1 triệu", "easy_high_pay"),
+    ],
+)
+def test_the_recurring_families_of_misses_are_caught(checker, lure, sign):
+    verdict = checker.check(lure)
+    assert sign in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        # "đồng" folded is "đóng": an amount after it is pay, not a fee.
+        "Lương 7 triệu đồng, 500.000 đồng phụ cấp ăn trưa, công ty đóng bảo hiểm đầy đủ",
+        "luong 7 trieu dong 500k phu cap, dong bhxh day du",
+        "Cửa hàng tuyển nhân viên, mang theo căn cước khi đến phỏng vấn, lương 7 triệu",
+        "Công ty lo chỗ ở cho công nhân ở xa, lương 8 triệu, làm tại xưởng",
+        "Nhân viên bán hàng, trả lương cuối tháng, nghỉ 4 ngày mỗi tháng, lương 6 triệu",
+        "Khách sạn tuyển lễ tân, được hưởng tiền tip, lương 7 triệu",
+        "Nhà hàng tuyển phục vụ ca tối, hết ca có xe đưa về, lương 6 triệu",
+        "Lương 8 triệu, hỗ trợ 1 triệu đặt cọc nhà trọ cho công nhân ở xa",
+        "Tuyển lao động đi Canada qua công ty được cấp phép, hợp đồng 2 năm, không yêu cầu kinh nghiệm",
+        "Ưu tiên người đã quen việc bán hàng, lương 7 triệu, giới thiệu người quen được thưởng",
+        "Khách sạn tuyển lễ tân nữ ngoại hình khá, lương 7 triệu, làm ca",
+        "Quán trà sữa cần part-time, chỉ làm 4 tiếng mỗi ngày, 22k/giờ",
+        # "No fee" alone is a mild sign, not a warning.
+        "Tuyển phục vụ quán cơm, lương 6 triệu, không thu phí",
+    ],
+)
+def test_ordinary_ads_with_the_words_of_the_widened_families_are_not_flagged(checker, ordinary):
+    assert checker.check(ordinary).risk not in FLAGGED
+
+
+def test_an_amount_paid_with_dong_counts_only_when_written_with_its_diacritics(checker):
+    careful = checker.check("Tuyển thu ngân siêu thị, lên văn phòng đóng 300.000 đồng là được đi làm")
+    assert "fees_deposit" in signs(careful) and careful.floor == MEDIUM
+    folded = checker.check("tuyen thu ngan sieu thi, luong 7 trieu dong 300.000 phu cap")
+    assert "fees_deposit" not in signs(folded)

@@ -74,6 +74,10 @@ class OfferSettings:
     slang_places: PhraseSet
     never_below_medium: tuple[str, ...]
     fee_words: PhraseSet
+    # Fee words that count only typed with their diacritics: "đóng", folded, is "đồng" (the currency).
+    fee_words_with_diacritics: PhraseSet
+    # What an amount right after it is paid for: "200k giữ chỗ".
+    fee_purposes: PhraseSet
     fee_waivers: PhraseSet
     foreign_phone_codes: tuple[str, ...]
     offer_words: PhraseSet
@@ -98,6 +102,8 @@ OFFER_FIELDS = {
     "brand_claim_after": LIST,
     "never_below_medium": LIST,
     "fee_words": LIST,
+    "fee_words_with_diacritics": LIST,
+    "fee_purposes": LIST,
     "fee_waivers": LIST,
     "foreign_phone_codes": LIST,
     "offer_words": LIST,
@@ -172,6 +178,8 @@ def read_offer_checker(data: Any, path: Path, problems: Problems) -> OfferSettin
         slang_places=phrases(places["slang"], path, problems),
         never_below_medium=tuple(str(s) for s in data["never_below_medium"]),
         fee_words=phrases(data["fee_words"], path, problems),
+        fee_words_with_diacritics=phrases(data["fee_words_with_diacritics"], path, problems),
+        fee_purposes=phrases(data["fee_purposes"], path, problems),
         fee_waivers=PhraseSet(phrases(data["fee_waivers"], path, problems).phrases, negatable=False),
         foreign_phone_codes=tuple(str(c) for c in data["foreign_phone_codes"]),
         offer_words=phrases(data["offer_words"], path, problems),
