@@ -56,6 +56,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import sessionmaker
 
+from contract.database import sqlite_engine_options, sqlite_pragmas
+
 # About 3 kB each in memory (a user message holds its intent ranking): 20,000 events is ~60 MB.
 DEFAULT_CACHED_EVENTS = 20_000
 # About 25 turns: the policies look back 5 (max_history), rules 3 steps.
@@ -268,26 +270,17 @@ class ConversationCache:
 
 
 def sqlite_engine_for_turns(url: URL) -> Engine:
-    """Rasa's SQLite engine opens a connection per query and waits for the disk twice a commit.
+    """Rasa's SQLite engine opens a connection per query and waits for the disk at each commit.
 
-    Every turn reads and writes the tracker, all in Rasa's one event-loop thread,
-    so the engine keeps its connections (a pool), and the database runs in WAL
-    mode with `synchronous=NORMAL`: a commit is in the log before it returns, so
-    a killed process loses nothing it committed; only a power cut can lose the
-    last commits (PostgreSQL is the production store). Measured in
+    Every turn reads and writes the tracker, so the engine keeps its
+    connections, set up as every process's SQLite connections are
+    (`contract.database.sqlite_pragmas`: WAL, `synchronous=NORMAL`, so a commit
+    is safe from a killed process without waiting for the disk). Measured in
     docs/benchmarks.md.
     """
-    engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
-    sa.event.listen(engine, "connect", _sqlite_turn_pragmas)
+    engine = sa.create_engine(url, **sqlite_engine_options(url))
+    sa.event.listen(engine, "connect", sqlite_pragmas)
     return engine
-
-
-def _sqlite_turn_pragmas(connection: Any, _record: Any) -> None:
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")  # another Rasa instance's write, or an erasure
-    cursor.close()
 
 
 class CachedSQLTrackerStore(SQLTrackerStore):
