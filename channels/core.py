@@ -500,19 +500,19 @@ class PlatformOutput(OutputChannel):
         # Rasa hands a turn's replies over one after another, in the same order
         # when the turn is run again: the index names a reply across runs.
         index, self._next_index = self._next_index, self._next_index + 1
-        if await self.sent_before(recipient_id, index, reply):
-            return
         store, event = self.channel.store, self.inbox_event
+        if await self.sent_before(event, index, recipient_id, reply):
+            return
         # Recorded before the send: a crash between the platform's acceptance and
         # `reply_sent` leaves a reply of unknown fate, not one that seems never sent.
         await asyncio.to_thread(store.reply_attempted, event, index, user_key(recipient_id))
         await self.send_reply(recipient_id, reply)
         await asyncio.to_thread(store.reply_sent, event, index)
 
-    async def sent_before(self, recipient_id: str, index: int, reply: Reply) -> bool:
+    async def sent_before(self, event: int, index: int, recipient_id: str, reply: Reply) -> bool:
         """Whether an earlier run of this turn (before a crash) already sent this reply."""
         if self._records is None:
-            self._records = await asyncio.to_thread(self.channel.store.reply_records, self.inbox_event)
+            self._records = await asyncio.to_thread(self.channel.store.reply_records, event)
         record = self._records.get(index)
         if record is None:
             return False
@@ -522,7 +522,7 @@ class PlatformOutput(OutputChannel):
         # Attempted, never marked sent: the platform may have taken it just before the crash.
         if await self.delivered_since(self.chat_of(recipient_id), reply, record.attempted_at):
             logger.info("%s: a reply the platform took just before a crash was not sent again", self.platform)
-            await asyncio.to_thread(self.channel.store.reply_sent, self.inbox_event, index)
+            await asyncio.to_thread(self.channel.store.reply_sent, event, index)
             return True
         return False
 
