@@ -205,7 +205,9 @@ class Zalo(Platform):
         to one user, newest first, from what this fake accepted. As integrators call it
         (channels/zalo.py `recent_oa_messages` names them): the `access_token` header,
         a JSON `data` parameter with the user's id, at most 10 messages a call; `src` 0
-        for the OA's messages. It knows no text the user wrote, so it lists only the OA's."""
+        for the OA's messages. It knows no text the user wrote, so it lists only the OA's.
+        The error code of a bad parameter is not documented for this API: -201, as this
+        fake answers other invalid parameters; a wrong token -216, as the send API."""
         self.conversation_reads += 1
         if self.conversation_unavailable:
             return JSONResponse({"error": -1}, status_code=500)
