@@ -27,6 +27,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -37,7 +38,7 @@ from sanic.response import HTTPResponse
 
 from channels.inbox import INBOX_KEY, Claimed, InboxWorker, turn_in_tracker
 from channels.sending import Sender
-from channels.store import ChannelStore
+from channels.store import ChannelStore, ReplyRecord
 from contract.identity import app_secret_key, has_app_secret_key, user_key_for
 from contract.limits import MAX_WEBHOOK_BODY_BYTES, cut_to, text_length
 from contract.names import (
@@ -476,7 +477,7 @@ class PlatformOutput(OutputChannel):
         self.channel = channel
         self.inbox_event = inbox_event
         self._next_index = 0
-        self._already_sent: set[int] | None = None
+        self._records: dict[int, ReplyRecord] | None = None
 
     @classmethod
     def name(cls) -> str:
@@ -492,19 +493,44 @@ class PlatformOutput(OutputChannel):
         raise NotImplementedError
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        reply = Reply.from_rasa(message)
         if self.inbox_event is None:
-            await self.send_reply(recipient_id, Reply.from_rasa(message))
+            await self.send_reply(recipient_id, reply)
             return
         # Rasa hands a turn's replies over one after another, in the same order
         # when the turn is run again: the index names a reply across runs.
         index, self._next_index = self._next_index, self._next_index + 1
-        if self._already_sent is None:
-            self._already_sent = set(await asyncio.to_thread(self.channel.store.sent_replies, self.inbox_event))
-        if index in self._already_sent:
-            logger.info("%s: a reply sent before a crash was not sent again", self.platform)
+        store, event = self.channel.store, self.inbox_event
+        if await self.sent_before(event, index, recipient_id, reply):
             return
-        await self.send_reply(recipient_id, Reply.from_rasa(message))
-        await asyncio.to_thread(self.channel.store.reply_sent, self.inbox_event, index, user_key(recipient_id))
+        # Recorded before the send: a crash between the platform's acceptance and
+        # `reply_sent` leaves a reply of unknown fate, not one that seems never sent.
+        await asyncio.to_thread(store.reply_attempted, event, index, user_key(recipient_id))
+        await self.send_reply(recipient_id, reply)
+        await asyncio.to_thread(store.reply_sent, event, index)
+
+    async def sent_before(self, event: int, index: int, recipient_id: str, reply: Reply) -> bool:
+        """Whether an earlier run of this turn (before a crash) already sent this reply."""
+        if self._records is None:
+            self._records = await asyncio.to_thread(self.channel.store.reply_records, event)
+        record = self._records.get(index)
+        if record is None:
+            return False
+        if record.sent:
+            logger.info("%s: a reply sent before a crash was not sent again", self.platform)
+            return True
+        # Attempted, never marked sent: the platform may have taken it just before the crash.
+        if await self.delivered_since(self.chat_of(recipient_id), reply, record.attempted_at):
+            logger.info("%s: a reply the platform took just before a crash was not sent again", self.platform)
+            await asyncio.to_thread(self.channel.store.reply_sent, event, index)
+            return True
+        return False
+
+    async def delivered_since(self, chat: str, reply: Reply, since: datetime) -> bool:
+        """Whether the platform shows this reply sent to `chat` after `since`. A platform
+        that cannot tell (Telegram, Messenger: no way to read what the bot sent) says
+        no, and the reply is sent again: a duplicate is better than a lost hotline number."""
+        return False
 
     async def send_reply(self, recipient_id: str, reply: Reply) -> None:
         chat = self.chat_of(recipient_id)

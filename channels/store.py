@@ -7,9 +7,11 @@
   is dropped, also after a restart. The event (what the user wrote, the
   platform user id) is deleted when it is done: a done row keeps only ids,
   status and times, until DELIVERY_MEMORY_DAYS.
-- `channel_inbox_replies`: which replies of an event in progress were already
-  sent (event id and the reply's index in the turn), so a turn run again after
-  a crash does not send them twice. Deleted with the event's text.
+- `channel_inbox_replies`: the replies of an event in progress (event id and
+  the reply's index in the turn), written before each is sent and marked sent
+  once the platform accepted it, so a turn run again after a crash does not
+  send them twice; a reply attempted but not marked sent is one whose fate the
+  crash left unknown (channels.core). Deleted with the event's text.
 - `channel_echoes`: staff writing to a user from the platform's own inbox
   (Zalo's OA admin): when and to whom (a keyed hash), never what was written.
 - `channel_last_message`: when each user last wrote, per platform: what a
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -50,6 +53,19 @@ QUEUED, DONE = "queued", "done"  # channel_inbox.status
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _utc(at: datetime) -> datetime:
+    """SQLite gives back naive times: they were written in UTC."""
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    """One reply of an inbox event: when it was first attempted, and whether the platform accepted it."""
+
+    attempted_at: datetime
+    sent: bool
 
 
 class ChannelStore:
@@ -168,27 +184,35 @@ class ChannelStore:
             )
             connection.execute(delete(inbox_replies).where(inbox_replies.c.event_id == event_id))
 
-    def sent_replies(self, event_id: int) -> list[int]:
+    def reply_records(self, event_id: int) -> dict[int, ReplyRecord]:
+        """What an earlier run of this event's turn recorded of each reply, by index."""
         with self.engine.connect() as connection:
-            return list(
-                connection.execute(
-                    select(inbox_replies.c.reply_index).where(inbox_replies.c.event_id == event_id)
-                ).scalars()
-            )
+            rows = connection.execute(
+                select(inbox_replies.c.reply_index, inbox_replies.c.at, inbox_replies.c.sent_at).where(
+                    inbox_replies.c.event_id == event_id
+                )
+            ).all()
+        return {index: ReplyRecord(_utc(at), sent_at is not None) for index, at, sent_at in rows}
 
-    def reply_sent(self, event_id: int, reply_index: int, user_key: str) -> None:
+    def reply_attempted(self, event_id: int, reply_index: int, user_key: str) -> None:
+        """Before a reply is handed to the platform: its fate is unknown until `reply_sent`."""
         try:
             with self.engine.begin() as connection:
                 connection.execute(
                     insert(inbox_replies).values(
-                        event_id=event_id,
-                        reply_index=reply_index,
-                        user_key=user_key,
-                        at=_now(),
+                        event_id=event_id, reply_index=reply_index, user_key=user_key, at=_now(), sent_at=None
                     )
                 )
         except IntegrityError:
-            pass  # recorded by an earlier run of the same turn
+            pass  # attempted by an earlier run of the same turn: the first attempt's time stands
+
+    def reply_sent(self, event_id: int, reply_index: int) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(inbox_replies)
+                .where(inbox_replies.c.event_id == event_id, inbox_replies.c.reply_index == reply_index)
+                .values(sent_at=_now())
+            )
 
     def user_wrote(self, platform: str, user_key: str, at: datetime | None = None) -> None:
         """Remember that this user wrote (now, unless told when): the start of the platform's reply window."""
@@ -213,7 +237,7 @@ class ChannelStore:
                     last_messages.c.platform == platform, last_messages.c.user_key == user_key
                 )
             ).scalar()
-        return at.replace(tzinfo=timezone.utc) if at is not None and at.tzinfo is None else at
+        return None if at is None else _utc(at)
 
     def record_echo(self, platform: str, user_key: str, msg_id: str) -> None:
         with self.engine.begin() as connection:

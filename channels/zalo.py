@@ -21,6 +21,7 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 TOKEN_ERRORS = {-216, -220}  # invalid, expired: refresh once, retry once
 RATE_LIMITED = -32
+# The conversation API's `src` of a message the OA sent (1: the user's); see ZaloInput.recent_oa_messages.
+OA_SOURCE = "0"
 # What staff read on the case page when Zalo refuses a reply (Zalo answers in its own words too).
 REFUSALS = {
     -230: "the user has not written for 7 days: Zalo accepts no reply",
@@ -277,12 +280,65 @@ class ZaloInput(WebhookInput):
             await asyncio.to_thread(tokens.save, answer["access_token"], answer["refresh_token"])
             logger.info("zalo: access token refreshed")
 
+    async def recent_oa_messages(self, user: str) -> list[OaMessage]:
+        """The OA's latest messages to `user` (one page of the conversation API).
+
+        GET /v2.0/oa/conversation?data={"user_id", "offset", "count"} with the
+        `access_token` header; the answer's `data` lists messages newest first,
+        each with `src` (0: sent by the OA, 1: by the user), `time` (ms),
+        `type` and, for text, `message`. Not in Zalo's public docs we could
+        read; as integrators call it: a Node.js CRM's `conversationService.getMessages`
+        ("count ... tối đa 10", "src: 1 = from user, 0 = from OA", offset 0 the newest),
+        a zca-bridge `historyClient.ts` port (counterpart `src == 1 ? from_id : to_id`),
+        and a Ruby client paging it 10 at a time (docs/channels.md, "Unverified on Zalo").
+        """
+        response = await self.client.get(
+            f"{self.settings.api_base}/v2.0/oa/conversation",
+            headers={"access_token": self.live_tokens.access_token},
+            params={"data": json.dumps({"user_id": user, "offset": 0, "count": ZaloLimit.MAX_CONVERSATION_COUNT})},
+        )
+        check_http_status(response)
+        answer = response.json()
+        if answer.get("error"):
+            raise Undeliverable(f"Zalo error {answer.get('error')} reading the conversation")
+        return [
+            OaMessage(str(item.get("message") or ""), int(item.get("time") or 0) / 1000)
+            for item in answer.get("data") or []
+            if isinstance(item, dict) and str(item.get("src")) == OA_SOURCE
+        ]
+
+
+@dataclass(frozen=True)
+class OaMessage:
+    """A message the conversation API shows the OA sent: its text, and when (seconds since the epoch)."""
+
+    text: str
+    at: float
+
 
 class ZaloOutput(PlatformOutput):
     platform = "zalo"
     channel: ZaloInput
 
     async def requests(self, chat: str, reply: Reply) -> list[Any]:
+        return [self._send(chat, message) for message in self.messages(reply)]
+
+    async def delivered_since(self, chat: str, reply: Reply, since: datetime) -> bool:
+        """Every text message of the reply is among the OA's recent messages to `chat`, sent after `since`."""
+        texts = [message["text"] for message in self.messages(reply) if message.get("text")]
+        if not texts:
+            return False  # an image alone cannot be recognised: sent again
+        try:
+            recent = await self.channel.recent_oa_messages(chat)
+        except Exception as problem:
+            logger.warning("zalo: the conversation could not be read (%s); the reply is sent again", problem)
+            return False
+        after = since.timestamp()
+        seen = {message.text for message in recent if message.at > after}
+        return all(text in seen for text in texts)
+
+    def messages(self, reply: Reply) -> list[dict[str, Any]]:
+        """The Zalo messages that show one reply, in order."""
         # Every number is in the text, whether or not it also gets a call button.
         text = with_phone_lines(reply.text, reply.phone_buttons)
         messages: list[dict[str, Any]] = [{"text": part} for part in split_text(text, ZaloLimit.MAX_TEXT_LENGTH)]
@@ -303,7 +359,7 @@ class ZaloOutput(PlatformOutput):
                     }
                 }
             )
-        return [self._send(chat, message) for message in messages]
+        return messages
 
     def callable(self, phone: str | None) -> bool:
         return (

@@ -95,6 +95,10 @@ class ZaloLimit:
 
     MAX_WEBHOOK_CLOCK_SKEW_SECONDS = 300
 
+    MAX_CONVERSATION_COUNT = 10
+    """Messages one call of the conversation API (`/v2.0/oa/conversation`) returns at most:
+    integrators page it 10 at a time and one notes "tối đa 10" (unverified)."""
+
 
 class MessengerLimit:
     MAX_TEXT_LENGTH = 2000

@@ -39,7 +39,11 @@ inbox_replies = Table(
     Column("event_id", Integer, primary_key=True),
     Column("reply_index", Integer, primary_key=True),
     Column("user_key", String(64), nullable=False, index=True),
+    # When the reply was first handed to the platform (written before the send).
     Column("at", DateTime(timezone=True), nullable=False),
+    # When the platform accepted it; None while its fate is unknown (a crash
+    # between the send and this record): channels.core `PlatformOutput.send_response`.
+    Column("sent_at", DateTime(timezone=True), nullable=True),
 )
 
 echoes = Table(

@@ -134,8 +134,6 @@ def test_every_accepted_message_gets_exactly_one_reply_across_a_crash(assistant,
     print(f"{process}: {total} accepted, {users.refused} not accepted, {lost} lost, {duplicated} duplicated")
     assert total >= USERS * (ROUNDS_BEFORE_KILL + ROUNDS_AFTER_RESTART)
     assert lost == 0, f"{total} accepted: {lost} lost"
-    # A reply the platform accepted just before SIGKILL, before its record was
-    # written, is sent again (channels/inbox.py): at most one per turn in flight.
-    # Seen once in 80 in one of three runs; the other processes' kills allow none.
-    allowed = USERS if process == "rasa" else 0
-    assert duplicated <= allowed, f"{total} accepted: {duplicated} replies sent twice"
+    # A reply Zalo accepted just before SIGKILL, before it was recorded as sent,
+    # is found in the OA's conversation and not sent again (channels/zalo.py).
+    assert duplicated == 0, f"{total} accepted: {duplicated} replies sent twice"

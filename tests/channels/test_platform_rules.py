@@ -11,6 +11,7 @@ import json
 import time
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 from sqlalchemy import select
 from support.fakes import MESSENGER_PAGE_TOKEN, TELEGRAM_TOKEN, ZALO_APP_ID, ZALO_APP_SECRET, ZALO_OA_SECRET
@@ -269,3 +270,100 @@ def test_telegram_a_refused_token_is_never_written_down(platforms, tmp_path, cap
     send(channel, new_user()[:10], Reply("Xin chào"))
     assert refusals(channel) == ["InvalidToken: Telegram refused the bot token"]
     assert "not-the-token" not in caplog.text
+
+
+# --- Zalo: a reply whose fate a crash left unknown (issue 13) ----------------------------
+
+THANKS_REPLY = {"text": "Cảm ơn bạn đã tin tưởng. Gọi 111 nếu cần giúp ngay."}
+
+
+class Killed(Exception):
+    """Rasa dying at this point of a turn."""
+
+
+def one_event(channel, user):
+    """An inbox event of `user`, taken by a worker: the turn that is cut short and run again."""
+    channel.store.enqueue(channel.platform, new_user(), user_key(f"{channel.platform}:{user}"), "{}")
+    [claimed] = channel.store.claim(channel.platform, "worker", 30, 1)
+    return claimed["id"]
+
+
+def run_turn(channel, user, event_id, replies):
+    """One run of an event's turn: Rasa handing its replies to the output, in order."""
+
+    async def turn():
+        channel.sender.first_delay = 0.05
+        output = channel.output(event_id)
+        for reply in replies:
+            await output.send_response(f"{channel.platform}:{user}", reply)
+
+    asyncio.run(turn())
+
+
+def killed_between_send_and_record(channel, monkeypatch, user, event_id):
+    """Zalo accepted the reply, then Rasa died before it recorded the reply as sent."""
+    with monkeypatch.context() as patch:
+        patch.setattr(channel.store, "reply_sent", lambda *_: (_ for _ in ()).throw(Killed()))
+        with pytest.raises(Killed):
+            run_turn(channel, user, event_id, [THANKS_REPLY])
+
+
+def test_zalo_a_reply_accepted_just_before_a_crash_is_not_sent_again(platforms, tmp_path, monkeypatch):
+    channel, user = zalo(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.zalo, user, 0)
+    event_id = one_event(channel, user)
+    killed_between_send_and_record(channel, monkeypatch, user, event_id)
+    assert len(platforms.zalo.to(user)) == 1
+    reads = platforms.zalo.conversation_reads
+    run_turn(channel, user, event_id, [THANKS_REPLY, {"text": "Bạn còn muốn hỏi gì nữa không?"}])
+    assert [sent.text for sent in platforms.zalo.to(user)] == [THANKS_REPLY["text"], "Bạn còn muốn hỏi gì nữa không?"]
+    assert platforms.zalo.conversation_reads == reads + 1  # one look at the conversation, for the unknown one
+    assert all(record.sent for record in channel.store.reply_records(event_id).values())
+
+
+def test_zalo_a_reply_attempted_but_never_received_is_sent_once(platforms, tmp_path):
+    """The same words sent in an earlier turn are not taken for this one: only a message after the attempt counts."""
+    channel, user = zalo(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.zalo, user, 0)
+    earlier = one_event(channel, user)
+    run_turn(channel, user, earlier, [THANKS_REPLY])  # an earlier message, the same answer
+    channel.store.done(earlier)
+    event_id = one_event(channel, user)
+    channel.store.reply_attempted(event_id, 0, user_key(f"zalo:{user}"))  # Rasa died before the send left
+    time.sleep(0.01)
+    run_turn(channel, user, event_id, [THANKS_REPLY])
+    assert [sent.text for sent in platforms.zalo.to(user)] == [THANKS_REPLY["text"]] * 2  # one per turn
+    assert channel.store.reply_records(event_id)[0].sent
+
+
+def test_zalo_a_reply_of_unknown_fate_is_sent_again_when_the_conversation_cannot_be_read(
+    platforms, tmp_path, monkeypatch
+):
+    """A lost hotline number is worse than a duplicate: without an answer from Zalo, the reply goes again."""
+    channel, user = zalo(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.zalo, user, 0)
+    event_id = one_event(channel, user)
+    killed_between_send_and_record(channel, monkeypatch, user, event_id)
+    platforms.zalo.conversation_unavailable = True
+    try:
+        run_turn(channel, user, event_id, [THANKS_REPLY])
+    finally:
+        platforms.zalo.conversation_unavailable = False
+    assert [sent.text for sent in platforms.zalo.to(user)] == [THANKS_REPLY["text"]] * 2
+
+
+def test_fake_zalo_conversation_api_refuses_what_zalo_refuses(platforms, tmp_path):
+    channel, user = zalo(platforms, tmp_path), new_user()
+    wrote_hours_ago(channel, platforms.zalo, user, 0)
+    send(channel, user, Reply("Xin chào"))
+    base = f"{platforms.url}/zalo/v2.0/oa/conversation"
+
+    def read(token, **data):
+        return httpx.get(base, headers={"access_token": token}, params={"data": json.dumps(data)}).json()
+
+    [message] = read(platforms.zalo.access_token, user_id=user, offset=0, count=10)["data"]
+    assert (message["src"], message["message"], message["to_id"]) == (0, "Xin chào", user)
+    assert read("not-the-token", user_id=user, offset=0, count=10)["error"] == -216
+    assert read(platforms.zalo.access_token, user_id=user, offset=0, count=11)["error"] == -201
+    assert read(platforms.zalo.access_token, offset=0, count=10)["error"] == -201
+    assert read(platforms.zalo.access_token, user_id=new_user(), offset=0, count=10)["data"] == []

@@ -155,6 +155,9 @@ class Zalo(Platform):
         # there (`oa_send_*`), ours too, every other one before the send's answer.
         self.webhook_url: str | None = None
         self.echoes_sent = 0
+        # The conversation API: how often it was read, and whether it answers 500.
+        self.conversation_reads = 0
+        self.conversation_unavailable = False
 
     def expire_token(self) -> None:
         """The access token stops working, as after its 25 hours."""
@@ -196,6 +199,41 @@ class Zalo(Platform):
             await echo()  # the echo arrives before the send has its answer
             return JSONResponse(answer)
         return JSONResponse(answer, background=BackgroundTask(echo))
+
+    async def conversation(self, request: Request) -> Response:
+        """GET /v2.0/oa/conversation?data={"user_id", "offset", "count"}: the OA's messages
+        to one user, newest first, from what this fake accepted. As integrators call it
+        (channels/zalo.py `recent_oa_messages` names them): the `access_token` header,
+        a JSON `data` parameter with the user's id, at most 10 messages a call; `src` 0
+        for the OA's messages. It knows no text the user wrote, so it lists only the OA's.
+        The error code of a bad parameter is not documented for this API: -201, as this
+        fake answers other invalid parameters; a wrong token -216, as the send API."""
+        self.conversation_reads += 1
+        if self.conversation_unavailable:
+            return JSONResponse({"error": -1}, status_code=500)
+        if request.headers.get("access_token") != self.access_token:
+            return JSONResponse({"error": -216, "message": "Access token is invalid"})
+        try:
+            data = json.loads(request.query_params["data"])
+            user, offset, count = str(data["user_id"]), int(data.get("offset", 0)), int(data.get("count", 10))
+        except (KeyError, ValueError, TypeError):
+            return JSONResponse({"error": -201, "message": "Parameter data is invalid"})
+        if not 1 <= count <= 10 or offset < 0:
+            return JSONResponse({"error": -201, "message": "count must be 1 to 10, offset 0 or more"})
+        newest_first = list(reversed(self.to(user)))[offset : offset + count]
+        return JSONResponse({"error": 0, "message": "Success", "data": [self.listed(s) for s in newest_first]})
+
+    @staticmethod
+    def listed(sent: Sent) -> dict[str, Any]:
+        """One accepted send as the conversation API lists it."""
+        return {
+            "src": 0,
+            "time": int(sent.at * 1000),
+            "type": "text" if sent.text else "template",
+            "message": sent.text,
+            "from_id": ZALO_OA_ID,
+            "to_id": sent.recipient,
+        }
 
     def window_refusal(self, user: str) -> tuple | None:
         since = self.since_user_wrote(user)
@@ -499,6 +537,7 @@ class FakePlatforms:
             routes=[
                 Route("/zalo/v3.0/oa/message/cs", self.zalo.send, methods=["POST"]),
                 Route("/zalo/v4/oa/access_token", self.zalo.refresh, methods=["POST"]),
+                Route("/zalo/v2.0/oa/conversation", self.zalo.conversation, methods=["GET"]),
                 Route("/telegram/bot{token}/{method}", self.telegram.call, methods=["POST", "GET"]),
                 Route("/telegram/file/bot{token}/{path:path}", self.telegram.file, methods=["GET"]),
                 Route("/messenger/me/messages", self.messenger.send, methods=["POST"]),
