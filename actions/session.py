@@ -9,6 +9,8 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from contract.names import BOT_RESPONSE_KEY
+
 
 def this_session(tracker: Tracker) -> list[dict[str, Any]]:
     events = list(tracker.events)
@@ -22,14 +24,10 @@ def earlier_user_texts(tracker: Tracker) -> str:
     return "\n".join(t for t in texts[:-1] if not t.startswith("/"))
 
 
-# Rasa's key in a bot event's metadata naming the response that was sent (not itself a response).
-RESPONSE_KEY = "_".join(("utter", "action"))
-
-
 def bot_said_before(tracker: Tracker, responses: Iterable[str]) -> bool:
     """Did the assistant send one of these responses in this session before the latest user message?"""
     names = set(responses)
     events = this_session(tracker)
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     before = events[: users[-1]] if users else events
-    return any(e.get("event") == "bot" and (e.get("metadata") or {}).get(RESPONSE_KEY) in names for e in before)
+    return any(e.get("event") == "bot" and (e.get("metadata") or {}).get(BOT_RESPONSE_KEY) in names for e in before)

@@ -114,7 +114,7 @@ class Sender:
                 if number == self.max_attempts:
                     raise Undeliverable(f"gave up after {number} attempts: {problem}") from problem
                 delay = self._delay(number, problem)
-                logger.warning("%s: %s; trying again in %.1fs", self.platform, _describe(problem), delay)
+                logger.warning("%s: %s; trying again in %.1fs", self.platform, describe(problem), delay)
                 await self.sleep(delay)
         raise AssertionError("unreachable")
 
@@ -125,5 +125,6 @@ class Sender:
         return max(asked, backoff) if asked is not None else backoff
 
 
-def _describe(problem: Exception) -> str:
+def describe(problem: Exception) -> str:
+    """A failure as a log line may show it: its kind only, as an error's text can hold a URL with a user id."""
     return str(problem) if isinstance(problem, TryAgain) else type(problem).__name__

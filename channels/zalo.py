@@ -46,7 +46,7 @@ from channels.core import (
     sha256_hex,
     with_phone_lines,
 )
-from channels.sending import TryAgain, Undeliverable, check_http_status
+from channels.sending import TryAgain, Undeliverable, check_http_status, describe
 from channels.text import split_text
 from contract.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, ZaloLimit, cut_to
 
@@ -331,7 +331,7 @@ class ZaloOutput(PlatformOutput):
         try:
             recent = await self.channel.recent_oa_messages(chat)
         except Exception as problem:
-            logger.warning("zalo: the conversation could not be read (%s); the reply is sent again", problem)
+            logger.warning("zalo: the conversation could not be read (%s); the reply is sent again", describe(problem))
             return False
         after = since.timestamp()
         seen = {message.text for message in recent if message.at > after}

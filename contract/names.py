@@ -26,6 +26,12 @@ PLATFORM_EVENT_INTENTS = (UNSUPPORTED_MESSAGE_INTENT, PLATFORM_FOLLOW_INTENT)
 CHECK_JOB_OFFER_INTENT = "check_job_offer"
 """What a screenshot reaches Rasa as (from a connector or the web chat), its image in the metadata."""
 
+# --- what Rasa writes into its events ---------------------------------------------
+
+BOT_RESPONSE_KEY = "_".join(("utter", "action"))
+"""Rasa's key in a bot event's metadata naming the response that was sent (not itself a response):
+read by actions/session.py, kept by tracker/action_payload.py when it cuts older events down."""
+
 # --- actions whose running other processes watch ---------------------------------
 
 ACTION_DELETE_MY_DATA = "action_delete_my_data"

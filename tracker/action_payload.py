@@ -28,9 +28,9 @@ from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.events import BotUttered, Event, Restarted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
+from contract.names import BOT_RESPONSE_KEY
+
 FULL_USER_TURNS = 3
-# Rasa's key in a bot event's metadata naming the response that was sent.
-RESPONSE_KEY = "_".join(("utter", "action"))
 
 
 class _SlimmedTracker:
@@ -84,8 +84,8 @@ def _fact(event: Event) -> dict[str, Any] | None:
             "parse_data": {"intent": {"name": event.intent_name}},
         }
     if isinstance(event, BotUttered):
-        response = (event.metadata or {}).get(RESPONSE_KEY)
-        return {"event": BotUttered.type_name, "timestamp": event.timestamp, "metadata": {RESPONSE_KEY: response}}
+        response = (event.metadata or {}).get(BOT_RESPONSE_KEY)
+        return {"event": BotUttered.type_name, "timestamp": event.timestamp, "metadata": {BOT_RESPONSE_KEY: response}}
     if isinstance(event, (SessionStarted, Restarted)):
         return event.as_dict()
     return None

@@ -106,7 +106,7 @@ def may_undo(event: Event, loop_names: frozenset[str]) -> bool:
 
 
 class StoredTracker(DialogueStateTracker):
-    """The trackers this store hands out: Rasa's, with two costs that grew with the conversation bounded.
+    """The trackers this store hands out: Rasa's, with three costs that grew with the conversation bounded.
 
     - `copy()`: Rasa copies the tracker before running each action
       (`MessageProcessor._run_action`); its copy replays every event.
@@ -120,6 +120,7 @@ class StoredTracker(DialogueStateTracker):
       rule-only they see fewer turns than they would have. Where state from
       before the window would show (a loop active across it, a slot that
       influences the conversation) the whole session is replayed as before.
+    - `applied_events()`, called several times a turn (below).
     """
 
     history_events: int | None = None  # set by the store (`history_events` in endpoints.yml); None: all
@@ -224,10 +225,15 @@ def loop_active_before(events: list[Event], index: int) -> bool:
 
 
 def extends(tracker: DialogueStateTracker, cached: DialogueStateTracker) -> bool:
-    """Is `tracker` a copy of `cached` (from this cache) with events added after it?"""
-    if len(tracker.events) < len(cached.events):
+    """Is `tracker` a copy of `cached` (from this cache) with events added after it?
+
+    Copies share the event objects, so the cached tracker's last event, at the
+    same place, tells (without comparing the whole session at every save).
+    """
+    count = len(cached.events)
+    if len(tracker.events) < count:
         return False
-    return all(mine is theirs for mine, theirs in zip(tracker.events, cached.events, strict=False))
+    return count == 0 or tracker.events[count - 1] is cached.events[-1]
 
 
 def starts_a_session(events: list[Event]) -> bool:
