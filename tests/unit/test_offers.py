@@ -222,6 +222,24 @@ def test_places_and_words_that_fold_into_a_country_are_not_a_destination(checker
 
 
 @pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Cong ty tuyen 10 bao ve ca dem, luong 8 trieu, bao an trua, lam tai kho Long Bien",
+        "tuyen nv bao ve toa nha, luong 7tr, lh 09xxx",
+    ],
+)
+def test_a_security_guard_typed_without_diacritics_is_not_travel_paid(checker, ordinary):
+    # Folded, "bảo vệ" (a guard) is "bao vé" (the ticket paid): only "bao vé" + a ticket word counts.
+    verdict = checker.check(ordinary)
+    assert "travel_paid" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+def test_a_ticket_paid_typed_without_diacritics_is_still_travel_paid(checker):
+    verdict = checker.check("sang dai loan lam xuong, bao ve xe di ve, luong 25 trieu")
+    assert "travel_paid" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
     "lure",
     [
         "a oi em dang o cam, ben nay tuyen nguoi lam van phong luong 1500$",
