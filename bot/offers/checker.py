@@ -404,12 +404,7 @@ class OfferChecker:
     def _fee_said_before(self, text: NormalisedText, amount: Pay, careful: bool) -> str | None:
         """A paying word just before the amount: "nộp 2 triệu", "bắt đóng 500k"."""
         window = _slice(text, max(0, amount.start - 40), amount.start)
-        fee_words = self.settings.fee_words.find(window)
-        if careful:
-            # Only a writer who types diacritics tells "đóng 800.000" (pay) from "đồng 800.000".
-            fee_words = sorted(
-                fee_words + self.settings.fee_words_with_diacritics.find(window), key=lambda m: (m.start, m.end)
-            )
+        fee_words = self._fee_words_in(window, careful)
         pay_words = self.settings.pay_words.find(window)
         if not fee_words or (pay_words and pay_words[-1].start > fee_words[-1].start):
             return None
@@ -419,6 +414,18 @@ class OfferChecker:
         if window.text[fee.end :].count(" ") <= 3 and not self._waived(window, FEES_DEPOSIT, fee):
             return f"{fee.quote} {amount.quote}"
         return None
+
+    def _fee_words_in(self, window: NormalisedText, careful: bool) -> list[PhraseMatch]:
+        fee_words = self.settings.fee_words.find(window)
+        if careful:
+            # Only a writer who types diacritics tells "đóng 800.000" (pay) from "đồng 800.000".
+            fee_words += self.settings.fee_words_with_diacritics.find(window)
+        # "phí 120 triệu": a cost named with nothing between it and the amount
+        # (not "chi phí thuê nhà: 30.000 yên", a deduction a contract lists).
+        fee_words += [
+            m for m in self.settings.fee_words_next_to_amount.find(window) if not window.text[m.end :].strip(" :")
+        ]
+        return sorted(fee_words, key=lambda m: (m.start, m.end))
 
     def _fee_purpose_after(self, text: NormalisedText, amount: Pay) -> str | None:
         """What the amount is for, right after it: "200k giữ chỗ", "1 triệu đặt cọc" (unless waived before)."""

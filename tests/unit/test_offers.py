@@ -175,6 +175,8 @@ FLAGGED = (MEDIUM, HIGH)
         "Đến nhận việc thì nộp căn cước gốc cho quản lý giữ, lương 7 triệu",
         "den nhan viec thi nop cccd goc cho quan ly giu, luong 7 trieu",
         "tuyen nv phuc vu o nuoc ngoai, cong ty lo ve may bay, luong 9 trieu",
+        "Làm việc ở Nhật Bản qua công ty XKLĐ, phí 120 triệu, bay sau 4 tháng",  # a fee right before its amount
+        "di dai loan lam xuong, chi phi 4000 usd, bay nhanh",
     ],
 )
 def test_a_fee_an_id_handed_over_or_travel_abroad_arranged_is_never_below_medium(checker, offer):
@@ -219,6 +221,17 @@ def test_places_and_words_that_fold_into_a_country_are_not_a_destination(checker
     verdict = checker.check(ordinary)
     assert "risky_destination" not in signs(verdict) and not verdict.abroad
     assert verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Đơn hàng kỹ sư đi Nhật qua công ty được cấp phép, lương 200.000 yên, chi phí thuê nhà 30.000 yên/tháng",
+        "Tuyển thợ may, miễn phí 100% chi phí đào tạo, lương 7 triệu",
+    ],
+)
+def test_a_cost_named_but_not_asked_of_the_applicant_is_not_a_fee(checker, ordinary):
+    assert "fees_deposit" not in signs(checker.check(ordinary))
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,8 @@ class OfferSettings:
     fee_words: PhraseSet
     # Fee words that count only typed with their diacritics: "đóng", folded, is "đồng" (the currency).
     fee_words_with_diacritics: PhraseSet
+    # Fee words that count only right before the amount: "phí 120 triệu".
+    fee_words_next_to_amount: PhraseSet
     # What an amount right after it is paid for: "200k giữ chỗ".
     fee_purposes: PhraseSet
     fee_waivers: PhraseSet
@@ -103,6 +105,7 @@ OFFER_FIELDS = {
     "never_below_medium": LIST,
     "fee_words": LIST,
     "fee_words_with_diacritics": LIST,
+    "fee_words_next_to_amount": LIST,
     "fee_purposes": LIST,
     "fee_waivers": LIST,
     "foreign_phone_codes": LIST,
@@ -179,6 +182,7 @@ def read_offer_checker(data: Any, path: Path, problems: Problems) -> OfferSettin
         never_below_medium=tuple(str(s) for s in data["never_below_medium"]),
         fee_words=phrases(data["fee_words"], path, problems),
         fee_words_with_diacritics=phrases(data["fee_words_with_diacritics"], path, problems),
+        fee_words_next_to_amount=phrases(data["fee_words_next_to_amount"], path, problems),
         fee_purposes=phrases(data["fee_purposes"], path, problems),
         fee_waivers=PhraseSet(phrases(data["fee_waivers"], path, problems).phrases, negatable=False),
         foreign_phone_codes=tuple(str(c) for c in data["foreign_phone_codes"]),
