@@ -4,8 +4,10 @@ The signs stay the explanation the user reads; this only says how much they,
 and the words around them, weigh together. A logistic regression (scikit-learn)
 over: one feature per sign, "abroad", the hand-weighted score, and (by the
 variant scripts/train_offer_model.py chose) word 1-2-grams of letters and
-character 3-5-grams of the normalised text, each kept only if it occurs in
-several sources, so that one site's boilerplate is not learned. The script
+character 3-5-grams of the normalised text (or of its `layout_stripped` form),
+each kept only if it occurs in several sources, so that one site's boilerplate
+is not learned. It learns from lures written as ads and ordinary ads only (news
+reports of a lure would teach genre, not the offer). The script
 decides it by cross-validation grouped by source (every probability it judges
 by comes from a model that never saw that item's source), picks the threshold,
 refits on train and dev, and writes bot/offers/offer_model.json: the
