@@ -108,6 +108,8 @@ class Verdict:
     abroad: bool = False
     # The learned model's calibrated probability that this is a lure (bot/offers/learned.py).
     probability: float | None = None
+    # The learned model raised this verdict from low to medium (it is then also the floor).
+    raised_by_model: bool = False
     # Listed contacts or a listed lure this offer carries: said first, and the risk is high.
     reports: tuple[Report, ...] = ()
     # Listed domains that the offer's domains resemble (shopee-vn.top for shopee-vn.xyz): said, risk at least medium.
@@ -213,7 +215,10 @@ class OfferChecker:
         if self.learned is not None and risk == LOW:
             probability = self.learned.probability(text.text, list(findings.evidence), abroad, base)
             risk = _learned_risk(self.learned, probability, risk)
-        verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability)
+        raised = probability is not None and risk == MEDIUM  # the model was asked only about a low verdict
+        # A raise by the model is kept like a floor: a follow-up answer moves the hand score only.
+        floor = MEDIUM if raised else floor
+        verdict = Verdict(risk, base, self._signs_found(findings), (), reassured, floor, abroad, probability, raised)
         return replace(verdict, questions=self._questions(verdict, abroad))
 
     def recheck(self, earlier: Verdict, new_text: str) -> Verdict:
@@ -238,7 +243,8 @@ class OfferChecker:
         risk = max(earlier.risk, new.risk, _at_least(self._risk(score), floor), key=RISK_ORDER.index)
         ordered = tuple(sorted(signs.values(), key=lambda s: -self.signs[s.id].weight if s.id in self.signs else 0))
         questions = tuple(q for q in earlier.questions if q.unless not in reassured) if risk != HIGH else ()
-        verdict = Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad)
+        raised = earlier.raised_by_model or new.raised_by_model
+        verdict = Verdict(risk, max(score, earlier.score), ordered, questions, reassured, floor, abroad, None, raised)
         listed = earlier.reports + earlier.resembling
         return self._with_list(verdict, listed + tuple(r for r in new.reports + new.resembling if r not in listed))
 

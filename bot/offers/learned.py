@@ -4,8 +4,10 @@ The signs stay the explanation the user reads; this only says how much they,
 and the words around them, weigh together. A logistic regression (scikit-learn)
 over: one feature per sign, "abroad", the hand-weighted score, and (by the
 variant scripts/train_offer_model.py chose) word 1-2-grams of letters and
-character 3-5-grams of the normalised text, each kept only if it occurs in
-several sources, so that one site's boilerplate is not learned. The script
+character 3-5-grams of the normalised text (or of its `layout_stripped` form),
+each kept only if it occurs in several sources, so that one site's boilerplate
+is not learned. It learns from lures written as ads and ordinary ads only (news
+reports of a lure would teach genre, not the offer). The script
 decides it by cross-validation grouped by source (every probability it judges
 by comes from a model that never saw that item's source), picks the threshold,
 refits on train and dev, and writes bot/offers/offer_model.json: the
@@ -20,6 +22,7 @@ starts without it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +33,20 @@ MODEL_PATH = Path(__file__).with_name("offer_model.json")
 # Words of letters only: numbers and years say more about a source's date and layout than about the offer.
 WORDS = {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"(?u)\b[^\W\d_]+\b"}
 CHARS = {"analyzer": "char_wb", "ngram_range": (3, 5)}
+# What a layout-stripped text loses: the genre of a job-board card rather than its offer (company
+# forms, and every mark that is not a letter: bullets, dashes, digits of dates and codes).
+_COMPANY_FORMS = re.compile(r"\b(?:cong ty|cty|tnhh|mtv|co phan|cp|jsc|ltd|tap doan)\b")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
+def layout_stripped(normalised_text: str) -> str:
+    """The folded text without company forms and without anything but letters (one space between words)."""
+    return " ".join(_NOT_LETTERS.sub(" ", _COMPANY_FORMS.sub(" ", normalised_text)).split())
+
+
+def model_texts(normalised_texts: Sequence[str], strip_layout: bool) -> list[str]:
+    """The texts the n-grams are read from: as normalised, or layout-stripped (by the variant)."""
+    return [layout_stripped(t) for t in normalised_texts] if strip_layout else list(normalised_texts)
 
 
 def sign_names(sign_ids: Sequence[str]) -> list[str]:
@@ -64,11 +81,12 @@ def text_vectorizers(words: Sequence[str], chars: Sequence[str]) -> tuple[tuple[
     )
 
 
-def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers):
+def features(texts: Sequence[str], sign_rows, sign_ids, vectorizers, strip_layout: bool = False):
     """The same features at training and at checking time (texts are normalised already)."""
     from scipy.sparse import hstack
     from sklearn.preprocessing import normalize
 
+    texts = model_texts(texts, strip_layout)
     blocks = [sign_block(sign_rows, sign_ids)] + [normalize(v.transform(texts)) for _, v in vectorizers]
     return hstack(blocks).tocsr()
 
@@ -96,12 +114,13 @@ class LearnedScore:
     medium: float
     use: bool
     note: str
+    strip_layout: bool = False  # the n-grams are read from layout_stripped text
 
     def probabilities(self, normalised_texts: Sequence[str], sign_rows) -> Any:
         """Calibrated probabilities that each offer is a lure (sign_rows: signs, abroad, hand score)."""
         import numpy as np
 
-        x = features(normalised_texts, sign_rows, self.sign_ids, self.vectorizers)
+        x = features(normalised_texts, sign_rows, self.sign_ids, self.vectorizers, self.strip_layout)
         margins = np.asarray(x.dot(self.coefficients)).ravel() + self.intercept
         a, b = self.platt
         return 1.0 / (1.0 + np.exp(-(a * margins + b)))
@@ -144,4 +163,5 @@ def load(path: Path = MODEL_PATH, only_if_used: bool = False) -> LearnedScore | 
         medium=float(data["thresholds"]["medium"]),
         use=bool(data["use"]),
         note=data.get("note", ""),
+        strip_layout=bool(data.get("strip_layout", False)),
     )

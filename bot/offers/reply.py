@@ -45,6 +45,8 @@ def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
         "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
         "reported": bool(verdict.reports),
         "unchecked_link": verdict.unchecked_links[0] if verdict.unchecked_links else "",
+        # Raised by the learned score with no sign to show: said as "reads like ads that were traps", with the checks.
+        "model_only": verdict.raised_by_model and not verdict.signs,
     }
 
 

@@ -10,7 +10,8 @@ from bot.content import load_templates
 from bot.offers import HIGH, LOW, MEDIUM, OfferChecker
 from bot.offers.checker import RISK_ORDER
 from bot.offers.evaluation import read_labelled
-from bot.offers.learned import LearnedScore, grouped_folds, load
+from bot.offers.learned import LearnedScore, grouped_folds, layout_stripped, load
+from bot.offers.reply import verdict_arguments
 from bot.offers.splits import source_of, split_files
 
 OFFERS = [
@@ -32,9 +33,14 @@ def saying(probability: float, threshold: float = 0.5) -> LearnedScore:
 
 
 @pytest.fixture(scope="module")
-def content():
+def templates():
     templates, problems = load_templates(ROOT / "content")
     assert not problems
+    return templates
+
+
+@pytest.fixture(scope="module")
+def content(templates):
     return templates.content
 
 
@@ -45,7 +51,8 @@ def test_the_model_never_lowers_a_verdict_nor_goes_below_a_floor(content, offer,
     learned = OfferChecker(content, learned=saying(probability)).check(offer)
     assert RISK_ORDER.index(learned.risk) >= RISK_ORDER.index(hand.risk)
     assert RISK_ORDER.index(learned.risk) >= RISK_ORDER.index(learned.floor)
-    assert learned.floor == hand.floor and learned.signs == hand.signs
+    # A raise by the model is kept as a floor (follow-up answers move the hand score only); nothing else moves.
+    assert learned.floor == (MEDIUM if learned.raised_by_model else hand.floor) and learned.signs == hand.signs
 
 
 def test_the_model_raises_low_to_medium_only(content):
@@ -76,3 +83,44 @@ def test_the_stored_model_says_how_it_was_decided():
     assert "grouped by source" in model.note and "rule:" in model.note
     weighing = model.describe()
     assert weighing.startswith("hand weights")
+
+
+NO_SIGN = OFFERS[1]
+
+
+def test_no_follow_up_answer_brings_a_model_raised_medium_back_to_low(content):
+    hand = OfferChecker(content, learned="hand")
+    verdict = OfferChecker(content, learned=saying(0.99)).check(NO_SIGN)
+    assert verdict.risk == MEDIUM and verdict.raised_by_model and verdict.floor == MEDIUM
+    for question in content.offer_settings.questions:
+        # Every reassuring answer lowers the hand score; without the raise kept as a floor it would be low.
+        assert hand.rescore(verdict.score, question.id, "yes")[1] == LOW
+        assert hand.rescore(verdict.score, question.id, "yes", floor=verdict.floor)[1] == MEDIUM
+    later = hand.recheck(verdict, "Công ty có địa chỉ rõ ràng, có hợp đồng lao động, không thu phí.")
+    assert later.risk == MEDIUM and later.floor == MEDIUM and later.raised_by_model
+
+
+def checks_of(said: str) -> list[str]:
+    return [line for line in said.splitlines() if line.startswith("•")]
+
+
+def test_a_model_raised_medium_with_no_sign_says_so_and_gives_the_checks(templates, content):
+    raised = OfferChecker(content, learned=saying(0.99)).check(NO_SIGN)
+    low = OfferChecker(content, learned="hand").check(NO_SIGN)
+    with_a_fee = OfferChecker(content, learned="hand").check(OFFERS[2])
+    assert (raised.risk, low.risk, with_a_fee.risk) == (MEDIUM, LOW, MEDIUM) and not raised.signs
+    said, said_low, said_fee = (
+        templates.render("utter_offer_verdict", "webchat", verdict_arguments(v), {})["text"]
+        for v in (raised, low, with_a_fee)
+    )
+    # Not the medium of listed signs ("some suspicious signs" with none shown): its own first line,
+    assert said.splitlines()[0] != said_fee.splitlines()[0]
+    # followed by the checks the lowest verdict gives for this kind of offer.
+    assert checks_of(said) == checks_of(said_low) and len(checks_of(said)) >= 2
+    assert not checks_of(said_fee)
+
+
+def test_layout_stripping_keeps_only_the_words_of_the_offer():
+    assert layout_stripped("cong ty tnhh abc tuyen • nhan vien - luong 8-10 trieu/thang") == (
+        "abc tuyen nhan vien luong trieu thang"
+    )
