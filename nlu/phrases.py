@@ -39,9 +39,17 @@ class PhraseMatch:
 PHRASE_CACHE = 16384
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
 @lru_cache(maxsize=PHRASE_CACHE)
 def phrase_regex(phrase: str) -> str:
-    """The regex source for one phrase over normalised text."""
+    """The regex source for one phrase over normalised text, whole words only.
+
+    The word boundary is asked only at an end that is a word character: "%
+    lương tháng đầu" also matches in "30% lương tháng đầu", the percent sign
+    written against the number.
+    """
     parts = []
     for chunk in phrase.split(GAP):
         words = normalise(chunk).split()
@@ -50,13 +58,16 @@ def phrase_regex(phrase: str) -> str:
     if not parts:
         raise ValueError(f"phrase {phrase!r} has no words")
     gap = rf"(?:\s+\S+){{0,{MAX_GAP_WORDS}}}\s+"
-    return gap.join(parts)
+    words = normalise(phrase.replace(GAP, " ")).split()
+    before = r"(?<!\w)" if _WORD_CHAR.match(words[0][0]) else ""
+    after = r"(?!\w)" if _WORD_CHAR.match(words[-1][-1]) else ""
+    return before + gap.join(parts) + after
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def compile_phrase(phrase: str) -> Pattern[str]:
     """The regex for one phrase over normalised text, whole words only."""
-    return re.compile(r"(?<!\w)" + phrase_regex(phrase) + r"(?!\w)")
+    return re.compile(phrase_regex(phrase))
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +103,7 @@ def is_negated(text: str, start: int) -> bool:
 
 @lru_cache(maxsize=PHRASE_CACHE)
 def _alternation(sources: tuple[str, ...]) -> Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
+    return re.compile("(?:" + "|".join(sources) + ")")
 
 
 class PhraseSet:

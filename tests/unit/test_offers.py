@@ -570,3 +570,16 @@ def test_an_amount_paid_with_dong_counts_only_when_written_with_its_diacritics(c
     assert "fees_deposit" in signs(careful) and careful.floor == MEDIUM
     folded = checker.check("tuyen thu ngan sieu thi, luong 7 trieu dong 300.000 phu cap")
     assert "fees_deposit" not in signs(folded)
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Trung tâm giới thiệu việc làm, nhận việc thì nộp 30% lương tháng đầu",
+        "Trung tâm giới thiệu việc làm, nhận việc thì nộp 30 % lương tháng đầu",
+        "trung tam viec lam, nhan viec thi nop 30% luong thang dau",
+    ],
+)
+def test_a_share_of_the_first_months_pay_is_a_fee_with_or_without_a_space_before_the_percent(checker, lure):
+    verdict = checker.check(lure)
+    assert "fees_deposit" in signs(verdict) and verdict.floor == MEDIUM
