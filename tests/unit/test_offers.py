@@ -583,3 +583,45 @@ def test_an_amount_paid_with_dong_counts_only_when_written_with_its_diacritics(c
 def test_a_share_of_the_first_months_pay_is_a_fee_with_or_without_a_space_before_the_percent(checker, lure):
     verdict = checker.check(lure)
     assert "fees_deposit" in signs(verdict) and verdict.floor == MEDIUM
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        # Hired with no screening, for a job anyone can do or at a pay that is the lure.
+        "Tuyển nhân viên bán hàng, không cần kinh nghiệm, không cần phỏng vấn, nhắn tin là nhận",
+        "tuyen nv van phong, luong cao, ho so chi de cho co, di lam luon",
+        "Cần người trực page, không qua phỏng vấn, thu nhập hàng chục triệu",
+    ],
+)
+def test_a_job_given_without_any_screening_is_flagged_with_another_sign(checker, lure):
+    verdict = checker.check(lure)
+    assert "hired_without_screening" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Sang Ả Rập Xê Út làm giúp việc nhà, lương 9 triệu, sẽ được đưa đi",
+        "Có việc bên Malaysia làm phụ bếp, lương 10 triệu, chị sẽ đưa bạn đi",
+    ],
+)
+def test_being_taken_abroad_by_the_recruiter_at_ordinary_pay_is_never_below_medium(checker, lure):
+    verdict = checker.check(lure)
+    assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        # Screening said plainly, or one mild sign alone.
+        "Cửa hàng tiện lợi tuyển thu ngân ca sáng, lương 6 triệu, không cần phỏng vấn lại nếu đã làm ở chi nhánh khác",
+        "Nhà hàng tuyển phục vụ, lương 6 triệu, phỏng vấn trực tiếp tại nhà hàng",
+        # Being sent to training at home is not travel abroad.
+        "Công ty may tuyển công nhân, được đưa đi đào tạo tay nghề 1 tháng, lương 7 triệu",
+        # Several roles at once, by a named employer: ordinary.
+        "Siêu thị tuyển 20 nhân viên bán hàng, 5 bảo vệ, 3 thu ngân, lương 6-8 triệu",
+    ],
+)
+def test_ordinary_ads_near_the_placement_and_abroad_families_are_not_flagged(checker, ordinary):
+    assert checker.check(ordinary).risk not in FLAGGED
