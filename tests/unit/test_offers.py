@@ -625,3 +625,28 @@ def test_being_taken_abroad_by_the_recruiter_at_ordinary_pay_is_never_below_medi
 )
 def test_ordinary_ads_near_the_placement_and_abroad_families_are_not_flagged(checker, ordinary):
     assert checker.check(ordinary).risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Bạn chỉ cần xách hộ mấy thùng hàng qua cửa khẩu, trả công 3 triệu mỗi chuyến",
+        "Có người nhờ mang giúp một vali về nước, được trả 15 triệu",
+        "Sang Anh làm ở trang trại cần sa, bao ăn ở, lương 2.000 bảng",
+    ],
+)
+def test_paid_carrying_of_someone_elses_goods_or_work_on_a_cannabis_farm_is_flagged(checker, lure):
+    verdict = checker.check(lure)
+    assert "illegal_work" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Khách sạn tuyển nhân viên hành lý, mang hộ hành lý cho khách, lương 6 triệu",
+        "Tuyển nhân viên giao hàng, mang hàng đến cho khách, lương 8 triệu, có xe",
+    ],
+)
+def test_carrying_for_customers_in_an_ordinary_job_is_not_illegal_work(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "illegal_work" not in signs(verdict) and verdict.risk not in FLAGGED
