@@ -650,3 +650,21 @@ def test_paid_carrying_of_someone_elses_goods_or_work_on_a_cannabis_farm_is_flag
 def test_carrying_for_customers_in_an_ordinary_job_is_not_illegal_work(checker, ordinary):
     verdict = checker.check(ordinary)
     assert "illegal_work" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Đi Hàn Quốc làm nhà máy, không cần thi tiếng, lương 35 triệu",
+        "Tuyển lao động đi Nhật, bay trong vòng 15 ngày, lương 30 triệu",
+    ],
+)
+def test_a_promise_of_a_quick_departure_abroad_is_flagged(checker, lure):
+    verdict = checker.check(lure)
+    assert "quick_departure" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_a_licensed_labour_export_notice_with_its_language_course_is_not_a_quick_departure(checker):
+    licensed = "Công ty được cấp phép tuyển đi Nhật, học tiếng 6 tháng rồi thi, lương 30 triệu, hợp đồng 3 năm"
+    verdict = checker.check(licensed)
+    assert "quick_departure" not in signs(verdict) and verdict.risk not in FLAGGED
