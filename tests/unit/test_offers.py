@@ -590,7 +590,7 @@ def test_a_share_of_the_first_months_pay_is_a_fee_with_or_without_a_space_before
     [
         # Hired with no screening, for a job anyone can do or at a pay that is the lure.
         "Tuyển nhân viên bán hàng, không cần kinh nghiệm, không cần phỏng vấn, nhắn tin là nhận",
-        "tuyen nv van phong, luong cao, ho so chi de cho co, di lam luon",
+        "tuyen nv van phong, luong cao, khong can phong van, di lam luon",
         "Cần người trực page, không qua phỏng vấn, thu nhập hàng chục triệu",
     ],
 )
