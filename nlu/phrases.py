@@ -56,7 +56,28 @@ def phrase_regex(phrase: str) -> str:
 @lru_cache(maxsize=PHRASE_CACHE)
 def compile_phrase(phrase: str) -> Pattern[str]:
     """The regex for one phrase over normalised text, whole words only."""
-    return re.compile(r"(?<!\w)" + phrase_regex(phrase) + r"(?!\w)")
+    return re.compile(_bounded(phrase))
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _word_ends(phrase: str) -> tuple[bool, bool]:
+    """Whether the phrase starts, and ends, with a letter or digit (nearly all phrases do both)."""
+    words = normalise(phrase.replace(GAP, " ")).split()
+    return bool(_WORD_CHAR.match(words[0][0])), bool(_WORD_CHAR.match(words[-1][-1]))
+
+
+@lru_cache(maxsize=PHRASE_CACHE)
+def _bounded(phrase: str) -> str:
+    """The phrase's regex with a word boundary at each end that is a word character.
+
+    "% lương tháng đầu" then also matches in "30% lương tháng đầu", the percent
+    sign written against the number.
+    """
+    starts_with_word, ends_with_word = _word_ends(phrase)
+    return (r"(?<!\w)" if starts_with_word else "") + phrase_regex(phrase) + (r"(?!\w)" if ends_with_word else "")
 
 
 @lru_cache(maxsize=1)
@@ -91,8 +112,16 @@ def is_negated(text: str, start: int) -> bool:
 
 
 @lru_cache(maxsize=PHRASE_CACHE)
-def _alternation(sources: tuple[str, ...]) -> Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)")
+def _alternation(sources: tuple[str, ...], bounded_otherwise: tuple[str, ...] = ()) -> Pattern[str]:
+    """One regex for many phrases.
+
+    The word boundaries of the phrases that start and end with a word character
+    are checked once, outside the alternation (checked inside each alternative,
+    they make a large set several times slower); the few others ("% lương tháng
+    đầu") come after, each with its own boundaries.
+    """
+    words = r"(?<!\w)(?:" + "|".join(sources) + r")(?!\w)" if sources else ""
+    return re.compile("|".join(filter(None, [words, *bounded_otherwise])))
 
 
 class PhraseSet:
@@ -106,8 +135,10 @@ class PhraseSet:
         self.phrases: tuple[str, ...] = tuple(phrases)
         self.negatable = negatable
         self._each = [(p, compile_phrase(p)) for p in self.phrases]
-        sources = tuple(sorted({phrase_regex(p) for p in self.phrases}, key=len, reverse=True))
-        self._all = _alternation(sources) if sources else None
+        edged = [p for p in self.phrases if all(_word_ends(p))]
+        sources = tuple(sorted({phrase_regex(p) for p in edged}, key=len, reverse=True))
+        others = tuple(sorted({_bounded(p) for p in self.phrases if p not in edged}, key=len, reverse=True))
+        self._all = _alternation(sources, others) if sources or others else None
 
     def find(self, text: str | NormalisedText) -> list[PhraseMatch]:
         if self._all is None:

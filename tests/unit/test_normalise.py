@@ -3,6 +3,7 @@ import unicodedata
 import pytest
 
 from nlu.normalise import fold, normalise, normalise_with_origin
+from nlu.phrases import PhraseSet
 
 
 @pytest.mark.parametrize(
@@ -56,3 +57,9 @@ def test_origin_quotes_the_users_own_words():
 def test_strange_input_does_not_break_normalisation(strange):
     result = normalise_with_origin(strange)
     assert len(result.text) == len(result.origin)
+
+
+def test_a_phrase_that_starts_with_a_sign_matches_against_the_number_before_it():
+    phrases = PhraseSet(["% lương tháng đầu"])
+    assert phrases.find("thu 30% lương tháng đầu") and phrases.find("thu 30 % lương tháng đầu")
+    assert not PhraseSet(["lương"]).find("luongthang")

@@ -601,3 +601,101 @@ def test_an_amount_paid_with_dong_counts_only_when_written_with_its_diacritics(c
     assert "fees_deposit" in signs(careful) and careful.floor == MEDIUM
     folded = checker.check("tuyen thu ngan sieu thi, luong 7 trieu dong 300.000 phu cap")
     assert "fees_deposit" not in signs(folded)
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Trung tâm giới thiệu việc làm, nhận việc thì nộp 30% lương tháng đầu",
+        "Trung tâm giới thiệu việc làm, nhận việc thì nộp 30 % lương tháng đầu",
+        "trung tam viec lam, nhan viec thi nop 30% luong thang dau",
+    ],
+)
+def test_a_share_of_the_first_months_pay_is_a_fee_with_or_without_a_space_before_the_percent(checker, lure):
+    verdict = checker.check(lure)
+    assert "fees_deposit" in signs(verdict) and verdict.floor == MEDIUM
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        # Hired with no screening, for a job anyone can do or at a pay that is the lure.
+        "Tuyển nhân viên bán hàng, không cần kinh nghiệm, không cần phỏng vấn, nhắn tin là nhận",
+        "tuyen nv van phong, luong cao, khong can phong van, di lam luon",
+        "Cần người trực page, không qua phỏng vấn, thu nhập hàng chục triệu",
+    ],
+)
+def test_a_job_given_without_any_screening_is_flagged_with_another_sign(checker, lure):
+    verdict = checker.check(lure)
+    assert "hired_without_screening" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Sang Ả Rập Xê Út làm giúp việc nhà, lương 9 triệu, sẽ được đưa đi",
+        "Có việc bên Malaysia làm phụ bếp, lương 10 triệu, chị sẽ đưa bạn đi",
+    ],
+)
+def test_being_taken_abroad_by_the_recruiter_at_ordinary_pay_is_never_below_medium(checker, lure):
+    verdict = checker.check(lure)
+    assert "travel_arranged_abroad" in signs(verdict) and verdict.floor == MEDIUM
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        # Screening said plainly, or one mild sign alone.
+        "Cửa hàng tiện lợi tuyển thu ngân ca sáng, lương 6 triệu, không cần phỏng vấn lại nếu đã làm ở chi nhánh khác",
+        "Nhà hàng tuyển phục vụ, lương 6 triệu, phỏng vấn trực tiếp tại nhà hàng",
+        # Being sent to training at home is not travel abroad.
+        "Công ty may tuyển công nhân, được đưa đi đào tạo tay nghề 1 tháng, lương 7 triệu",
+        # Several roles at once, by a named employer: ordinary.
+        "Siêu thị tuyển 20 nhân viên bán hàng, 5 bảo vệ, 3 thu ngân, lương 6-8 triệu",
+    ],
+)
+def test_ordinary_ads_near_the_placement_and_abroad_families_are_not_flagged(checker, ordinary):
+    assert checker.check(ordinary).risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Bạn chỉ cần xách hộ mấy thùng hàng qua cửa khẩu, trả công 3 triệu mỗi chuyến",
+        "Có người nhờ mang giúp một vali về nước, được trả 15 triệu",
+        "Sang Anh làm ở trang trại cần sa, bao ăn ở, lương 2.000 bảng",
+    ],
+)
+def test_paid_carrying_of_someone_elses_goods_or_work_on_a_cannabis_farm_is_flagged(checker, lure):
+    verdict = checker.check(lure)
+    assert "illegal_work" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Khách sạn tuyển nhân viên hành lý, mang hộ hành lý cho khách, lương 6 triệu",
+        "Tuyển nhân viên giao hàng, mang hàng đến cho khách, lương 8 triệu, có xe",
+    ],
+)
+def test_carrying_for_customers_in_an_ordinary_job_is_not_illegal_work(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "illegal_work" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Đi Hàn Quốc làm nhà máy, không cần thi tiếng, lương 35 triệu",
+        "Tuyển lao động đi Nhật, bay trong vòng 15 ngày, lương 30 triệu",
+    ],
+)
+def test_a_promise_of_a_quick_departure_abroad_is_flagged(checker, lure):
+    verdict = checker.check(lure)
+    assert "quick_departure" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_a_licensed_labour_export_notice_with_its_language_course_is_not_a_quick_departure(checker):
+    licensed = "Công ty được cấp phép tuyển đi Nhật, học tiếng 6 tháng rồi thi, lương 30 triệu, hợp đồng 3 năm"
+    verdict = checker.check(licensed)
+    assert "quick_departure" not in signs(verdict) and verdict.risk not in FLAGGED
