@@ -34,13 +34,33 @@ def sign_arguments(verdict: Verdict) -> list[dict[str, Any]]:
     ]
 
 
+def shown_signs(verdict: Verdict) -> list[dict[str, Any]]:
+    """The strongest signs, each quote once.
+
+    A sign computed from another ("travel arranged abroad" from "bao ăn ở" plus a
+    destination) has the same quote; on a phone one line of it is enough, and
+    "xem thêm" still lists every sign.
+    """
+    shown: list[dict[str, Any]] = []
+    quoted: set[str] = set()
+    for sign in sign_arguments(verdict):
+        first_quote = sign["evidence"][0] if sign["evidence"] else None
+        if first_quote is not None and first_quote in quoted:
+            continue
+        if first_quote is not None:
+            quoted.add(first_quote)
+        shown.append(sign)
+    return shown[:SIGNS_SHOWN]
+
+
 def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
     """Plain values for the templates (they travel through Rasa as JSON)."""
+    shown = shown_signs(verdict)
     return {
         "risk": verdict.risk,
         "score": round(verdict.score, 1),
-        "signs": sign_arguments(verdict)[:SIGNS_SHOWN],
-        "more_signs": max(0, len(verdict.signs) - SIGNS_SHOWN),
+        "signs": shown,
+        "more_signs": len(verdict.signs) - len(shown),
         # The checks that matter differ for a job abroad and one at home.
         "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
         "reported": bool(verdict.reports),

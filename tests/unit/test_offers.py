@@ -39,6 +39,8 @@ def signs(verdict):
         ("150.000 yên/tháng", 25.5),
         ("hàng chục triệu đồng", 20),
         ("7,8 – 10,4 triệu đồng", 10.4),
+        ("lg 7tr5", 7.5),  # teencode: the digit after the unit is its fraction
+        ("1k5 đô", 37.5),
     ],
 )
 def test_pay_in_every_common_form_becomes_dong_per_month(typed, monthly_millions):
@@ -301,6 +303,16 @@ def test_the_lowest_verdict_gives_no_reassurance(checker):
     said = verdict_for_person(templates, verdict, "telegram")
     assert verdict.risk == LOW
     assert "✅" not in said and "THẤP" not in said.upper() and "chưa có nghĩa là an toàn" in said
+
+
+def test_a_quote_two_signs_share_is_shown_once(checker):
+    from bot.offers.reply import verdict_for_person
+
+    templates = load_templates(ROOT / "content")[0]
+    verdict = checker.check("qua bên kia làm việc, bao ăn ở, vé máy bay họ lo")
+    assert {"travel_paid", "travel_arranged_abroad"} <= signs(verdict)  # both quote "bao ăn ở"
+    said = verdict_for_person(templates, verdict, "telegram")
+    assert said.count('"bao ăn ở"') == 1
 
 
 def test_slang_for_cambodia_counts_after_a_going_word(checker):
