@@ -699,3 +699,58 @@ def test_a_licensed_labour_export_notice_with_its_language_course_is_not_a_quick
     licensed = "Công ty được cấp phép tuyển đi Nhật, học tiếng 6 tháng rồi thi, lương 30 triệu, hợp đồng 3 năm"
     verdict = checker.check(licensed)
     assert "quick_departure" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Công ty thiết bị y tế, doanh nghiệp hàng đầu tại Trung Quốc, tuyển kế toán làm tại Hà Nội, lương 10 triệu",
+        "Chi nhánh tập đoàn có trụ sở tại Trung Quốc cần tuyển nhân viên kho ở Bắc Ninh, lương 8 triệu",
+    ],
+)
+def test_where_a_company_is_based_is_not_where_the_work_is(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "risky_destination" not in signs(verdict) and not verdict.abroad
+    assert verdict.risk not in FLAGGED
+
+
+def test_going_to_china_to_work_still_counts(checker):
+    verdict = checker.check("Tuyển người sang Trung Quốc làm việc, bao ăn ở, lương 20 triệu, có người đón")
+    assert "risky_destination" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Quán cơm tuyển nhân viên trực đơn: trả lời tin nhắn đặt đơn của khách, lương 7 triệu",
+        "Cửa hàng cần người ghi nhận và xử lý đơn hàng cho khách, lương 8 triệu, làm tại quận 5",
+        "Tuyển cộng tác viên bán thực phẩm, thưởng 10% doanh số, thưởng trên mỗi đơn hàng, lương 7 triệu",
+    ],
+)
+def test_taking_or_handling_customers_orders_is_not_a_task_scam(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "online_tasks" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+def test_placing_orders_for_commission_is_still_a_task_scam(checker):
+    verdict = checker.check("Việc online: đặt đơn trên app, nhận hoa hồng 15% mỗi lần, làm tại nhà")
+    assert "online_tasks" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "typed, monthly_millions",
+    [
+        ("làm 10 ngày Tết, mỗi ngày 1 triệu", 10),
+        ("cần người trông trẻ 7 ngày lễ, mỗi ngày 600 nghìn", 4.2),
+        ("mỗi ngày 1 triệu", 26),
+    ],
+)
+def test_a_days_rate_for_a_short_stint_pays_that_stint_not_a_month(typed, monthly_millions):
+    [pay] = find_pay(normalise_with_origin(typed), RATES)
+    assert pay.period == "day" and pay.monthly_vnd == pytest.approx(monthly_millions * 1_000_000)
+
+
+def test_a_holiday_job_paid_by_the_day_is_not_easy_high_pay(checker):
+    ordinary = "Gia đình cần người chăm bà cụ dịp Tết, lương 12 triệu/tháng, làm 10 ngày Tết mỗi ngày 1 triệu"
+    verdict = checker.check(ordinary)
+    assert "easy_high_pay" not in signs(verdict) and verdict.risk not in FLAGGED
