@@ -281,7 +281,7 @@ class OfferChecker:
                 for match in group.patterns.find(text):
                     if misread(match):
                         continue
-                    if group.near.find(_slice(text, *_sentence_around(text.text, match.start))):
+                    if _near_elsewhere(text, match, group.near):
                         findings.add(sign.id, match.quote)
         self._contacts(offer, text, findings, careful)
         self._brands(text, findings)
@@ -331,7 +331,7 @@ class OfferChecker:
                 if not self._about_the_past(text, m)
                 and not any(d.start < m.end and m.start < d.end for d in domestic)
                 and not (careful and _written_otherwise(text, m))
-                and (kind in ("risky", "transit") or self._after_going_word(text, m, self.going_words))
+                and (kind in ("risky", "transit") or self._going_there(text, m))
             ]
         result["risky"] += result.pop("slang")
         return result
@@ -341,6 +341,14 @@ class OfferChecker:
 
     def _about_the_past(self, text: NormalisedText, match: PhraseMatch) -> bool:
         return bool(self.settings.past_words.find(_slice(text, *_sentence_around(text.text, match.start))))
+
+    def _going_there(self, text: NormalisedText, match: PhraseMatch) -> bool:
+        """After a going word, and not the company's home ("doanh nghiệp hàng đầu tại Trung Quốc")."""
+        if not self._after_going_word(text, match, self.going_words):
+            return False
+        sentence_start, _ = _sentence_around(text.text, match.start)
+        before = _slice(text, max(sentence_start, match.start - 30), match.start)
+        return not self.settings.company_home_words.find(before)
 
     @staticmethod
     def _after_going_word(text: NormalisedText, match: PhraseMatch, going: Sequence[list[str]]) -> bool:
@@ -599,6 +607,14 @@ def _spelling(word: str) -> tuple[str, str]:
     decomposed = unicodedata.normalize("NFD", word)
     letters = "".join(c for c in decomposed if c not in _TONES)
     return unicodedata.normalize("NFC", letters), "".join(sorted(c for c in decomposed if c in _TONES))
+
+
+def _near_elsewhere(text: NormalisedText, match: PhraseMatch, near: PhraseSet) -> bool:
+    """A context word in the phrase's sentence, outside the phrase: "mỗi đơn hàng" is not its own context."""
+    start, end = _sentence_around(text.text, match.start)
+    return any(
+        not (start + n.start < match.end and match.start < start + n.end) for n in near.find(_slice(text, start, end))
+    )
 
 
 def _slice(text: NormalisedText, start: int, end: int) -> NormalisedText:

@@ -72,6 +72,9 @@ _DAY_BEFORE = re.compile(
 # No job pays millions a day: after "mỗi ngày", an amount from this much up is a month's
 # pay ("đi làm 8 tiếng mỗi ngày, lương 8 triệu"), while "mỗi ngày kiếm 1-3 triệu" stays a day's.
 DAY_PAY_CEILING = 5_000_000
+# A day's rate for a stint of so many days ("làm 10 ngày Tết, mỗi ngày 1 triệu") pays that
+# many days, not a month: a holiday job's daily rate is not easy high pay.
+_STINT = re.compile(r"(?<!\w)(?:lam (?:them )?(?P<work>\d+) ngay|(?P<holiday>\d+) ngay (?:tet|le))(?!\w)")
 _PERIOD_AFTER = re.compile(
     rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)"
 )
@@ -112,6 +115,17 @@ def _period_before(text: str, start: int, low_vnd: float) -> str:
     return "day" if _DAY_BEFORE.search(text[max(0, start - 45) : start]) else "month"
 
 
+def _stint_days(text: str, start: int, period: str, days_per_month: float) -> float:
+    """The days a day's rate is paid for: a stint said just before it, or a month's working days."""
+    if period != "day":
+        return days_per_month
+    stints = list(_STINT.finditer(text[max(0, start - 60) : start]))
+    if not stints:
+        return days_per_month
+    days = float(stints[-1].group("work") or stints[-1].group("holiday"))
+    return min(days, days_per_month)
+
+
 def _monthly(value: float, period: str, days_per_month: float, hours_per_day: float) -> float | None:
     factor = {"month": 1, "day": days_per_month, "hour": days_per_month * hours_per_day, "week": 4.33, "year": 1 / 12}
     return value * factor[period] if period in factor else None
@@ -130,6 +144,7 @@ def find_pay(
             return
         taken.append(range(start, end))
         period = _period_after(text, end) or _period_before(text, start, low)
+        days = _stint_days(text, start, period, days_per_month)
         found.append(
             Pay(
                 normalised.quote(start, end),
@@ -138,8 +153,8 @@ def find_pay(
                 high,
                 period,
                 currency,
-                _monthly(high, period, days_per_month, hours_per_day),
-                _monthly(low, period, days_per_month, hours_per_day),
+                _monthly(high, period, days, hours_per_day),
+                _monthly(low, period, days, hours_per_day),
                 end,
             )
         )

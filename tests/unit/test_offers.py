@@ -711,3 +711,154 @@ def test_a_licensed_labour_export_notice_with_its_language_course_is_not_a_quick
     licensed = "Công ty được cấp phép tuyển đi Nhật, học tiếng 6 tháng rồi thi, lương 30 triệu, hợp đồng 3 năm"
     verdict = checker.check(licensed)
     assert "quick_departure" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Công ty thiết bị y tế, doanh nghiệp hàng đầu tại Trung Quốc, tuyển kế toán làm tại Hà Nội, lương 10 triệu",
+        "Chi nhánh tập đoàn có trụ sở tại Trung Quốc cần tuyển nhân viên kho ở Bắc Ninh, lương 8 triệu",
+    ],
+)
+def test_where_a_company_is_based_is_not_where_the_work_is(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "risky_destination" not in signs(verdict) and not verdict.abroad
+    assert verdict.risk not in FLAGGED
+
+
+def test_going_to_china_to_work_still_counts(checker):
+    verdict = checker.check("Tuyển người sang Trung Quốc làm việc, bao ăn ở, lương 20 triệu, có người đón")
+    assert "risky_destination" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Quán cơm tuyển nhân viên trực đơn: trả lời tin nhắn đặt đơn của khách, lương 7 triệu",
+        "Cửa hàng cần người ghi nhận và xử lý đơn hàng cho khách, lương 8 triệu, làm tại quận 5",
+        "Tuyển cộng tác viên bán thực phẩm, thưởng 10% doanh số, thưởng trên mỗi đơn hàng, lương 7 triệu",
+    ],
+)
+def test_taking_or_handling_customers_orders_is_not_a_task_scam(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "online_tasks" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+def test_placing_orders_for_commission_is_still_a_task_scam(checker):
+    verdict = checker.check("Việc online: đặt đơn trên app, nhận hoa hồng 15% mỗi lần, làm tại nhà")
+    assert "online_tasks" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "typed, monthly_millions",
+    [
+        ("làm 10 ngày Tết, mỗi ngày 1 triệu", 10),
+        ("cần người trông trẻ 7 ngày lễ, mỗi ngày 600 nghìn", 4.2),
+        ("mỗi ngày 1 triệu", 26),
+    ],
+)
+def test_a_days_rate_for_a_short_stint_pays_that_stint_not_a_month(typed, monthly_millions):
+    [pay] = find_pay(normalise_with_origin(typed), RATES)
+    assert pay.period == "day" and pay.monthly_vnd == pytest.approx(monthly_millions * 1_000_000)
+
+
+def test_a_holiday_job_paid_by_the_day_is_not_easy_high_pay(checker):
+    ordinary = "Gia đình cần người chăm bà cụ dịp Tết, lương 12 triệu/tháng, làm 10 ngày Tết mỗi ngày 1 triệu"
+    verdict = checker.check(ordinary)
+    assert "easy_high_pay" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Sang Nhật bằng visa du lịch, bên đó công ty sẽ chuyển sang visa lao động cho bạn, lương 40 triệu",
+        "Đi Đức bằng visa thương mại rồi làm việc ở nhà hàng, lương 2.000 euro",
+        "Anh lo được cho em sang lại Hàn làm việc dù đang bị cấm nhập cảnh, chi phí thương lượng",
+    ],
+)
+def test_switching_visa_there_or_going_back_despite_a_ban_is_an_irregular_departure(checker, lure):
+    verdict = checker.check(lure)
+    assert "irregular_departure" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_a_visa_office_job_is_not_an_irregular_departure(checker):
+    ordinary = "Công ty du lịch tuyển nhân viên làm hồ sơ visa thương mại cho khách, lương 9 triệu, làm tại quận 1"
+    verdict = checker.check(ordinary)
+    assert "irregular_departure" not in signs(verdict)
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Cần người đứng tên giám đốc cho công ty của sếp nước ngoài, mỗi tháng trả 5 triệu",
+        "Thuê bạn đứng tên doanh nghiệp và mở tài khoản ngân hàng cho công ty, việc nhẹ",
+    ],
+)
+def test_standing_as_a_company_director_for_someone_is_flagged(checker, lure):
+    verdict = checker.check(lure)
+    assert "bank_account_for_others" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Nhận thêu tranh tại nhà, chỉ cần đặt cọc là xưởng gửi nguyên liệu về, trả công theo bức",
+        "Tuyển nhân viên bán hàng, vào làm phải mua gói sản phẩm của công ty, hưởng hoa hồng",
+    ],
+)
+def test_a_deposit_or_a_purchase_to_start_work_is_a_fee_even_without_an_amount(checker, lure):
+    verdict = checker.check(lure)
+    assert "fees_deposit" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Tuyển nhân viên tư vấn bất động sản, hỗ trợ khách đặt cọc căn hộ, lương cứng 8 triệu",
+        "Tiệm tranh tuyển thợ đóng khung tranh, lương 7 triệu, làm tại tiệm",
+    ],
+)
+def test_a_deposit_a_customer_pays_is_not_a_fee(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "fees_deposit" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+def test_a_stranger_who_takes_you_by_bus_to_look_for_work_is_a_pickup(checker):
+    lure = "Quen qua mạng, anh ấy hẹn ra bến xe rồi cùng bắt xe lên Hà Giang tìm việc, lương 8 triệu"
+    verdict = checker.check(lure)
+    assert "pickup_arranged" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_children_taken_to_the_city_to_sell_is_flagged(checker):
+    lure = "Chú đưa các cháu lên thành phố bán vé số, lo ăn ở, mỗi tháng gửi về cho gia đình 1 triệu"
+    verdict = checker.check(lure)
+    assert "exploited_vendors" in signs(verdict) and verdict.risk in FLAGGED
+
+
+def test_a_lottery_agent_hiring_adults_is_not_exploitation(checker):
+    ordinary = "Đại lý vé số tuyển nhân viên bán vé số, lương theo doanh số, có chỗ ở cho người ở xa"
+    assert "exploited_vendors" not in signs(checker.check(ordinary))
+
+
+@pytest.mark.parametrize(
+    "lure",
+    [
+        "Công ty nhận đưa lao động sang Mỹ làm việc 3 năm, bao visa, phí trọn gói",
+        "Xuất khẩu lao động đi Mỹ diện lao động định cư, lương 3.000 USD",
+    ],
+)
+def test_a_promise_of_labour_migration_to_the_us_is_flagged(checker, lure):
+    verdict = checker.check(lure)
+    assert "us_labour_promise" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Công ty xuất khẩu lao động Nhật, văn phòng tại Mỹ Đình, tuyển nhân viên tuyển sinh, lương 10 triệu",
+        "Tuyển nhân viên bán mỹ phẩm ở Mỹ Tho, làm việc giờ hành chính, lương 7 triệu",
+    ],
+)
+def test_vietnamese_places_and_words_with_my_are_not_the_us(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "us_labour_promise" not in signs(verdict) and verdict.risk not in FLAGGED

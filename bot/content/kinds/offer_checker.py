@@ -67,6 +67,8 @@ class OfferSettings:
     going_words: tuple[str, ...]
     abroad_words: PhraseSet
     past_words: PhraseSet
+    # "hàng đầu tại Trung Quốc": words before a going word that make the place the company's home.
+    company_home_words: PhraseSet
     jobs: dict[str, PhraseSet]
     brands: PhraseSet
     brand_claim_before: PhraseSet
@@ -125,6 +127,7 @@ PLACE_FIELDS = {
     "going_words": LIST,
     "abroad_words": LIST,
     "past_words": LIST,
+    "company_home_words": LIST,
 }
 PAY_FIELDS = {f.name: NUMBER for f in fields(PayThresholds)}
 EXCHANGE_FIELDS = {"usd": NUMBER, "yen": NUMBER, "eur": NUMBER, "gbp": NUMBER, **SOURCED}
@@ -174,6 +177,7 @@ def read_offer_checker(data: Any, path: Path, problems: Problems) -> OfferSettin
         going_words=tuple(str(w) for w in places["going_words"]),
         abroad_words=phrases(places["abroad_words"], path, problems),
         past_words=phrases(places["past_words"], path, problems),
+        company_home_words=phrases(places["company_home_words"], path, problems),
         jobs={k: phrases(v, path, problems) for k, v in data["jobs"].items()},
         brands=phrases(data["brands"], path, problems),
         brand_claim_before=phrases(data["brand_claim_before"], path, problems),
