@@ -72,9 +72,10 @@ _DAY_BEFORE = re.compile(
 # No job pays millions a day: after "mỗi ngày", an amount from this much up is a month's
 # pay ("đi làm 8 tiếng mỗi ngày, lương 8 triệu"), while "mỗi ngày kiếm 1-3 triệu" stays a day's.
 DAY_PAY_CEILING = 5_000_000
-# A day's rate for a stint of so many days ("làm 10 ngày Tết, mỗi ngày 1 triệu") pays that
-# many days, not a month: a holiday job's daily rate is not easy high pay.
-_STINT = re.compile(r"(?<!\w)(?:lam (?:them )?(?P<work>\d+) ngay|(?P<holiday>\d+) ngay (?:tet|le))(?!\w)")
+# A day's rate for a holiday stint ("làm 10 ngày Tết, mỗi ngày 1 triệu") pays those days,
+# not a month: holiday pay is high by custom. Any other stint is judged as a month of such
+# days: "chỉ làm 3 ngày, mỗi ngày 3 triệu" is still easy high pay.
+_STINT = re.compile(r"(?<!\w)(?P<days>\d+) ngay (?:tet|le)(?!\w)")
 _PERIOD_AFTER = re.compile(
     rf"^\s*(?:dong|vnd)?\s*(?:/|moi|mot|1|mot|tren|trong|per)?\s*(?P<period>{_ALT(_PERIODS)})(?!\w)"
 )
@@ -116,13 +117,13 @@ def _period_before(text: str, start: int, low_vnd: float) -> str:
 
 
 def _stint_days(text: str, start: int, period: str, days_per_month: float) -> float:
-    """The days a day's rate is paid for: a stint said just before it, or a month's working days."""
+    """The days a day's rate is paid for: a holiday stint said just before it, or a month's working days."""
     if period != "day":
         return days_per_month
     stints = list(_STINT.finditer(text[max(0, start - 60) : start]))
     if not stints:
         return days_per_month
-    days = float(stints[-1].group("work") or stints[-1].group("holiday"))
+    days = float(stints[-1].group("days"))
     return min(days, days_per_month)
 
 

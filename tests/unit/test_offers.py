@@ -755,9 +755,10 @@ def test_placing_orders_for_commission_is_still_a_task_scam(checker):
         ("làm 10 ngày Tết, mỗi ngày 1 triệu", 10),
         ("cần người trông trẻ 7 ngày lễ, mỗi ngày 600 nghìn", 4.2),
         ("mỗi ngày 1 triệu", 26),
+        ("chỉ cần làm 3 ngày, mỗi ngày nhận 3 triệu", 78),  # not a holiday: judged as a month of such days
     ],
 )
-def test_a_days_rate_for_a_short_stint_pays_that_stint_not_a_month(typed, monthly_millions):
+def test_a_days_rate_for_a_holiday_stint_pays_that_stint_not_a_month(typed, monthly_millions):
     [pay] = find_pay(normalise_with_origin(typed), RATES)
     assert pay.period == "day" and pay.monthly_vnd == pytest.approx(monthly_millions * 1_000_000)
 
@@ -857,8 +858,17 @@ def test_a_promise_of_labour_migration_to_the_us_is_flagged(checker, lure):
     [
         "Công ty xuất khẩu lao động Nhật, văn phòng tại Mỹ Đình, tuyển nhân viên tuyển sinh, lương 10 triệu",
         "Tuyển nhân viên bán mỹ phẩm ở Mỹ Tho, làm việc giờ hành chính, lương 7 triệu",
+        # A software house's job at home, its clients in the US.
+        "Lập trình viên Java, làm việc trực tiếp với khách hàng ở Mỹ, lương 30-40 triệu, văn phòng quận 1",
     ],
 )
 def test_vietnamese_places_and_words_with_my_are_not_the_us(checker, ordinary):
     verdict = checker.check(ordinary)
     assert "us_labour_promise" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+def test_an_engineers_business_trip_on_a_business_visa_is_not_an_irregular_departure(checker):
+    verdict = checker.check(
+        "Kỹ sư cầu nối BrSE, cơ hội onsite Nhật Bản, công ty hỗ trợ visa công tác, làm việc tại văn phòng Cầu Giấy"
+    )
+    assert "irregular_departure" not in signs(verdict) and verdict.risk not in FLAGGED
