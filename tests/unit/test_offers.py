@@ -867,6 +867,13 @@ def test_vietnamese_places_and_words_with_my_are_not_the_us(checker, ordinary):
     assert "us_labour_promise" not in signs(verdict) and verdict.risk not in FLAGGED
 
 
+def test_where_a_trading_partner_is_based_is_not_where_the_work_is(checker):
+    verdict = checker.check(
+        "Tuyển nhân viên xuất nhập khẩu, làm việc với nhà cung cấp tại Trung Quốc, biết tiếng Trung, lương 15 triệu"
+    )
+    assert "risky_destination" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
 def test_an_engineers_business_trip_on_a_business_visa_is_not_an_irregular_departure(checker):
     verdict = checker.check(
         "Kỹ sư cầu nối BrSE, cơ hội onsite Nhật Bản, công ty hỗ trợ visa công tác, làm việc tại văn phòng Cầu Giấy"
