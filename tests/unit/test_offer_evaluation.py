@@ -16,10 +16,10 @@ from bot.offers.splits import IN_SAMPLE, SPLITS, _near, _shingles, source_of, sp
 # The gate on the held-out test split (full ads and ads cut to 300 characters).
 # The target is recall 0.88; the checker does not reach it, and the
 # test split may not be tuned on to get there. The recall gate is a regression
-# floor set after the fifth look (2026-12-07: 0.762, 32 of 42 lures), a little
+# floor set after the sixth look (2026-12-07: 0.773, 34 of 44 lures), a little
 # below it so that losing three of them fails. False alarms: the 0.10. Honest
 # test figures and how often the test split was looked at: docs/offer-checker.md.
-TEST_MIN_RECALL = 0.70
+TEST_MIN_RECALL = 0.72
 TEST_MAX_FALSE_ALARMS = 0.10
 # Train is in-sample (tuned on): a regression floor, not a measure of quality. It was 0.867
 # (326/376) on 2026-12-06; 0.80 leaves room for fresh, harder items in a new split.
