@@ -360,15 +360,19 @@ class WebhookInput(InputChannel):
         return response.text("ok")
 
     async def accept(self, events: list[Any]) -> None:
+        queued = False
         for event in events:
             if isinstance(event, StaffEcho):
                 await self.on_staff_echo(event)
             else:
-                await self.enqueue(await self.on_arrival(event))
-        if self.worker is not None:
+                queued = await self.enqueue(await self.on_arrival(event)) or queued
+        # Zalo echoes each message the OA sends: that webhook, like a redelivery,
+        # queues nothing, and the inbox need not be read for it.
+        if queued and self.worker is not None:
             self.worker.wake()
 
-    async def enqueue(self, event: Inbound) -> None:
+    async def enqueue(self, event: Inbound) -> bool:
+        """Writes the event to the inbox; False for a redelivery (dropped)."""
         conversation = self.conversation_id(event.user)
         key = user_key(conversation)
         stored = json.dumps(
@@ -377,6 +381,8 @@ class WebhookInput(InputChannel):
         # Also notes when the user last wrote (the platform's reply window), in the same commit.
         if not await asyncio.to_thread(self.store.enqueue, self.platform, event.delivery_id, key, stored):
             logger.info("%s: dropped a redelivery", self.platform)
+            return False
+        return True
 
     async def run_turn(self, claimed: Claimed) -> None:
         """One inbox event's turn (called by the worker, one at a time per user)."""

@@ -123,7 +123,7 @@ class ChannelStore:
         earlier = inbox.alias("earlier")
         lease_free = or_(inbox.c.leased_until.is_(None), inbox.c.leased_until < now)
         candidates = (
-            select(inbox.c.id)
+            select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun)
             .where(
                 inbox.c.platform == platform,
                 inbox.c.status == QUEUED,
@@ -142,30 +142,21 @@ class ChannelStore:
         )
         claimed = []
         with self.engine.begin() as connection:
-            for event_id in connection.execute(candidates).scalars().all():
+            for row in connection.execute(candidates).mappings().all():
                 taken = connection.execute(
                     update(inbox)
-                    .where(inbox.c.id == event_id, inbox.c.status == QUEUED, lease_free)
+                    .where(inbox.c.id == row["id"], inbox.c.status == QUEUED, lease_free)
                     .values(
                         leased_until=now + timedelta(seconds=lease_seconds),
                         leased_by=worker,
                         attempts=inbox.c.attempts + 1,
                     )
                 ).rowcount
+                # Taken: the row is as read, one attempt more (PostgreSQL locked it
+                # when it was read; on SQLite one worker per platform claims).
                 if taken:
-                    claimed.append(event_id)
-            if not claimed:
-                return []
-            rows = (
-                connection.execute(
-                    select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun)
-                    .where(inbox.c.id.in_(claimed))
-                    .order_by(inbox.c.id)
-                )
-                .mappings()
-                .all()
-            )
-        return [dict(row) for row in rows]
+                    claimed.append({**row, "attempts": row["attempts"] + 1})
+        return claimed
 
     def renew(self, event_ids: list[int], worker: str, lease_seconds: float) -> None:
         """Extend the lease of the events this worker is still handling."""
