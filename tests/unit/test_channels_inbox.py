@@ -111,3 +111,27 @@ def test_replies_accepted_before_a_turn_failed_are_marked_sent_when_the_event_is
 
     asyncio.run(scenario())
     assert store.reply_records(taken[0])[0].sent
+
+
+def test_only_a_queued_event_wakes_the_worker_not_an_echo_or_a_redelivery(tmp_path, monkeypatch):
+    from channels.core import Inbound, StaffEcho
+    from channels.zalo import ZaloInput, ZaloSettings
+
+    monkeypatch.setenv("APP_SECRET_KEY", "unit-secret")
+    channel = ZaloInput(
+        ZaloSettings("1", "oa", "app", "token", "refresh", token_file=tmp_path / "t.json"),
+        store_url=f"sqlite:///{tmp_path / 'app.db'}",
+    )
+    wakes: list[int] = []
+
+    class Worker:
+        def wake(self) -> None:
+            wakes.append(1)
+
+    channel.worker = Worker()  # type: ignore[assignment]
+    asyncio.run(channel.accept([Inbound("u1", "msg-1", "xin chào")]))
+    assert len(wakes) == 1
+    asyncio.run(channel.accept([Inbound("u1", "msg-1", "xin chào")]))  # Zalo sent it again
+    asyncio.run(channel.accept([StaffEcho("u1", "staff-msg-1")]))  # staff wrote from the OA admin
+    asyncio.run(channel.accept([]))  # the echo of one of our own replies
+    assert len(wakes) == 1
