@@ -18,10 +18,11 @@ by their index in the turn (`channel_inbox_replies`) and skipped. A crash
 after the tracker was saved but before the event was marked done leaves a
 turn whose replies were all sent: the tracker holds the user message with this
 event's id in its metadata (`INBOX_KEY`), and the event is only marked done.
-A crash between a platform accepting a reply and its record leaves a reply
-attempted but not marked sent: the platforms have no idempotency key, so the
-output asks the platform whether it has it (Zalo's conversation API) and
-otherwise sends it again (channels.core `PlatformOutput.sent_before`).
+A reply is marked sent with the turn's next record (channels.core
+`PlatformOutput.send_response`), so a crash between a platform accepting a
+reply and that record leaves it attempted but not marked sent: the platforms
+have no idempotency key, so the output asks the platform whether it has it
+(Zalo's conversation API) and otherwise sends it again (`sent_before`).
 
 When the action server or the bot service (the NLG endpoint) is down, Rasa
 does not fail the turn: it logs "Encountered an exception while running

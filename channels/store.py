@@ -8,14 +8,16 @@
   platform user id) is deleted when it is done: a done row keeps only ids,
   status and times, until DELIVERY_MEMORY_DAYS.
 - `channel_inbox_replies`: the replies of an event in progress (event id and
-  the reply's index in the turn), written before each is sent and marked sent
-  once the platform accepted it, so a turn run again after a crash does not
-  send them twice; a reply attempted but not marked sent is one whose fate the
-  crash left unknown (channels.core). Deleted with the event's text.
+  the reply's index in the turn), written before each is sent, and marked sent
+  (once the platform accepted it) in the same commit as the turn's next record:
+  the next reply's, or the event's given back; the last reply's is deleted
+  with the event's text when it is done. So a turn run again after a crash
+  does not send them twice; a reply attempted but not marked sent is one whose
+  fate the crash left unknown (channels.core).
 - `channel_echoes`: staff writing to a user from the platform's own inbox
   (Zalo's OA admin): when and to whom (a keyed hash), never what was written.
-- `channel_last_message`: when each user last wrote, per platform: what a
-  reply may be depends on it (Messenger's 24 hours, Zalo's 48 hours and 7
+- `channel_last_message`: when each user last wrote, per platform (written
+  with each queued event, in its commit): what a reply may be depends on it (Messenger's 24 hours, Zalo's 48 hours and 7
   days), and the console shows staff when a reply can no longer go free or at
   all.
 - `channel_undelivered`: replies a platform refused or never took after every
