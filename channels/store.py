@@ -17,9 +17,9 @@
 - `channel_echoes`: staff writing to a user from the platform's own inbox
   (Zalo's OA admin): when and to whom (a keyed hash), never what was written.
 - `channel_last_message`: when each user last wrote, per platform (written
-  with each queued event, in its commit): what a reply may be depends on it (Messenger's 24 hours, Zalo's 48 hours and 7
-  days), and the console shows staff when a reply can no longer go free or at
-  all.
+  in the commit that queues each event): what a reply may be depends on it
+  (Messenger's 24 hours, Zalo's 48 hours and 7 days), and the console shows
+  staff when a reply can no longer go free or at all.
 - `channel_undelivered`: replies a platform refused or never took after every
   retry (when, to whom as a keyed hash, whether staff wrote it, the platform's
   reason; never the text). The staff console reads it (bot.handoff.cases), so
@@ -60,7 +60,7 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _insert_or_not(connection: Connection, table: Any) -> Any:
+def _insert_with_on_conflict(connection: Connection, table: Any) -> Any:
     """An INSERT that can say ON CONFLICT, on the two databases the project runs (SQLite, PostgreSQL)."""
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[connection.dialect.name](table)
 
@@ -231,7 +231,7 @@ class ChannelStore:
         with self.engine.begin() as connection:
             _mark_sent(connection, event_id, sent)
             connection.execute(
-                _insert_or_not(connection, inbox_replies)
+                _insert_with_on_conflict(connection, inbox_replies)
                 .values(event_id=event_id, reply_index=reply_index, user_key=user_key, at=_now(), sent_at=None)
                 # Attempted by an earlier run of the same turn: the first attempt's time stands.
                 .on_conflict_do_nothing(index_elements=[inbox_replies.c.event_id, inbox_replies.c.reply_index])
@@ -317,7 +317,7 @@ def _mark_sent(connection: Connection, event_id: int, reply_indexes: Sequence[in
 
 def _note_user_wrote(connection: Connection, platform: str, user_key: str, at: datetime) -> None:
     """One statement whether or not the user wrote before (another instance may be writing the same row)."""
-    statement = _insert_or_not(connection, last_messages).values(platform=platform, user_key=user_key, at=at)
+    statement = _insert_with_on_conflict(connection, last_messages).values(platform=platform, user_key=user_key, at=at)
     connection.execute(
         statement.on_conflict_do_update(
             index_elements=[last_messages.c.platform, last_messages.c.user_key], set_={"at": statement.excluded.at}

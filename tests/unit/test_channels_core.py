@@ -190,55 +190,6 @@ def test_a_done_event_is_still_a_redelivery_but_its_text_is_gone(tmp_path):
     assert store.reply_records(claimed["id"]) == {}
 
 
-def inbox_store(tmp_path, url=None):
-    return ChannelStore(url or f"sqlite:///{tmp_path / 'app.db'}")
-
-
-def test_a_reply_is_recorded_as_attempted_and_marked_sent_with_the_next_record(tmp_path):
-    store = inbox_store(tmp_path)
-    store.enqueue("zalo", "msg-1", "user-a", "{}")
-    [claimed] = store.claim("zalo", "w1", 30, 10)
-    store.reply_attempted(claimed["id"], 0, "user-a")
-    [attempt] = store.reply_records(claimed["id"]).values()
-    assert not attempt.sent and attempt.attempted_at.tzinfo is not None  # fate unknown, with its time
-    store.reply_attempted(claimed["id"], 0, "user-a")  # the turn run again: the first attempt's time stands
-    assert store.reply_records(claimed["id"]) == {0: attempt}
-    store.reply_attempted(claimed["id"], 1, "user-a", sent=[0])  # the next reply's attempt marks this one sent
-    records = store.reply_records(claimed["id"])
-    assert records[0] == attempt.__class__(attempt.attempted_at, True) and not records[1].sent
-    store.release(claimed["id"], "w1", 0, rerun=True, sent=[1])  # the event given back marks the last one
-    assert all(record.sent for record in store.reply_records(claimed["id"]).values())
-
-
-def test_queuing_an_event_notes_when_its_user_wrote_unless_it_is_a_redelivery(tmp_path):
-    from datetime import datetime, timezone
-
-    store = inbox_store(tmp_path)
-    assert store.last_user_message("zalo", "user-a") is None
-    before = datetime.now(timezone.utc)
-    store.enqueue("zalo", "msg-1", "user-a", "{}")
-    first = store.last_user_message("zalo", "user-a")
-    assert first is not None and first >= before
-    store.enqueue("zalo", "msg-2", "user-a", "{}")
-    second = store.last_user_message("zalo", "user-a")
-    assert second is not None and second > first  # the row is updated, not added
-    assert not store.enqueue("zalo", "msg-1", "user-a", "{}")
-    assert store.last_user_message("zalo", "user-a") == second  # a redelivery is not the user writing again
-    assert store.last_user_message("telegram", "user-a") is None
-
-
-def test_done_says_whether_the_user_s_next_event_now_waits(tmp_path):
-    store = inbox_store(tmp_path)
-    store.enqueue("zalo", "1", "a", "1")
-    store.enqueue("zalo", "2", "b", "2")
-    first_a, first_b = store.claim("zalo", "w1", 30, 10)
-    store.enqueue("zalo", "4", "a", "4")  # a wrote again while their turn ran
-    assert store.done(first_a["id"]) is True
-    assert store.done(first_b["id"]) is False
-    [second_a] = store.claim("zalo", "w1", 30, 10)
-    assert second_a["event"] == "4" and store.done(second_a["id"]) is False
-
-
 def test_one_user_at_a_time_in_order_and_a_dead_worker_s_lease_runs_out(tmp_path):
     from datetime import timedelta
 
