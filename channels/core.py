@@ -246,7 +246,7 @@ class WebhookInput(InputChannel):
         """The webhook's events: `Inbound`, `StaffEcho`, or None for those to ignore."""
         raise NotImplementedError
 
-    def output(self, inbox_event: int | None = None) -> PlatformOutput:
+    def output(self, turn: Claimed | None = None) -> PlatformOutput:
         """The output for one inbox event's turn, or (None) for messages sent outside a turn (staff replies)."""
         raise NotImplementedError
 
@@ -360,26 +360,29 @@ class WebhookInput(InputChannel):
         return response.text("ok")
 
     async def accept(self, events: list[Any]) -> None:
+        queued = False
         for event in events:
             if isinstance(event, StaffEcho):
                 await self.on_staff_echo(event)
             else:
-                await self.enqueue(await self.on_arrival(event))
-        if self.worker is not None:
+                queued = await self.enqueue(await self.on_arrival(event)) or queued
+        # Zalo echoes each message the OA sends: that webhook, like a redelivery,
+        # queues nothing, and the inbox need not be read for it.
+        if queued and self.worker is not None:
             self.worker.wake()
 
-    async def enqueue(self, event: Inbound) -> None:
+    async def enqueue(self, event: Inbound) -> bool:
+        """Writes the event to the inbox; False for a redelivery (dropped)."""
         conversation = self.conversation_id(event.user)
         key = user_key(conversation)
         stored = json.dumps(
             {"user": event.user, "text": event.text, "metadata": event.metadata, "from_connector": event.from_connector}
         )
+        # Also notes when the user last wrote (the platform's reply window), in the same commit.
         if not await asyncio.to_thread(self.store.enqueue, self.platform, event.delivery_id, key, stored):
             logger.info("%s: dropped a redelivery", self.platform)
-            return
-        # When the user last wrote decides what a later reply may be (each
-        # platform's window; the console shows it to staff).
-        await asyncio.to_thread(self.store.user_wrote, self.platform, key)
+            return False
+        return True
 
     async def run_turn(self, claimed: Claimed) -> None:
         """One inbox event's turn (called by the worker, one at a time per user)."""
@@ -397,7 +400,7 @@ class WebhookInput(InputChannel):
         await self._on_new_message(
             UserMessage(
                 self.rasa_text(event),
-                self.output(claimed.id),
+                self.output(claimed),
                 conversation,
                 input_channel=self.name(),
                 metadata={**event.metadata, INBOX_KEY: claimed.id},
@@ -473,11 +476,13 @@ class PlatformOutput(OutputChannel):
 
     platform = ""
 
-    def __init__(self, channel: WebhookInput, inbox_event: int | None = None) -> None:
+    def __init__(self, channel: WebhookInput, turn: Claimed | None = None) -> None:
         self.channel = channel
-        self.inbox_event = inbox_event
+        self.turn = turn
         self._next_index = 0
-        self._records: dict[int, ReplyRecord] | None = None
+        # What earlier runs of the turn recorded, read when first needed. On the
+        # first run there can be nothing: replies are recorded only by runs of this event.
+        self._records: dict[int, ReplyRecord] | None = {} if turn is None or turn.attempts == 1 else None
 
     @classmethod
     def name(cls) -> str:
@@ -494,25 +499,36 @@ class PlatformOutput(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         reply = Reply.from_rasa(message)
-        if self.inbox_event is None:
+        if self.turn is None:
             await self.send_reply(recipient_id, reply)
             return
         # Rasa hands a turn's replies over one after another, in the same order
         # when the turn is run again: the index names a reply across runs.
         index, self._next_index = self._next_index, self._next_index + 1
-        store, event = self.channel.store, self.inbox_event
-        if await self.sent_before(event, index, recipient_id, reply):
+        turn = self.turn
+        if await self.sent_before(turn, index, recipient_id, reply):
             return
-        # Recorded before the send: a crash between the platform's acceptance and
-        # `reply_sent` leaves a reply of unknown fate, not one that seems never sent.
-        await asyncio.to_thread(store.reply_attempted, event, index, user_key(recipient_id))
+        # Recorded before the send: a crash after the platform's acceptance leaves
+        # a reply of unknown fate, not one that seems never sent. A reply is marked
+        # sent only by the turn's next record, this one (with the next reply's
+        # attempt) or the worker's (`release`), and the last reply never: `done`
+        # deletes its record. One commit a reply instead of two; a crash still
+        # leaves at most one reply this run sent unmarked, only for longer (until
+        # Rasa's next reply or the end of the turn, not one commit). Such a reply
+        # is looked up on Zalo and sent again on Telegram and Messenger, as
+        # before; a crash once Rasa saved the turn sends nothing again (the
+        # tracker check in `run_turn`).
+        await asyncio.to_thread(
+            self.channel.store.reply_attempted, turn.id, index, user_key(recipient_id), tuple(turn.accepted)
+        )
+        turn.accepted.clear()
         await self.send_reply(recipient_id, reply)
-        await asyncio.to_thread(store.reply_sent, event, index)
+        turn.accepted.append(index)
 
-    async def sent_before(self, event: int, index: int, recipient_id: str, reply: Reply) -> bool:
+    async def sent_before(self, turn: Claimed, index: int, recipient_id: str, reply: Reply) -> bool:
         """Whether an earlier run of this turn (before a crash) already sent this reply."""
         if self._records is None:
-            self._records = await asyncio.to_thread(self.channel.store.reply_records, event)
+            self._records = await asyncio.to_thread(self.channel.store.reply_records, turn.id)
         record = self._records.get(index)
         if record is None:
             return False
@@ -522,7 +538,7 @@ class PlatformOutput(OutputChannel):
         # Attempted, never marked sent: the platform may have taken it just before the crash.
         if await self.delivered_since(self.chat_of(recipient_id), reply, record.attempted_at):
             logger.info("%s: a reply the platform took just before a crash was not sent again", self.platform)
-            await asyncio.to_thread(self.channel.store.reply_sent, event, index)
+            turn.accepted.append(index)  # marked with the turn's next record, like a reply sent now
             return True
         return False
 

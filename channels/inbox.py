@@ -18,10 +18,11 @@ by their index in the turn (`channel_inbox_replies`) and skipped. A crash
 after the tracker was saved but before the event was marked done leaves a
 turn whose replies were all sent: the tracker holds the user message with this
 event's id in its metadata (`INBOX_KEY`), and the event is only marked done.
-A crash between a platform accepting a reply and its record leaves a reply
-attempted but not marked sent: the platforms have no idempotency key, so the
-output asks the platform whether it has it (Zalo's conversation API) and
-otherwise sends it again (channels.core `PlatformOutput.sent_before`).
+A reply is marked sent with the turn's next record (channels.core
+`PlatformOutput.send_response`), so a crash between a platform accepting a
+reply and that record leaves it attempted but not marked sent: the platforms
+have no idempotency key, so the output asks the platform whether it has it
+(Zalo's conversation API) and otherwise sends it again (`sent_before`).
 
 When the action server or the bot service (the NLG endpoint) is down, Rasa
 does not fail the turn: it logs "Encountered an exception while running
@@ -71,6 +72,9 @@ class Claimed:
     attempts: int
     # The last attempt ran to its end but an action failed: run it again even if the tracker holds it.
     rerun: bool = False
+    # Replies of this run the platform accepted that are not marked sent yet
+    # (indexes; channels.core `PlatformOutput.send_response` says when they are).
+    accepted: list[int] = field(default_factory=list)
 
 
 class TurnFailed(Exception):
@@ -113,6 +117,8 @@ class InboxWorker:
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _stopping: bool = False
     _loops: set[asyncio.Task] = field(default_factory=set)
+    # The last look filled every free place (or there was none): more events may be waiting.
+    _more_may_wait: bool = False
 
     def start(self) -> None:
         self._loops = {asyncio.ensure_future(self._take_events()), asyncio.ensure_future(self._renew_leases())}
@@ -138,31 +144,39 @@ class InboxWorker:
 
     async def _take_events(self) -> None:
         while not self._stopping:
+            # Cleared before the look, not after: an event queued during it wakes the next one.
+            self._wake.clear()
             free = MAX_TURNS_AT_ONCE - len(self._running)
+            self._more_may_wait = free <= 0
             if free > 0:
                 try:
-                    for row in await asyncio.to_thread(self.store.claim, self.platform, self.name, LEASE_SECONDS, free):
+                    rows = await asyncio.to_thread(self.store.claim, self.platform, self.name, LEASE_SECONDS, free)
+                    self._more_may_wait = len(rows) >= free
+                    for row in rows:
                         self._start_turn(Claimed(row["id"], row["event"], row["attempts"], row["rerun"]))
                 except Exception:
                     logger.exception("%s: the inbox could not be read; trying again", self.platform)
-            self._wake.clear()
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=POLL_SECONDS)
 
     def _start_turn(self, claimed: Claimed) -> None:
         task = asyncio.ensure_future(self._turn(claimed))
         self._running[claimed.id] = task
-        task.add_done_callback(lambda _task: self._after_turn(claimed.id))
+        task.add_done_callback(lambda finished: self._after_turn(claimed.id, finished))
 
-    def _after_turn(self, event_id: int) -> None:
+    def _after_turn(self, event_id: int, finished: asyncio.Task) -> None:
         self._running.pop(event_id, None)
-        self._wake.set()  # the user's next event may be waiting for this one
+        # Look again only when that can find something: the user's next event,
+        # now free, or events left waiting for a free place. Anything else (an
+        # event given back, another instance's) is found by the poll.
+        if finished.cancelled() or finished.exception() is not None or finished.result() or self._more_may_wait:
+            self._wake.set()
 
-    async def _turn(self, claimed: Claimed) -> None:
+    async def _turn(self, claimed: Claimed) -> bool:
+        """Runs one event's turn; returns whether the user's next event now waits to be taken."""
         if claimed.attempts > MAX_ATTEMPTS:
             logger.error("%s: an event failed %d times and was given up", self.platform, MAX_ATTEMPTS)
-            await asyncio.to_thread(self.store.done, claimed.id)
-            return
+            return await asyncio.to_thread(self.store.done, claimed.id)
         failures: list = []
         _turn_failures.set(failures)  # this task's own context: other turns keep theirs
         try:
@@ -176,9 +190,11 @@ class InboxWorker:
                 type(problem).__name__,
                 RETRY_AFTER_SECONDS,
             )
-            await asyncio.to_thread(self.store.release, claimed.id, self.name, RETRY_AFTER_SECONDS, bool(failures))
-            return
-        await asyncio.to_thread(self.store.done, claimed.id)
+            await asyncio.to_thread(
+                self.store.release, claimed.id, self.name, RETRY_AFTER_SECONDS, bool(failures), tuple(claimed.accepted)
+            )
+            return False
+        return await asyncio.to_thread(self.store.done, claimed.id)
 
     async def _renew_leases(self) -> None:
         while True:

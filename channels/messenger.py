@@ -38,6 +38,7 @@ from channels.core import (
     user_key,
     with_phone_lines,
 )
+from channels.inbox import Claimed
 from channels.sending import TryAgain, Undeliverable, check_http_status
 from channels.text import split_text
 from contract.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, MessengerLimit, cut_to
@@ -147,8 +148,8 @@ class MessengerInput(WebhookInput):
             return image_message(user, delivery, payload["url"])
         return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
-    def output(self, inbox_event: int | None = None) -> MessengerOutput:
-        return MessengerOutput(self, inbox_event)
+    def output(self, turn: Claimed | None = None) -> MessengerOutput:
+        return MessengerOutput(self, turn)
 
 
 class MessengerOutput(PlatformOutput):

@@ -8,16 +8,18 @@
   platform user id) is deleted when it is done: a done row keeps only ids,
   status and times, until DELIVERY_MEMORY_DAYS.
 - `channel_inbox_replies`: the replies of an event in progress (event id and
-  the reply's index in the turn), written before each is sent and marked sent
-  once the platform accepted it, so a turn run again after a crash does not
-  send them twice; a reply attempted but not marked sent is one whose fate the
-  crash left unknown (channels.core). Deleted with the event's text.
+  the reply's index in the turn), written before each is sent, and marked sent
+  (once the platform accepted it) in the same commit as the turn's next record:
+  the next reply's, or the event's given back; the last reply's is deleted
+  with the event's text when it is done. So a turn run again after a crash
+  does not send them twice; a reply attempted but not marked sent is one whose
+  fate the crash left unknown (channels.core).
 - `channel_echoes`: staff writing to a user from the platform's own inbox
   (Zalo's OA admin): when and to whom (a keyed hash), never what was written.
-- `channel_last_message`: when each user last wrote, per platform: what a
-  reply may be depends on it (Messenger's 24 hours, Zalo's 48 hours and 7
-  days), and the console shows staff when a reply can no longer go free or at
-  all.
+- `channel_last_message`: when each user last wrote, per platform (written
+  in the commit that queues each event): what a reply may be depends on it
+  (Messenger's 24 hours, Zalo's 48 hours and 7 days), and the console shows
+  staff when a reply can no longer go free or at all.
 - `channel_undelivered`: replies a platform refused or never took after every
   retry (when, to whom as a keyed hash, whether staff wrote it, the platform's
   reason; never the text). The staff console reads it (bot.handoff.cases), so
@@ -35,11 +37,14 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from contract.database import database_url, make_engine
@@ -53,6 +58,11 @@ QUEUED, DONE = "queued", "done"  # channel_inbox.status
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _insert_with_on_conflict(connection: Connection, table: Any) -> Any:
+    """An INSERT that can say ON CONFLICT, on the two databases the project runs (SQLite, PostgreSQL)."""
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[connection.dialect.name](table)
 
 
 def _utc(at: datetime) -> datetime:
@@ -77,8 +87,10 @@ class ChannelStore:
     # --- the inbox ---
 
     def enqueue(self, platform: str, delivery_id: str, user_key: str, event: str) -> bool:
-        """Queue an event; False when this delivery is already queued or done (a redelivery)."""
+        """Queue an event and note that its user wrote; False when this delivery is
+        already queued or done (a redelivery: then nothing is written)."""
         self._purge_now_and_then()
+        now = _now()
         try:
             with self.engine.begin() as connection:
                 connection.execute(
@@ -90,9 +102,12 @@ class ChannelStore:
                         status=QUEUED,
                         attempts=0,
                         rerun=False,
-                        received_at=_now(),
+                        received_at=now,
                     )
                 )
+                # In the same commit: when the user last wrote decides what a
+                # later reply may be (each platform's window; the console shows it).
+                _note_user_wrote(connection, platform, user_key, now)
         except IntegrityError:
             return False
         return True
@@ -110,7 +125,7 @@ class ChannelStore:
         earlier = inbox.alias("earlier")
         lease_free = or_(inbox.c.leased_until.is_(None), inbox.c.leased_until < now)
         candidates = (
-            select(inbox.c.id)
+            select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun)
             .where(
                 inbox.c.platform == platform,
                 inbox.c.status == QUEUED,
@@ -129,30 +144,21 @@ class ChannelStore:
         )
         claimed = []
         with self.engine.begin() as connection:
-            for event_id in connection.execute(candidates).scalars().all():
+            for row in connection.execute(candidates).mappings().all():
                 taken = connection.execute(
                     update(inbox)
-                    .where(inbox.c.id == event_id, inbox.c.status == QUEUED, lease_free)
+                    .where(inbox.c.id == row["id"], inbox.c.status == QUEUED, lease_free)
                     .values(
                         leased_until=now + timedelta(seconds=lease_seconds),
                         leased_by=worker,
                         attempts=inbox.c.attempts + 1,
                     )
                 ).rowcount
+                # Taken: the row is as read, one attempt more (PostgreSQL locked it
+                # when it was read; on SQLite one worker per platform claims).
                 if taken:
-                    claimed.append(event_id)
-            if not claimed:
-                return []
-            rows = (
-                connection.execute(
-                    select(inbox.c.id, inbox.c.event, inbox.c.attempts, inbox.c.rerun)
-                    .where(inbox.c.id.in_(claimed))
-                    .order_by(inbox.c.id)
-                )
-                .mappings()
-                .all()
-            )
-        return [dict(row) for row in rows]
+                    claimed.append({**row, "attempts": row["attempts"] + 1})
+        return claimed
 
     def renew(self, event_ids: list[int], worker: str, lease_seconds: float) -> None:
         """Extend the lease of the events this worker is still handling."""
@@ -165,17 +171,28 @@ class ChannelStore:
                 .values(leased_until=_now() + timedelta(seconds=lease_seconds))
             )
 
-    def release(self, event_id: int, worker: str, retry_after_seconds: float, rerun: bool) -> None:
-        """Give an event back, to be taken again after `retry_after_seconds`."""
+    def release(
+        self, event_id: int, worker: str, retry_after_seconds: float, rerun: bool, sent: Sequence[int] = ()
+    ) -> None:
+        """Give an event back, to be taken again after `retry_after_seconds`; the
+        replies in `sent` (indexes) were accepted by the platform and are marked so."""
         with self.engine.begin() as connection:
+            _mark_sent(connection, event_id, sent)
             connection.execute(
                 update(inbox)
                 .where(inbox.c.id == event_id, inbox.c.leased_by == worker, inbox.c.status == QUEUED)
                 .values(leased_until=_now() + timedelta(seconds=retry_after_seconds), leased_by=None, rerun=rerun)
             )
 
-    def done(self, event_id: int) -> None:
-        """The event's replies are out: forget what the user wrote, keep the id for dedupe."""
+    def done(self, event_id: int) -> bool:
+        """The event's replies are out: forget what the user wrote, keep the id for dedupe.
+
+        Whether a reply was marked sent no longer matters once the event is done
+        (its records go), so the turn's last reply is never marked on its own.
+        Returns whether the same user has a later event waiting (for the worker:
+        only then can finishing this turn have made an event claimable).
+        """
+        later = inbox.alias("later")
         with self.engine.begin() as connection:
             connection.execute(
                 update(inbox)
@@ -183,6 +200,17 @@ class ChannelStore:
                 .values(status=DONE, event=None, leased_until=None, leased_by=None, done_at=_now())
             )
             connection.execute(delete(inbox_replies).where(inbox_replies.c.event_id == event_id))
+            return bool(
+                connection.execute(
+                    select(
+                        exists().where(
+                            later.c.user_key == inbox.c.user_key,  # one conversation: one platform
+                            later.c.status == QUEUED,
+                            later.c.id > inbox.c.id,
+                        )
+                    ).where(inbox.c.id == event_id)
+                ).scalar()
+            )
 
     def reply_records(self, event_id: int) -> dict[int, ReplyRecord]:
         """What an earlier run of this event's turn recorded of each reply, by index."""
@@ -194,41 +222,25 @@ class ChannelStore:
             ).all()
         return {index: ReplyRecord(_utc(at), sent_at is not None) for index, at, sent_at in rows}
 
-    def reply_attempted(self, event_id: int, reply_index: int, user_key: str) -> None:
-        """Before a reply is handed to the platform: its fate is unknown until `reply_sent`."""
-        try:
-            with self.engine.begin() as connection:
-                connection.execute(
-                    insert(inbox_replies).values(
-                        event_id=event_id, reply_index=reply_index, user_key=user_key, at=_now(), sent_at=None
-                    )
-                )
-        except IntegrityError:
-            pass  # attempted by an earlier run of the same turn: the first attempt's time stands
+    def reply_attempted(self, event_id: int, reply_index: int, user_key: str, sent: Sequence[int] = ()) -> None:
+        """Before a reply is handed to the platform: its fate is unknown until it is marked sent.
 
-    def reply_sent(self, event_id: int, reply_index: int) -> None:
+        The replies in `sent` (indexes: the turn's earlier ones the platform
+        accepted since the last record) are marked sent in the same commit.
+        """
         with self.engine.begin() as connection:
+            _mark_sent(connection, event_id, sent)
             connection.execute(
-                update(inbox_replies)
-                .where(inbox_replies.c.event_id == event_id, inbox_replies.c.reply_index == reply_index)
-                .values(sent_at=_now())
+                _insert_with_on_conflict(connection, inbox_replies)
+                .values(event_id=event_id, reply_index=reply_index, user_key=user_key, at=_now(), sent_at=None)
+                # Attempted by an earlier run of the same turn: the first attempt's time stands.
+                .on_conflict_do_nothing(index_elements=[inbox_replies.c.event_id, inbox_replies.c.reply_index])
             )
 
     def user_wrote(self, platform: str, user_key: str, at: datetime | None = None) -> None:
         """Remember that this user wrote (now, unless told when): the start of the platform's reply window."""
-        at = at or _now()
         with self.engine.begin() as connection:
-            done = connection.execute(
-                update(last_messages)
-                .where(last_messages.c.platform == platform, last_messages.c.user_key == user_key)
-                .values(at=at)
-            ).rowcount
-            if not done:
-                try:
-                    with connection.begin_nested():
-                        connection.execute(insert(last_messages).values(platform=platform, user_key=user_key, at=at))
-                except IntegrityError:
-                    pass  # another instance wrote the row at the same moment: its time is as good
+            _note_user_wrote(connection, platform, user_key, at or _now())
 
     def last_user_message(self, platform: str, user_key: str) -> datetime | None:
         with self.engine.connect() as connection:
@@ -292,3 +304,22 @@ class ChannelStore:
         if time.monotonic() - self._purged_at > PURGE_EVERY_SECONDS:
             self._purged_at = time.monotonic()
             self.purge_expired()
+
+
+def _mark_sent(connection: Connection, event_id: int, reply_indexes: Sequence[int]) -> None:
+    if reply_indexes:
+        connection.execute(
+            update(inbox_replies)
+            .where(inbox_replies.c.event_id == event_id, inbox_replies.c.reply_index.in_(list(reply_indexes)))
+            .values(sent_at=_now())
+        )
+
+
+def _note_user_wrote(connection: Connection, platform: str, user_key: str, at: datetime) -> None:
+    """One statement whether or not the user wrote before (another instance may be writing the same row)."""
+    statement = _insert_with_on_conflict(connection, last_messages).values(platform=platform, user_key=user_key, at=at)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[last_messages.c.platform, last_messages.c.user_key], set_={"at": statement.excluded.at}
+        )
+    )

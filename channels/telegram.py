@@ -41,6 +41,7 @@ from channels.core import (
     sealed_length,
     with_phone_lines,
 )
+from channels.inbox import Claimed
 from channels.sending import TryAgain, Undeliverable
 from channels.text import split_text
 from contract.limits import TelegramLimit
@@ -188,8 +189,8 @@ class TelegramInput(WebhookInput):
             return response.text("", status=502)
         return response.raw(bytes(content), content_type="application/octet-stream")
 
-    def output(self, inbox_event: int | None = None) -> TelegramOutput:
-        return TelegramOutput(self, inbox_event)
+    def output(self, turn: Claimed | None = None) -> TelegramOutput:
+        return TelegramOutput(self, turn)
 
 
 class TelegramOutput(PlatformOutput):

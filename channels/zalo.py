@@ -46,6 +46,7 @@ from channels.core import (
     sha256_hex,
     with_phone_lines,
 )
+from channels.inbox import Claimed
 from channels.sending import TryAgain, Undeliverable, check_http_status, describe
 from channels.text import split_text
 from contract.limits import MAX_UNDOCUMENTED_INBOUND_TEXT, ZaloLimit, cut_to
@@ -257,8 +258,8 @@ class ZaloInput(WebhookInput):
                 return image_message(user, delivery, urls[0])
         return connector_event(user, delivery, UNSUPPORTED_MESSAGE)
 
-    def output(self, inbox_event: int | None = None) -> ZaloOutput:
-        return ZaloOutput(self, inbox_event)
+    def output(self, turn: Claimed | None = None) -> ZaloOutput:
+        return ZaloOutput(self, turn)
 
     async def refresh_tokens(self, failed_access_token: str) -> None:
         async with self._refreshing, self.live_tokens.locked() as tokens:

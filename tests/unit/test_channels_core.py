@@ -182,24 +182,12 @@ def test_a_done_event_is_still_a_redelivery_but_its_text_is_gone(tmp_path):
     store.enqueue("zalo", "msg-1", "user-a", '{"text": "em bi giu"}')
     [claimed] = store.claim("zalo", "w1", 30, 10)
     store.reply_attempted(claimed["id"], 0, "user-a")
-    store.reply_sent(claimed["id"], 0)
+    store.reply_attempted(claimed["id"], 1, "user-a", sent=[0])
     store.done(claimed["id"])
     assert not store.enqueue("zalo", "msg-1", "user-a", "{}")
     with store.engine.connect() as connection:
         assert connection.execute(select(inbox.c.event)).scalars().all() == [None]
     assert store.reply_records(claimed["id"]) == {}
-
-
-def test_a_reply_is_recorded_as_attempted_before_it_is_marked_sent(tmp_path):
-    store = ChannelStore(f"sqlite:///{tmp_path / 'app.db'}")
-    store.enqueue("zalo", "msg-1", "user-a", "{}")
-    [claimed] = store.claim("zalo", "w1", 30, 10)
-    store.reply_attempted(claimed["id"], 0, "user-a")
-    [attempt] = store.reply_records(claimed["id"]).values()
-    assert not attempt.sent and attempt.attempted_at.tzinfo is not None  # fate unknown, with its time
-    store.reply_attempted(claimed["id"], 0, "user-a")  # the turn run again: the first attempt's time stands
-    store.reply_sent(claimed["id"], 0)
-    assert store.reply_records(claimed["id"]) == {0: attempt.__class__(attempt.attempted_at, True)}
 
 
 def test_one_user_at_a_time_in_order_and_a_dead_worker_s_lease_runs_out(tmp_path):
@@ -329,6 +317,7 @@ def test_erasing_a_user_deletes_their_inbox_rows(tmp_path):
     store.enqueue("zalo", "msg-2", "user-b", "{}")
     [first, _] = store.claim("zalo", "w1", 30, 10)
     store.reply_attempted(first["id"], 0, "user-a")
-    assert Database(url).erase_user("user-a") == 2  # the event and its reply, attempted and of unknown fate
+    # The event, its reply (attempted, of unknown fate) and when the user last wrote.
+    assert Database(url).erase_user("user-a") == 3
     assert [row["event"] for row in store.claim("zalo", "w2", 30, 10)] == []  # user-b's is leased by w1
     assert store.enqueue("zalo", "msg-1", "user-a", "{}")  # nothing of user-a is left, not even the id
