@@ -475,6 +475,11 @@ class PlatformOutput(OutputChannel):
     """
 
     platform = ""
+    # Whether `delivered_since` can read back what was sent (Zalo). Where it can, a
+    # reply's "sent" mark waits for the turn's next record: a crash before it is
+    # settled by a look-up. Where it cannot (Telegram, Messenger), the reply is
+    # marked at once, so the window in which a crash sends it twice stays one commit.
+    reads_back_sent = False
 
     def __init__(self, channel: WebhookInput, turn: Claimed | None = None) -> None:
         self.channel = channel
@@ -509,21 +514,24 @@ class PlatformOutput(OutputChannel):
         if await self.sent_before(turn, index, recipient_id, reply):
             return
         # Recorded before the send: a crash after the platform's acceptance leaves
-        # a reply of unknown fate, not one that seems never sent. A reply is marked
-        # sent only by the turn's next record, this one (with the next reply's
-        # attempt) or the worker's (`release`), and the last reply never: `done`
-        # deletes its record. One commit a reply instead of two; a crash still
-        # leaves at most one reply this run sent unmarked, only for longer (until
-        # Rasa's next reply or the end of the turn, not one commit). Such a reply
-        # is looked up on Zalo and sent again on Telegram and Messenger, as
-        # before; a crash once Rasa saved the turn sends nothing again (the
-        # tracker check in `run_turn`).
+        # a reply of unknown fate, not one that seems never sent. On Zalo
+        # (`reads_back_sent`) a reply is marked sent only by the turn's next
+        # record, this one (with the next reply's attempt) or the worker's
+        # (`release`), and the last reply never: `done` deletes its record. One
+        # commit a reply instead of two; a crash leaves at most one reply unmarked,
+        # until Rasa's next reply or the end of the turn, and a look-up settles it.
+        # Telegram and Messenger cannot look up, so their replies are marked at
+        # once and a crash sends one again only in that one commit's window. A
+        # crash once Rasa saved the turn sends nothing again (`run_turn`).
         await asyncio.to_thread(
             self.channel.store.reply_attempted, turn.id, index, user_key(recipient_id), tuple(turn.accepted)
         )
         turn.accepted.clear()
         await self.send_reply(recipient_id, reply)
-        turn.accepted.append(index)
+        if self.reads_back_sent:
+            turn.accepted.append(index)
+        else:
+            await asyncio.to_thread(self.channel.store.mark_sent, turn.id, (index,))
 
     async def sent_before(self, turn: Claimed, index: int, recipient_id: str, reply: Reply) -> bool:
         """Whether an earlier run of this turn (before a crash) already sent this reply."""

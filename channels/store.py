@@ -237,6 +237,11 @@ class ChannelStore:
                 .on_conflict_do_nothing(index_elements=[inbox_replies.c.event_id, inbox_replies.c.reply_index])
             )
 
+    def mark_sent(self, event_id: int, reply_indexes: Sequence[int]) -> None:
+        """The platform accepted these replies (where a crash's unknown fate cannot be looked up later)."""
+        with self.engine.begin() as connection:
+            _mark_sent(connection, event_id, reply_indexes)
+
     def user_wrote(self, platform: str, user_key: str, at: datetime | None = None) -> None:
         """Remember that this user wrote (now, unless told when): the start of the platform's reply window."""
         with self.engine.begin() as connection:

@@ -319,6 +319,7 @@ class OaMessage:
 
 class ZaloOutput(PlatformOutput):
     platform = "zalo"
+    reads_back_sent = True  # the OA's conversation shows what it sent (`delivered_since`)
     channel: ZaloInput
 
     async def requests(self, chat: str, reply: Reply) -> list[Any]:

@@ -363,6 +363,18 @@ def test_a_turn_s_first_run_does_not_look_for_earlier_records(platforms, tmp_pat
     assert [sent.text for sent in platforms.zalo.to(user)] == [THANKS_REPLY["text"]]
 
 
+def test_telegram_marks_a_reply_sent_as_soon_as_it_is_taken(platforms, tmp_path):
+    """Telegram cannot show what the bot sent: a reply waiting for the turn's next record
+    would be sent twice by a crash in between, so it is marked at once."""
+    channel, chat = telegram(platforms, tmp_path), new_user()[:10]
+    turn = one_event(channel, chat)
+    run_turn(channel, chat, turn, [THANKS_REPLY])
+    [record] = channel.store.reply_records(turn.id).values()
+    assert record.sent and turn.accepted == []
+    run_turn(channel, chat, taken_again(turn), [THANKS_REPLY])  # a crash after it: not sent again
+    assert len(platforms.telegram.to(chat)) == 1
+
+
 def test_fake_zalo_conversation_api_refuses_what_zalo_refuses(platforms, tmp_path):
     channel, user = zalo(platforms, tmp_path), new_user()
     wrote_hours_ago(channel, platforms.zalo, user, 0)
