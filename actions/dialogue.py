@@ -14,10 +14,10 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import offers, quiz
-from actions.handoff import HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
+from actions.handoff import DECLINED, HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
 from actions.referrals import refer, referral
 from actions.runtime import latest_text, live_content
-from actions.session import bot_said_before
+from actions.session import bot_said_before, latest_said
 from contract.names import ACTION_DELETE_MY_DATA
 from nlu import answers
 
@@ -50,7 +50,7 @@ def open_case() -> list[dict]:
 
 def decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
     found = referral(tracker, in_danger=True)
-    dispatcher.utter_message(response="utter_handoff_declined", abroad=found.abroad, embassy=found.embassy)
+    dispatcher.utter_message(response=DECLINED, abroad=found.abroad, embassy=found.embassy)
     return CLOSE
 
 
@@ -114,6 +114,10 @@ def on_nothing_open(dispatcher, tracker, question, text, intent) -> list[dict]:
     consent_shown = bot_said_before(tracker, [OFFER, OFFER_AGAIN])
     if consent_shown and (text.startswith("/affirm") or answers.is_title(text, consent_titles())):
         return open_case()
+    if intent == "affirm" and latest_said(tracker, [OFFER, OFFER_AGAIN, DECLINED]) == DECLINED:
+        # "ok em đồng ý cho cán bộ liên lạc" after saying no: a change of mind is asked
+        # in one line, and only a yes to that question opens a case.
+        return offer_handoff(dispatcher, tracker)
     dispatcher.utter_message(response="utter_ok")
     return []
 

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 HANDOFF_LOOP = "action_handoff"
 OFFER = "utter_offer_handoff"  # the question whose yes starts the loop
 OFFER_AGAIN = "utter_offer_handoff_again"  # the same question, short, when it was asked before
+DECLINED = "utter_handoff_declined"  # the answer to a no: the contacts, and "nhắn 'cứu' bất cứ lúc nào"
 # Staff news, and platform events the connectors report: nothing for the transcript.
 NOT_TYPED_BY_THE_USER = {HANDOFF_UPDATE_INTENT, *PLATFORM_EVENT_INTENTS}
 

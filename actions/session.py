@@ -24,10 +24,16 @@ def earlier_user_texts(tracker: Tracker) -> str:
     return "\n".join(t for t in texts[:-1] if not t.startswith("/"))
 
 
-def bot_said_before(tracker: Tracker, responses: Iterable[str]) -> bool:
-    """Did the assistant send one of these responses in this session before the latest user message?"""
+def latest_said(tracker: Tracker, responses: Iterable[str]) -> str | None:
+    """Which of these responses the assistant sent last in this session, before the latest user message."""
     names = set(responses)
     events = this_session(tracker)
     users = [i for i, e in enumerate(events) if e.get("event") == "user"]
     before = events[: users[-1]] if users else events
-    return any(e.get("event") == "bot" and (e.get("metadata") or {}).get(BOT_RESPONSE_KEY) in names for e in before)
+    said = [(e.get("metadata") or {}).get(BOT_RESPONSE_KEY) for e in before if e.get("event") == "bot"]
+    return next((name for name in reversed(said) if name in names), None)
+
+
+def bot_said_before(tracker: Tracker, responses: Iterable[str]) -> bool:
+    """Did the assistant send one of these responses in this session before the latest user message?"""
+    return latest_said(tracker, responses) is not None
