@@ -36,3 +36,11 @@ def test_an_answer_never_takes_a_flagged_offer_to_low():
     assert after_answer(MEDIUM, LOW) == MEDIUM
     assert after_answer(HIGH, LOW) == MEDIUM
     assert after_answer(LOW, LOW) == LOW
+
+
+def test_a_follow_up_answer_gives_the_risk_and_each_sign_a_line_of_their_own():
+    templates = LiveContent(ROOT / "content").templates
+    signs = [{"title": "Việc nhẹ lương cao"}, {"title": "Đòi đặt cọc, đóng phí"}]
+    said = templates.render("utter_offer_followup", "webchat", {"topic": "pay", "risk": "high", "signs": signs}, {})
+    lines = said["text"].splitlines()
+    assert "Mức nguy cơ của tin này vẫn là CAO 🚨" in lines and "🚩 Việc nhẹ lương cao" in lines
