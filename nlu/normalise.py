@@ -20,9 +20,8 @@ from pathlib import Path
 _HERE = Path(__file__).parent
 _PIECE = re.compile(r"\w+|\s+|.", re.UNICODE | re.DOTALL)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*$")
-_NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:[.,]\d+)*)([^\W\d_]+)$")
-# "1tr5" (1.5 million), "1k5" (1,500): the digits after the unit are its fraction.
-_NUMBER_UNIT_FRACTION = re.compile(r"^(\d+)([^\W\d_]+)(\d{1,3})$")
+# "15tr", "2k"; and "1tr5" (1.5 million), "1k5" (1,500): digits after the unit are its fraction.
+_NUMBER_WITH_UNIT = re.compile(r"^(\d+(?:[.,]\d+)*)([^\W\d_]+)(\d{1,3})?$")
 # Joiners and variation selectors glue emoji sequences together; they carry no
 # meaning of their own.
 _WORD_TAIL = re.compile(r"\w*")
@@ -103,11 +102,8 @@ def _expand_word(word: str, after_number: bool) -> str | None:
         return table.always[word]
     with_unit = _NUMBER_WITH_UNIT.match(word)
     if with_unit and with_unit.group(2) in table.after_number:
-        return f"{with_unit.group(1)} {table.after_number[with_unit.group(2)]}"
-    fraction = _NUMBER_UNIT_FRACTION.match(word)
-    if fraction and fraction.group(2) in table.after_number:
-        whole, unit, tenths = fraction.groups()
-        return f"{whole},{tenths} {table.after_number[unit]}"
+        number, unit, fraction = with_unit.groups()
+        return f"{number},{fraction} {table.after_number[unit]}" if fraction else f"{number} {table.after_number[unit]}"
     return None
 
 

@@ -118,13 +118,8 @@ def _period_before(text: str, start: int, low_vnd: float) -> str:
 
 def _stint_days(text: str, start: int, period: str, days_per_month: float) -> float:
     """The days a day's rate is paid for: a holiday stint said just before it, or a month's working days."""
-    if period != "day":
-        return days_per_month
-    stints = list(_STINT.finditer(text[max(0, start - 60) : start]))
-    if not stints:
-        return days_per_month
-    days = float(stints[-1].group("days"))
-    return min(days, days_per_month)
+    stints = list(_STINT.finditer(text[max(0, start - 60) : start])) if period == "day" else []
+    return min(float(stints[-1].group("days")), days_per_month) if stints else days_per_month
 
 
 def _monthly(value: float, period: str, days_per_month: float, hours_per_day: float) -> float | None:

@@ -44,8 +44,8 @@ def shown_signs(verdict: Verdict) -> list[dict[str, Any]]:
     shown: list[dict[str, Any]] = []
     quoted: set[str] = set()
     for sign in sign_arguments(verdict):
-        first_quote = sign["evidence"][0] if sign["evidence"] else None
-        if first_quote is not None and first_quote in quoted:
+        first_quote = next(iter(sign["evidence"]), None)
+        if first_quote in quoted:
             continue
         if first_quote is not None:
             quoted.add(first_quote)
