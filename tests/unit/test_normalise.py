@@ -63,3 +63,27 @@ def test_a_phrase_that_starts_with_a_sign_matches_against_the_number_before_it()
     phrases = PhraseSet(["% lương tháng đầu"])
     assert phrases.find("thu 30% lương tháng đầu") and phrases.find("thu 30 % lương tháng đầu")
     assert not PhraseSet(["lương"]).find("luongthang")
+
+
+@pytest.mark.parametrize(
+    "phrases, text, quotes",
+    [
+        (
+            ["lương cao", "lương cao ngất", "cao ngất"],
+            "việc nhẹ lương cao ngất ngưởng, lương cao",
+            ["lương cao ngất", "lương cao"],
+        ),
+        (["ca/ngày", "phí"], "làm 2 ca/ngày, không mất phí, phí 2tr", ["ca/ngày", "phí"]),
+        (
+            ["đi * làm"],
+            "đi sang Lào làm, đi làm, đi qua bên kia làm",
+            ["đi sang Lào làm", "đi làm", "đi qua bên kia làm"],
+        ),
+        (["% lương tháng đầu", "lương"], "thu 30% lương tháng đầu, lương 8tr", ["% lương tháng đầu", "lương"]),
+    ],
+    ids=["longest-wins", "word-then-sign", "gap", "phrase-starting-with-a-sign"],
+)
+def test_a_phrase_set_finds_each_phrase_where_it_starts_and_nowhere_else(phrases, text, quotes):
+    # Matches are tried only where the text has a phrase's first word: the same
+    # matches, left to right and not overlapping, as trying every position.
+    assert [match.quote for match in PhraseSet(phrases).find(text)] == quotes
