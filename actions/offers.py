@@ -160,6 +160,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
     topic = "more" if is_more_request(text) else followup_topic(text)
     if topic == "more":
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
+    elif topic == "do":  # "vậy phải làm gì": the steps, not the signs again
+        dispatcher.utter_message(response="utter_offer_next_steps", risk=earlier.risk)
     else:
         dispatcher.utter_message(
             response="utter_offer_followup",
