@@ -168,6 +168,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
             topic=topic,
             risk=earlier.risk,
             signs=verdict_arguments(earlier)["signs"],
+            # A licensed company may lawfully charge for work abroad: the fee answer says how, not "pay nothing".
+            abroad=earlier.abroad,
         )
     return keep
 

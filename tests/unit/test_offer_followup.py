@@ -44,3 +44,16 @@ def test_a_follow_up_answer_gives_the_risk_and_each_sign_a_line_of_their_own():
     said = templates.render("utter_offer_followup", "webchat", {"topic": "pay", "risk": "high", "signs": signs}, {})
     lines = said["text"].splitlines()
     assert "Mức nguy cơ của tin này vẫn là CAO 🚨" in lines and "🚩 Việc nhẹ lương cao" in lines
+
+
+def test_a_fee_question_about_work_abroad_says_how_to_pay_a_licensed_company_not_pay_nothing():
+    templates = LiveContent(ROOT / "content").templates
+    about = {"topic": "fee", "risk": "medium", "signs": [{"title": "Đòi đặt cọc, đóng phí"}]}
+    abroad = templates.render("utter_offer_followup", "webchat", {**about, "abroad": True}, {})["text"]
+    at_home = templates.render("utter_offer_followup", "webchat", {**about, "abroad": False}, {})["text"]
+    assert "dolab.gov.vn" in abroad and "không nộp bất kỳ khoản nào" not in abroad
+    assert "không nộp bất kỳ khoản nào" in at_home
+
+
+def test_an_offer_in_taiwan_is_abroad_for_the_fee_answer():
+    assert checker().check("tuyen ng di dai loan lam nha may, phi 150tr, hop dong 3 nam").abroad
