@@ -68,7 +68,8 @@ def reply_to_offer(
     dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False, tracker: Tracker | None = None
 ) -> list[dict]:
     """The verdict on a pasted offer, or a request for the offer itself; counted for `tracker`'s conversation."""
-    if money_already_paid(offer):
+    lost_money = money_already_paid(offer)
+    if lost_money:
         dispatcher.utter_message(response="utter_referral_lost_money")
     verdict = checker().check(offer)
     if verdict.risk == UNCLEAR and not verdict.signs:
@@ -76,7 +77,6 @@ def reply_to_offer(
         return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
     if tracker is not None:
         count_check(tracker, verdict)
-    say_verdict(dispatcher, verdict)
     state = {
         "text": offer,
         "risk": verdict.risk,
@@ -85,6 +85,10 @@ def reply_to_offer(
         "questions": [q.id for q in verdict.questions],
         "asked": None,
     }
+    if lost_money and verdict.risk == LOW:
+        # Someone who has already paid is past "check before you accept": the steps above are the answer.
+        return [SlotSet(OFFER_CHECK, {**state, "questions": []}), SlotSet(OPEN_QUESTION, {"kind": VERDICT})]
+    say_verdict(dispatcher, verdict)
     return [SlotSet(OFFER_CHECK, state)] + ask_next_question(dispatcher, state)
 
 
@@ -158,7 +162,12 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
         new_state = {**state, "text": state["text"] + "\n" + text, "risk": updated.risk, "score": updated.score}
         return [SlotSet(OFFER_CHECK, new_state)] + keep
     topic = "more" if is_more_request(text) else followup_topic(text)
-    if topic == "more":
+    if topic == "back" and money_already_paid(state["text"] + "\n" + text):
+        # "có lấy lại được không" after telling how the money went: no promise, what helps.
+        dispatcher.utter_message(response="utter_lost_money_back")
+    elif money_already_paid(text):
+        dispatcher.utter_message(response="utter_referral_lost_money")
+    elif topic == "more":
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     elif topic == "do":  # "vậy phải làm gì": the steps, not the signs again
         dispatcher.utter_message(response="utter_offer_next_steps", risk=earlier.risk)

@@ -132,7 +132,7 @@ def mentions_delete(text: str) -> bool:
     return 0 < len(words) <= MAX_SHORT_ANSWER_WORDS and any(w in vocabulary()["delete"] for w in words)
 
 
-FOLLOWUP_TOPICS = ("fee", "company", "pay", "go", "do")
+FOLLOWUP_TOPICS = ("fee", "company", "pay", "go", "do", "back")
 
 
 @lru_cache(maxsize=1)
@@ -142,7 +142,7 @@ def _topic_phrases() -> dict[str, PhraseSet]:
 
 
 def followup_topic(text: str) -> str:
-    """What a question about a checked offer is about: fee, company, pay, go, do (what now), or general."""
+    """What a question about a checked offer is about: fee, company, pay, go, do (what now), back (money back), or general."""
     phrases = _topic_phrases()
     return next((topic for topic in FOLLOWUP_TOPICS if phrases[topic].find(text)), "general")
 
