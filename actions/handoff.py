@@ -15,13 +15,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.referrals import refer
 from actions.runtime import count, database, latest_text, live_content, required, sent_a_screenshot, settings, user_key
 from actions.session import bot_said_before
 from bot.handoff import cases, conversation
 from bot.handoff.cases import Reason
 from bot.handoff.worker_queries import open_case_of
 from contract.names import HANDOFF_UPDATE_INTENT, MESSAGE_KIND_KEY, PLATFORM_EVENT_INTENTS, STAFF_REPLY_KIND
-from nlu.answers import CONSENT, OPEN_QUESTION
+from nlu.answers import CONSENT, DANGER_INTENT, OPEN_QUESTION
 
 logger = logging.getLogger(__name__)
 HANDOFF_LOOP = "action_handoff"
@@ -47,17 +48,21 @@ class ActionHandoff(Action):
         step = conversation.updates_step(cases.take_updates(db, key))
         case = open_case_of(db, key)
         # Not get_intent_of_latest_message(): an external intent has no ranking, and that reads None.
-        is_user_message = tracker.latest_message.get("intent", {}).get("name") not in NOT_TYPED_BY_THE_USER
-        if is_user_message and case is not None:
+        intent = tracker.latest_message.get("intent", {}).get("name")
+        if intent not in NOT_TYPED_BY_THE_USER and case is not None:
             settings_of_handoff = required(handoff, "handoff.yml")
             # A screenshot reaches Rasa as "/check_job_offer" with a reference: staff see that one was sent.
             said = settings_of_handoff.screenshot_label if sent_a_screenshot(tracker) else latest_text(tracker)
-            following = conversation.on_message(db, settings_of_handoff, case, said)
+            following = conversation.on_message(db, settings_of_handoff, case, said, in_danger=intent == DANGER_INTENT)
             step.says += following.says
             step.ends = following.ends
+            step.refer_danger = following.refer_danger
         if case is None:
             step.ends = True
-        return _say(dispatcher, step) + ([ActiveLoop(None)] if step.ends else [])
+        events = _say(dispatcher, step)
+        if step.refer_danger:
+            refer(dispatcher, tracker, in_danger=True)
+        return events + ([ActiveLoop(None)] if step.ends else [])
 
 
 def _start(tracker: Tracker, handoff, key: str, consent: str) -> conversation.Step:
@@ -81,7 +86,7 @@ def _start(tracker: Tracker, handoff, key: str, consent: str) -> conversation.St
 def _reason(tracker: Tracker) -> str:
     """Danger if the user reported danger at any point of this session, however they asked for a person."""
     in_danger = any(
-        event.get("event") == "user" and event.get("parse_data", {}).get("intent", {}).get("name") == "report_danger"
+        event.get("event") == "user" and event.get("parse_data", {}).get("intent", {}).get("name") == DANGER_INTENT
         for event in tracker.events
     )
     return Reason.DANGER if in_danger else Reason.REQUEST

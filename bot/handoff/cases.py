@@ -240,6 +240,13 @@ def question_asked(db: Database, case_id: int) -> None:
         session.get(Case, case_id).questions_asked += 1
 
 
+def raise_to_danger(db: Database, case_id: int) -> None:
+    """Danger reported during a case opened on request: first in the console's list, and staff told if nobody claims it."""
+    with db.session() as session:
+        case = session.get(Case, case_id)
+        case.reason, case.priority = Reason.DANGER, PRIORITY[Reason.DANGER]
+
+
 def no_more_questions(db: Database, case_id: int, question_count: int) -> None:
     with db.session() as session:
         # Past the last question and its closing line: nothing more is asked.

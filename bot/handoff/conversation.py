@@ -14,7 +14,7 @@ from typing import Any
 from bot.content.kinds.handoff import HandoffQuestion, HandoffSettings
 from bot.content.kinds.messages import MessageDef
 from bot.handoff import cases
-from bot.handoff.cases import Status
+from bot.handoff.states import Reason, Status
 from bot.handoff.worker_queries import open_case_of
 from bot.store import Case, Database
 from nlu.answers import is_clear_no, is_clear_yes
@@ -37,6 +37,8 @@ class Say:
 class Step:
     says: list[Say] = field(default_factory=list)
     ends: bool = False  # the hand-off is over: normal answers again
+    # Danger reported while the intake questions were still being asked: the contacts for where the person is, now.
+    refer_danger: bool = False
 
 
 def is_staffed(settings: HandoffSettings, now: datetime) -> bool:
@@ -69,8 +71,11 @@ def start(
     return Step([opened] + ([] if existing else _next_question(db, settings, case)))
 
 
-def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -> Step:
-    """A message while the case is open: it goes to staff, never to the bot's own answers."""
+def on_message(db: Database, settings: HandoffSettings, case: Case, text: str, in_danger: bool = False) -> Step:
+    """A message while the case is open: it goes to staff, never to the bot's own answers.
+
+    `in_danger`: the message says the person is held, hurt or asking for rescue.
+    """
     if _is_short_command(settings.end_words, text):
         cases.record_user_message(db, case.id, text)
         cases.end_by_user(db, case.id)
@@ -80,9 +85,18 @@ def on_message(db: Database, settings: HandoffSettings, case: Case, text: str) -
     skipped = question is not None and _is_short_command(settings.skip_words, text)
     refused = question is not None and _is_refusal(question, text)
     answer_to = (
-        question.id if question is not None and not (skipped or refused or _is_bare_yes(question, text)) else None
+        question.id
+        if question is not None and not (skipped or refused or in_danger or _is_bare_yes(question, text))
+        else None
     )
     case = cases.record_user_message(db, case.id, text, answer_to=answer_to)
+    if in_danger and case.reason != Reason.DANGER:
+        cases.raise_to_danger(db, case.id)
+    if in_danger and question is not None:
+        # Danger wins over the intake questions ("họ đánh em nữa" is no answer to "is it safe to write?").
+        # Once they are over, the waiting line has given the numbers and staff read every message.
+        cases.no_more_questions(db, case.id, len(settings.questions))
+        return Step(refer_danger=True)
     if question is None:
         return Step()
     if _is_unsafe_answer(question, text):

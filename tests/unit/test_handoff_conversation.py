@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 import pytest
 from support import ROOT
 
+from bot.console.accounts import add_account
 from bot.content import load_templates
 from bot.handoff import cases, conversation
 from bot.handoff.console_queries import case_with_transcript
@@ -145,3 +146,22 @@ def _staff(db):
     from bot.console.accounts import add_account
 
     return add_account(db, "lan", "hotline", "a long enough password")
+
+
+def test_danger_during_the_questions_wins_and_puts_the_case_first(db, handoff):
+    start(db, handoff, reason="request")
+    say(db, handoff, "Phnom Penh")
+    step = conversation.on_message(db, handoff, open_case_of(db, KEY), "họ đánh em nữa", in_danger=True)
+    assert step.refer_danger and names(step) == []  # the contacts for where they are, not the next question
+    case = open_case_of(db, KEY)
+    assert (case.reason, case.priority) == ("danger", 2)
+    assert names(say(db, handoff, "em o tang 3")) == []  # relayed; no more questions
+    assert case_with_transcript(db, case.id).answers == {"location": "Phnom Penh"}  # not an answer to "safe to write?"
+
+
+def test_danger_after_staff_took_the_case_is_left_to_staff(db, handoff):
+    start(db, handoff, reason="request")
+    cases.claim(db, open_case_of(db, KEY).id, add_account(db, "lan", "hotline", "a long enough password"))
+    step = conversation.on_message(db, handoff, open_case_of(db, KEY), "họ đánh em nữa", in_danger=True)
+    assert not step.refer_danger and names(step) == []
+    assert open_case_of(db, KEY).priority == 2
