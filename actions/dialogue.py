@@ -109,6 +109,19 @@ def on_quiz(dispatcher, tracker, question, text, intent) -> list[dict]:
     return CLOSE
 
 
+def on_quiz_menu(dispatcher, tracker, question, text, intent) -> list[dict]:
+    options = question.get("options") or []
+    chosen = answers.chosen_option(text, options)
+    if chosen is None:  # "thôi": the menu is closed
+        dispatcher.utter_message(response="utter_ok")
+        return CLOSE
+    book = quiz.quiz_book()
+    quiz_id = options[chosen].get("quiz_id")
+    if quiz_id not in book.quizzes:  # the quizzes changed since the menu was shown
+        return quiz.utter_menu(dispatcher, book)
+    return quiz.start_quiz(dispatcher, tracker, book, quiz_id)
+
+
 def on_nothing_open(dispatcher, tracker, question, text, intent) -> list[dict]:
     """A yes or no with no question on screen: a still-visible consent button counts, nothing else."""
     consent_shown = bot_said_before(tracker, [OFFER, OFFER_AGAIN])
@@ -128,6 +141,7 @@ HANDLERS: dict[str | None, Handler] = {
     answers.OFFER_TEXT: on_offer_text,
     answers.VERDICT: on_verdict,
     answers.QUIZ: on_quiz,
+    answers.QUIZ_MENU: on_quiz_menu,
 }
 
 

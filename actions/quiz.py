@@ -1,4 +1,5 @@
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -7,9 +8,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import count, database, latest_text, live_content, user_key
 from bot.quiz import NoQuizRunning, NotAChoice, QuestionView, QuizBook
-from nlu.answers import OPEN_QUESTION, QUIZ
+from nlu.answers import OPEN_QUESTION, QUIZ, QUIZ_MENU
 
 MENU = "menu"
+LEADING_SYMBOLS = re.compile(r"^\W+")  # the emoji before a button's words
 
 
 def quiz_book() -> QuizBook:
@@ -98,21 +100,32 @@ class ActionStartQuiz(Action):
         if chosen not in book.quizzes and len(book.quizzes) == 1:
             chosen = next(iter(book.quizzes))
         if chosen not in book.quizzes:
-            dispatcher.utter_message(
-                response="utter_quiz_menu",
-                buttons=[
-                    {"title": q.button, "payload": payload("start_quiz", quiz_id=q.id)} for q in book.quizzes.values()
-                ],
-            )
-            return []
-        quiz = book.quizzes[chosen]
-        dispatcher.utter_message(
-            response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions)
-        )
-        attempt = book.attempt_number(key, chosen)
-        view = book.start(key, chosen)
-        count(tracker, lambda rec, channel, key: rec.quiz_started(channel, key, view.quiz_id, attempt))
-        return utter_question(dispatcher, view)
+            return utter_menu(dispatcher, book)
+        return start_quiz(dispatcher, tracker, book, chosen)
+
+
+def utter_menu(dispatcher: CollectingDispatcher, book: QuizBook) -> list[dict]:
+    """The quizzes, numbered: a platform without buttons, or a person who types "1", can still choose."""
+    quizzes = list(book.quizzes.values())
+    # Listed by their buttons' words, without the emoji: what the person sees is what they type.
+    labels = [LEADING_SYMBOLS.sub("", q.button) for q in quizzes]
+    dispatcher.utter_message(
+        response="utter_quiz_menu",
+        titles=labels,
+        buttons=[{"title": q.button, "payload": payload("start_quiz", quiz_id=q.id)} for q in quizzes],
+    )
+    options = [{"letter": str(n), "text": labels[n - 1], "quiz_id": q.id} for n, q in enumerate(quizzes, 1)]
+    return [SlotSet(OPEN_QUESTION, {"kind": QUIZ_MENU, "options": options})]
+
+
+def start_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, book: QuizBook, chosen: str) -> list[dict]:
+    quiz = book.quizzes[chosen]
+    dispatcher.utter_message(response="utter_quiz_intro", title=quiz.title, intro=quiz.intro, total=len(quiz.questions))
+    key = user_key(tracker)
+    attempt = book.attempt_number(key, chosen)
+    view = book.start(key, chosen)
+    count(tracker, lambda rec, channel, key: rec.quiz_started(channel, key, view.quiz_id, attempt))
+    return utter_question(dispatcher, view)
 
 
 class ActionAnswerQuiz(Action):

@@ -21,6 +21,7 @@ from nlu.phrases import PhraseSet
 
 OPEN_QUESTION = "open_question"
 CONSENT, DELETE, OFFER_TEXT, VERDICT, QUIZ = "consent", "delete", "offer_text", "verdict", "quiz"
+QUIZ_MENU = "quiz_menu"  # the list of quizzes: "1", "cái đầu", a title's words choose one
 DANGER_INTENT = "report_danger"
 MAX_SHORT_ANSWER_WORDS = 8
 # "làm quiz", "số đường dây nóng": a short request of its own even while an offer is awaited.
@@ -216,7 +217,7 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
         return not is_button and (
             intent in ("affirm", "deny") or mentions_delete(text) or is_clear_yes(text) or is_clear_no(text)
         )
-    if kind == QUIZ:
+    if kind in (QUIZ, QUIZ_MENU):
         if is_button:
             return False
         if is_quiz_stop(text):
