@@ -65,7 +65,11 @@ ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset(
     }
 )
 # Requests that are never about the offer on screen, however long.
-ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy"})
+# Thanks and "which number do I call" are never about the offer, however long the sentence
+# ("e qua toi bavet r a, goi so nao": they are in Cambodia now and need the number for there).
+ALWAYS_THEIR_OWN = frozenset(
+    {"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy", "thank", "ask_hotline"}
+)
 _WORD = re.compile(r"\w+")
 
 
