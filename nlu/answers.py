@@ -65,11 +65,11 @@ ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset(
     }
 )
 # Requests that are never about the offer on screen, however long.
-# Thanks and "which number do I call" are never about the offer, however long the sentence
+ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy"})
+# After a verdict, thanks and "which number do I call" are their own, however long the sentence
 # ("e qua toi bavet r a, goi so nao": they are in Cambodia now and need the number for there).
-ALWAYS_THEIR_OWN = frozenset(
-    {"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy", "thank", "ask_hotline"}
-)
+# Not while an offer is awaited: a pasted ad is then read as one whatever the classifier says.
+THEIR_OWN_AFTER_A_VERDICT = ALWAYS_THEIR_OWN | {"thank", "ask_hotline"}
 _WORD = re.compile(r"\w+")
 
 
@@ -235,7 +235,8 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
             return text.startswith("/offer_answer") or text.startswith("/affirm") or text.startswith("/deny")
         if kind == VERDICT and is_more_request(text):
             return True
-        if len(text.split()) > SHORT_REQUEST_WORDS and intent not in ALWAYS_THEIR_OWN:
+        their_own = THEIR_OWN_AFTER_A_VERDICT if kind == VERDICT else ALWAYS_THEIR_OWN
+        if len(text.split()) > SHORT_REQUEST_WORDS and intent not in their_own:
             # Asked for an offer, a line of one is an offer; after a verdict, a sentence is
             # about that offer ("but they said Cambodia first"), whatever the classifier thinks.
             return True

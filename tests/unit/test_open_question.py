@@ -168,3 +168,10 @@ def test_the_policy_reads_the_question_from_the_last_turns_alone(asked):
 
     assert len(tail) < len(tracker.events) or len(asked) == 1
     assert open_question(tail) == open_question([event.as_dict() for event in tracker.events]) == asked[-1]
+
+
+def test_after_a_verdict_thanks_and_a_number_question_are_their_own_however_long():
+    verdict = {"kind": "verdict"}
+    assert not answers_open_question(verdict, "e qua toi bavet r a, goi so nao", "ask_hotline")
+    assert not answers_open_question(verdict, "ok e hiu r, cam on a nhiu", "thank")
+    assert answers_open_question(verdict, "nhung ho bao qua campuchia lam truoc", "inform_location")
