@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.content import Templates
-from bot.offers.checker import RISKY_DESTINATION, Verdict
+from bot.offers.checker import Verdict
 
 # A phone screen: the strongest signs with one line each; the rest behind "xem thêm".
 SIGNS_SHOWN = 3
@@ -61,8 +61,8 @@ def verdict_arguments(verdict: Verdict) -> dict[str, Any]:
         "score": round(verdict.score, 1),
         "signs": shown,
         "more_signs": len(verdict.signs) - len(shown),
-        # The checks that matter differ for a job abroad and one at home.
-        "abroad": any(s.id == RISKY_DESTINATION for s in verdict.signs),
+        # The checks that matter differ for a job abroad (Japan as much as Cambodia) and one at home.
+        "abroad": verdict.abroad,
         "reported": bool(verdict.reports),
         "unchecked_link": verdict.unchecked_links[0] if verdict.unchecked_links else "",
         # Raised by the learned score with no sign to show: said as "reads like ads that were traps", with the checks.
