@@ -54,9 +54,28 @@ def _phones(text: str) -> list[Contact]:
     return contacts
 
 
+# Generic endings a bare domain is read by (country codes are any two letters). A name
+# with a dot and another ending ("Co.opmart", "T.Hùng") is a name, not a site to open;
+# written with "http", "www." or a path it is a link whatever its ending.
+# fmt: off
+GENERIC_TLDS = frozenset({
+    "com", "net", "org", "info", "biz", "xyz", "top", "vip", "club", "online", "site", "store", "shop",
+    "shopping", "app", "link", "live", "asia", "pro", "icu", "work", "fun", "buzz", "click", "tech",
+    "space", "website", "world", "life", "email", "today", "win", "bid", "loan", "money", "cash",
+    "finance", "bet", "casino", "games", "game", "one", "cyou", "lol", "monster", "io", "tv", "cc", "ws",
+})
+# fmt: on
+_WRITTEN_AS_A_LINK = re.compile(r"^(?:https?://|www\.)|/", re.IGNORECASE)
+
+
 def web_links(text: str) -> list[Contact]:
     """The links to websites and short links (not chat or social accounts): what a user might open."""
-    return [c for c in _links(text) if c.kind in (n.DOMAIN, n.SHORT_LINK)]
+    return [c for c in _links(text) if c.kind in (n.DOMAIN, n.SHORT_LINK) and _openable(c)]
+
+
+def _openable(link: Contact) -> bool:
+    ending = link.value.split("/", 1)[0].rsplit(".", 1)[-1]
+    return bool(_WRITTEN_AS_A_LINK.search(link.quote)) or len(ending) == 2 or ending in GENERIC_TLDS
 
 
 def _links(text: str) -> list[Contact]:

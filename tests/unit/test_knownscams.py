@@ -13,7 +13,7 @@ from bot.content import load_templates
 from bot.knownscams import normalise as n
 from bot.knownscams import similar
 from bot.knownscams.csvfile import read_rows, write_rows
-from bot.knownscams.extract import find_contacts
+from bot.knownscams.extract import find_contacts, web_links
 from bot.knownscams.store import ImportResult, KnownScamError, KnownScams, ListEditor, Protected
 from bot.offers import HIGH, OfferChecker
 from bot.offers.reply import verdict_for_person
@@ -418,3 +418,9 @@ def test_a_removed_domain_is_no_longer_resembled(db, editor):
     entry = editor.add("domain", "cafe-tuyendung.xyz", "NCSC", "2026-02-20", added_by="lan")
     editor.remove(entry.id, removed_by="minh")
     assert KnownScams(db).reports(CAFE_AD.format("cafe-tuyendung.top")) == ()
+
+
+def test_a_name_with_a_dot_is_not_a_link_to_open_but_a_written_link_is():
+    assert web_links("Siêu thị Co.opmart Quận 7 tuyển thu ngân") == []
+    quotes = [c.quote for c in web_links("vào shopee-vn.xyz, bit.ly/abc12 hay https://tuyendung.abcjobs/apply")]
+    assert quotes == ["shopee-vn.xyz", "bit.ly/abc12", "https://tuyendung.abcjobs/apply"]
