@@ -8,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import count, database, latest_text, live_content, user_key
 from bot.quiz import NoQuizRunning, NotAChoice, QuestionView, QuizBook
-from nlu.answers import OPEN_QUESTION, QUIZ, QUIZ_MENU
+from nlu.answers import OPEN_QUESTION, QUIZ, QUIZ_MENU, is_quiz_stop
 
 MENU = "menu"
 LEADING_SYMBOLS = re.compile(r"^\W+")  # the emoji before a button's words
@@ -89,6 +89,9 @@ class ActionStartQuiz(Action):
         return "action_start_quiz"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        if is_quiz_stop(latest_text(tracker)):  # "e ko muon lam quiz nua": the classifier misses the "no"
+            dispatcher.utter_message(response="utter_ok")
+            return []
         book = quiz_book()
         chosen: str | None = next(tracker.get_latest_entity_values("quiz_id"), None)
         key = user_key(tracker)

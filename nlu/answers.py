@@ -157,8 +157,14 @@ def is_more_request(text: str) -> bool:
     return _only(words_of(text), "more_core", "more", "filler")
 
 
+@lru_cache(maxsize=1)
+def _quiz_refusals() -> PhraseSet:
+    return PhraseSet(sorted(vocabulary().get("quiz_refusal", ())), negatable=False)
+
+
 def is_quiz_stop(text: str) -> bool:
-    return _only(words_of(text), "stop", "stop_extra", "filler")
+    """ "thôi", "dừng lại", or a sentence that says no more ("e ko muon lam quiz nua")."""
+    return _only(words_of(text), "stop", "stop_extra", "filler") or bool(_quiz_refusals().find(text))
 
 
 def chosen_option(typed: str, options: Sequence[Mapping[str, str]]) -> int | None:
