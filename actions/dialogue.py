@@ -57,7 +57,7 @@ def decline(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict]:
 def on_consent(dispatcher, tracker, question, text, intent) -> list[dict]:
     if text.startswith("/affirm") or answers.is_clear_yes(text, consent_titles()):
         return open_case()
-    if text.startswith("/deny") or answers.is_clear_no(text):
+    if text.startswith("/deny") or answers.is_clear_no(text) or answers.opens_with_no(text):
         return decline(dispatcher, tracker)
     found = referral(tracker, in_danger=True)
     if intent == answers.DANGER_INTENT or found.advice or found.abroad:

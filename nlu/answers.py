@@ -121,6 +121,20 @@ def is_clear_no(text: str) -> bool:
     return not any(w in vocabulary()["yes"] - {"ket"} for w in words) and _only(words, "no", "no_extra", "filler")
 
 
+# "không sao" (no problem), "không biết" (don't know): they open with "không" and are not a no.
+_NOT_A_NO = frozenset({"sao", "biet", "hieu", "ro", "van"})
+_NEGATIONS = frozenset({"khong", "chua"})  # "ko dc" is no yes; "thôi có" is one
+
+
+def opens_with_no(text: str) -> bool:
+    """ "thôi ko dc đâu, họ kiểm tra đt": a no first, then why; no yes in it but a negated one ("ko dc")."""
+    words = words_of(text)
+    yes = vocabulary()["yes"] - {"ket"}
+    if not words or words[0] not in vocabulary()["no"] or (len(words) > 1 and words[1] in _NOT_A_NO):
+        return False
+    return not any(w in yes and words[i - 1] not in _NEGATIONS for i, w in enumerate(words) if i > 0)
+
+
 def is_delete_confirmation(text: str) -> bool:
     words = words_of(text)
     sets = vocabulary()
@@ -222,7 +236,12 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
         if intent == "delete_my_data":
             # "they took everyone's phones" is no request to erase: only the word for it is.
             return not is_delete_confirmation(text)
-        return intent not in ANSWERED_AS_USUAL_DURING_CONSENT or is_clear_yes(text) or is_clear_no(text)
+        return (
+            intent not in ANSWERED_AS_USUAL_DURING_CONSENT
+            or is_clear_yes(text)
+            or is_clear_no(text)
+            or opens_with_no(text)
+        )
     if kind == DELETE:
         return not is_button and (
             intent in ("affirm", "deny") or mentions_delete(text) or is_clear_yes(text) or is_clear_no(text)

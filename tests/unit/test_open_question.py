@@ -15,6 +15,7 @@ from nlu.answers import (
     is_delete_confirmation,
     is_quiz_stop,
     open_question,
+    opens_with_no,
 )
 
 CONSENT_TITLES = ["✅ Có, kết nối"]
@@ -175,3 +176,19 @@ def test_after_a_verdict_thanks_and_a_number_question_are_their_own_however_long
     assert not answers_open_question(verdict, "e qua toi bavet r a, goi so nao", "ask_hotline")
     assert not answers_open_question(verdict, "ok e hiu r, cam on a nhiu", "thank")
     assert answers_open_question(verdict, "nhung ho bao qua campuchia lam truoc", "inform_location")
+
+
+@pytest.mark.parametrize(
+    "text, is_no",
+    [
+        ("thoi ko dc dau, ho kiem tra dt", True),
+        ("không, họ đang ở ngoài cửa", True),
+        ("ko sao, ket noi di", False),
+        ("không biết có an toàn không", False),
+        ("ko, thoi co, ket noi di", False),
+        ("em đồng ý", False),
+    ],
+)
+def test_a_message_that_opens_with_a_no_is_a_no_unless_a_yes_follows(text, is_no):
+    assert opens_with_no(text) is is_no
+    assert answers_open_question({"kind": "consent"}, text, "check_job_offer") is (is_no or is_clear_yes(text))
