@@ -32,10 +32,16 @@ class Referral:
 
 
 def where(text: str, settings: ReferralSettings) -> tuple[bool, str | None]:
-    """(abroad, embassy hotline id) from everything the user said."""
+    """(abroad, embassy hotline id) from everything the user said; back home if they said so after the place."""
     normalised = normalise_with_origin(text)
-    embassy = next((hotline for places, hotline in settings.embassies if places.find(normalised)), None)
-    return embassy is not None or bool(settings.abroad_places.find(normalised)), embassy
+    embassy_places = [(match, hotline) for places, hotline in settings.embassies for match in places.find(normalised)]
+    places = [match for match, _ in embassy_places] + settings.abroad_places.find(normalised)
+    if not places:
+        return False, None
+    returns = settings.back_home.find(normalised) if settings.back_home else []
+    if returns and max(r.start for r in returns) > max(p.start for p in places):
+        return False, None
+    return True, next((hotline for _, hotline in embassy_places), None)
 
 
 def advice_for(text: str, settings: ReferralSettings) -> tuple[str, ...]:

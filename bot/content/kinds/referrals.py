@@ -19,9 +19,17 @@ class ReferralSettings:
     abroad_places: PhraseSet
     # Facts a person in danger may add (a ransom, a taken passport): (id, phrases, advice line).
     facts: tuple[tuple[str, PhraseSet, str], ...] = ()
+    # "giờ về VN rồi": said after a place abroad, the person is back home.
+    back_home: PhraseSet | None = None
 
 
-REFERRAL_FIELDS = {"situations": LIST, "embassies": LIST, "abroad_places": LIST, "facts": OPTIONAL_LIST}
+REFERRAL_FIELDS = {
+    "situations": LIST,
+    "embassies": LIST,
+    "abroad_places": LIST,
+    "facts": OPTIONAL_LIST,
+    "back_home": OPTIONAL_LIST,
+}
 
 
 def read_referrals(data: Any, path: Path, problems: Problems) -> ReferralSettings | None:
@@ -42,6 +50,7 @@ def read_referrals(data: Any, path: Path, problems: Problems) -> ReferralSetting
         for item, line in items(data.get("facts", []))
         if check_fields(item, {"id": TEXT, "phrases": LIST, "advice": TEXT}, path, line, problems, "tình tiết")
     ]
+    back_home = phrases(data["back_home"], path, problems) if data.get("back_home") else None
     return ReferralSettings(
-        tuple(situations), tuple(embassies), phrases(data["abroad_places"], path, problems), tuple(facts)
+        tuple(situations), tuple(embassies), phrases(data["abroad_places"], path, problems), tuple(facts), back_home
     )
