@@ -102,9 +102,13 @@ def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:
 
 
 def on_quiz(dispatcher, tracker, question, text, intent) -> list[dict]:
+    options = question.get("options") or []
     # An option's own words first: an option may well be "Dừng lại".
-    if answers.chosen_option(text, question.get("options") or []) is not None:
+    if answers.chosen_option(text, options) is not None:
         return quiz.answer_quiz(dispatcher, tracker, text)
+    if not answers.is_quiz_stop(text):  # "🤔": the question stays; how to answer it, once more
+        dispatcher.utter_message(response="utter_quiz_invalid_answer", letters=[o["letter"] for o in options])
+        return [SlotSet(answers.OPEN_QUESTION, question)]
     dispatcher.utter_message(response="utter_quiz_paused")
     return CLOSE
 

@@ -71,6 +71,7 @@ ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "
 # Not while an offer is awaited: a pasted ad is then read as one whatever the classifier says.
 THEIR_OWN_AFTER_A_VERDICT = ALWAYS_THEIR_OWN | {"thank", "ask_hotline"}
 _WORD = re.compile(r"\w+")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
 @lru_cache(maxsize=1)
@@ -252,6 +253,9 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
         if is_quiz_stop(text):
             # "thoát" alone in a quiz leaves the quiz; the danger net reads it as "escape".
             return True
+        if kind == QUIZ and not _LETTER_OR_DIGIT.search(text):
+            # "🤔", "??" in a quiz: no answer, and no reason to leave it either.
+            return intent != DANGER_INTENT
         return intent != DANGER_INTENT and chosen_option(text, question.get("options") or []) is not None
     if kind in (OFFER_TEXT, VERDICT):
         if intent == DANGER_INTENT:

@@ -192,3 +192,10 @@ def test_after_a_verdict_thanks_and_a_number_question_are_their_own_however_long
 def test_a_message_that_opens_with_a_no_is_a_no_unless_a_yes_follows(text, is_no):
     assert opens_with_no(text) is is_no
     assert answers_open_question({"kind": "consent"}, text, "check_job_offer") is (is_no or is_clear_yes(text))
+
+
+def test_an_emoji_in_a_quiz_stays_with_the_quiz_but_danger_does_not():
+    quiz = {"kind": "quiz", "options": [{"letter": "A", "text": "Có"}, {"letter": "B", "text": "Không"}]}
+    assert answers_open_question(quiz, "🤔", "out_of_scope")
+    assert answers_open_question(quiz, "??", "out_of_scope")
+    assert not answers_open_question(quiz, "😭", "report_danger")
