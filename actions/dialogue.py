@@ -95,7 +95,8 @@ def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:
         answer = "yes" if answers.is_clear_yes(text) else "no" if answers.is_clear_no(text) else None
     if state.get("asked") and answer is not None:
         return offers.answer_question(dispatcher, state, answer)
-    if answer is not None or text.startswith("/"):
+    # A bare "ok" or "ko" with nothing asked is only that; "ko biết nữa, họ chỉ nhắn qua tele" says more.
+    if (answer is not None and len(text.split()) <= answers.SHORT_REQUEST_WORDS) or text.startswith("/"):
         dispatcher.utter_message(response="utter_ok")
         return [SlotSet(answers.OPEN_QUESTION, {"kind": answers.VERDICT})]
     return offers.follow_up(dispatcher, state, text, tracker)
