@@ -13,7 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import offers, quiz
+from actions import offers, quiz, reports
 from actions.handoff import DECLINED, HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
 from actions.referrals import refer, referral
 from actions.runtime import latest_text, live_content
@@ -127,6 +127,19 @@ def on_quiz_menu(dispatcher, tracker, question, text, intent) -> list[dict]:
     return quiz.start_quiz(dispatcher, tracker, book, quiz_id)
 
 
+def on_report(dispatcher, tracker, question, text, intent) -> list[dict]:
+    options = question.get("options") or []
+    chosen = answers.chosen_option(text, options)
+    if chosen is not None:
+        return reports.report_offer(dispatcher, tracker, options[chosen].get("choice"))
+    if answers.is_clear_yes(text):  # "có" to "gửi …? muốn được báo lại không?": send, and tell them
+        return reports.report_offer(dispatcher, tracker, reports.NOTIFY)
+    if question.get("asked") == reports.ASK_AGAIN:  # a second no: nothing is sent
+        return reports.report_offer(dispatcher, tracker, reports.CANCEL)
+    # "không" could be "don't send" or "don't tell me": asked once more, in one line.
+    return reports.ask_report_choice(dispatcher, reports.ASK_AGAIN)
+
+
 def on_nothing_open(dispatcher, tracker, question, text, intent) -> list[dict]:
     """A yes or no with no question on screen: a still-visible consent button counts, nothing else."""
     consent_shown = bot_said_before(tracker, [OFFER, OFFER_AGAIN])
@@ -147,6 +160,7 @@ HANDLERS: dict[str | None, Handler] = {
     answers.VERDICT: on_verdict,
     answers.QUIZ: on_quiz,
     answers.QUIZ_MENU: on_quiz_menu,
+    answers.REPORT: on_report,
 }
 
 

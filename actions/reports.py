@@ -10,6 +10,7 @@ both are kept in the `offer_check` slot, so either links to the other.
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -18,16 +19,18 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.offers import OFFER_CHECK
-from actions.runtime import database, user_key
+from actions.runtime import database, live_content, user_key
 from bot.handoff.conversation import VIETNAM_TIME
 from bot.handoff.presentation import as_utc
 from bot.knownscams import feedback
 from bot.knownscams.reports import Subscriber, confirmed_for, file_report
 from contract.names import REPORT_ID_ENTITY
+from nlu.answers import OPEN_QUESTION, REPORT
 
 log = logging.getLogger(__name__)
 CHOICE = "report_choice"
 NOTIFY, QUIET, CANCEL = "notify", "quiet", "cancel"
+ASK, ASK_AGAIN = "utter_report_ask", "utter_report_ask_again"
 FEEDBACK = "feedback"  # the entity: helpful, wrong, or a reason (feedback.REASONS)
 
 
@@ -41,27 +44,42 @@ class ActionReportOffer(Action):
         return "action_report_offer"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        offer = checked_offer(tracker)
-        choice = next(tracker.get_latest_entity_values(CHOICE), None)
-        if offer is None:
-            dispatcher.utter_message(response="utter_no_checked_offer")
-        elif choice == CANCEL:
-            dispatcher.utter_message(response="utter_report_cancelled")
-        elif choice in (NOTIFY, QUIET):
-            subscriber = self.subscriber(tracker) if choice == NOTIFY else None
-            report_id = file_report(database(), offer["text"], offer.get("risk") or "", subscriber)
-            if offer.get("feedback_id"):
-                feedback.link_to_report(database(), offer["feedback_id"], report_id)
-            dispatcher.utter_message(response="utter_report_sent", notify=choice == NOTIFY)
-            return [SlotSet(OFFER_CHECK, {**offer, "report_id": report_id})]
-        else:
-            dispatcher.utter_message(response="utter_report_ask")
-        return []
+        return report_offer(dispatcher, tracker, next(tracker.get_latest_entity_values(CHOICE), None))
 
-    @staticmethod
-    def subscriber(tracker: Tracker) -> Subscriber:
-        channel = tracker.get_latest_input_channel() or "rest"
-        return Subscriber(user_key(tracker), tracker.sender_id, channel)
+
+def report_offer(dispatcher: CollectingDispatcher, tracker: Tracker, choice: str | None) -> list[dict]:
+    """Files the checked offer on a choice; without one, asks, and the typed answer comes back here."""
+    offer = checked_offer(tracker)
+    if offer is None:
+        dispatcher.utter_message(response="utter_no_checked_offer")
+    elif choice == CANCEL:
+        dispatcher.utter_message(response="utter_report_cancelled")
+    elif choice in (NOTIFY, QUIET):
+        subscriber = _subscriber(tracker) if choice == NOTIFY else None
+        report_id = file_report(database(), offer["text"], offer.get("risk") or "", subscriber)
+        if offer.get("feedback_id"):
+            feedback.link_to_report(database(), offer["feedback_id"], report_id)
+        dispatcher.utter_message(response="utter_report_sent", notify=choice == NOTIFY)
+        return [SlotSet(OFFER_CHECK, {**offer, "report_id": report_id})]
+    else:
+        return ask_report_choice(dispatcher, ASK)
+    return []
+
+
+def ask_report_choice(dispatcher: CollectingDispatcher, response: str) -> list[dict]:
+    """The three choices travel in `open_question`: "có", "1", "gửi không cần báo" are answers too."""
+    dispatcher.utter_message(response=response)
+    buttons = live_content().templates.content.messages[ASK].buttons
+    options = [
+        {"letter": str(n), "text": b.title, "choice": json.loads(b.payload[b.payload.index("{") :])[CHOICE]}
+        for n, b in enumerate(buttons, 1)
+    ]
+    return [SlotSet(OPEN_QUESTION, {"kind": REPORT, "options": options, "asked": response})]
+
+
+def _subscriber(tracker: Tracker) -> Subscriber:
+    channel = tracker.get_latest_input_channel() or "rest"
+    return Subscriber(user_key(tracker), tracker.sender_id, channel)
 
 
 class ActionReportNotice(Action):
