@@ -1,4 +1,5 @@
-"""The answer to the question on screen: consent, erasing data, an awaited offer, a quiz question.
+"""The answer to the question on screen: consent, erasing data, an awaited offer, a verdict's follow-up,
+a quiz question or the quiz list, the report choice, what was wrong with a verdict.
 
 `OpenQuestionPolicy` (nlu/components.py) sends a message here when it
 answers the question the assistant asked in its latest turn (nlu/answers.py
@@ -131,13 +132,23 @@ def on_report(dispatcher, tracker, question, text, intent) -> list[dict]:
     options = question.get("options") or []
     chosen = answers.chosen_option(text, options)
     if chosen is not None:
-        return reports.report_offer(dispatcher, tracker, options[chosen].get("choice"))
+        return reports.report_offer(dispatcher, tracker, options[chosen].get("value"))
     if answers.is_clear_yes(text):  # "có" to "gửi …? muốn được báo lại không?": send, and tell them
         return reports.report_offer(dispatcher, tracker, reports.NOTIFY)
     if question.get("asked") == reports.ASK_AGAIN:  # a second no: nothing is sent
         return reports.report_offer(dispatcher, tracker, reports.CANCEL)
     # "không" could be "don't send" or "don't tell me": asked once more, in one line.
     return reports.ask_report_choice(dispatcher, reports.ASK_AGAIN)
+
+
+def on_feedback_reason(dispatcher, tracker, question, text, intent) -> list[dict]:
+    options = question.get("options") or []
+    chosen = None if text.startswith("/") else answers.chosen_option(text, options)
+    offer = reports.checked_offer(tracker)
+    if chosen is not None and offer is not None:
+        return reports.ActionVerdictFeedback.reason(dispatcher, offer, options[chosen]["value"])
+    # "tin này lừa đảo mà, họ bắt đóng 2tr tiền đào tạo": more about the offer, which it updates.
+    return on_verdict(dispatcher, tracker, question, text, intent)
 
 
 def on_nothing_open(dispatcher, tracker, question, text, intent) -> list[dict]:
@@ -161,6 +172,7 @@ HANDLERS: dict[str | None, Handler] = {
     answers.QUIZ: on_quiz,
     answers.QUIZ_MENU: on_quiz_menu,
     answers.REPORT: on_report,
+    answers.FEEDBACK_REASON: on_feedback_reason,
 }
 
 

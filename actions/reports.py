@@ -25,12 +25,13 @@ from bot.handoff.presentation import as_utc
 from bot.knownscams import feedback
 from bot.knownscams.reports import Subscriber, confirmed_for, file_report
 from contract.names import REPORT_ID_ENTITY
-from nlu.answers import OPEN_QUESTION, REPORT
+from nlu.answers import FEEDBACK_REASON, OPEN_QUESTION, REPORT, VERDICT
 
 log = logging.getLogger(__name__)
 CHOICE = "report_choice"
 NOTIFY, QUIET, CANCEL = "notify", "quiet", "cancel"
 ASK, ASK_AGAIN = "utter_report_ask", "utter_report_ask_again"
+ASK_REASON = "utter_feedback_ask_reason"
 FEEDBACK = "feedback"  # the entity: helpful, wrong, or a reason (feedback.REASONS)
 
 
@@ -60,21 +61,29 @@ def report_offer(dispatcher: CollectingDispatcher, tracker: Tracker, choice: str
         if offer.get("feedback_id"):
             feedback.link_to_report(database(), offer["feedback_id"], report_id)
         dispatcher.utter_message(response="utter_report_sent", notify=choice == NOTIFY)
-        return [SlotSet(OFFER_CHECK, {**offer, "report_id": report_id})]
+        return [SlotSet(OFFER_CHECK, {**offer, "report_id": report_id}), ABOUT_THE_OFFER]
     else:
         return ask_report_choice(dispatcher, ASK)
-    return []
+    return [] if offer is None else [ABOUT_THE_OFFER]
 
 
 def ask_report_choice(dispatcher: CollectingDispatcher, response: str) -> list[dict]:
     """The three choices travel in `open_question`: "có", "1", "gửi không cần báo" are answers too."""
     dispatcher.utter_message(response=response)
-    buttons = live_content().templates.content.messages[ASK].buttons
-    options = [
-        {"letter": str(n), "text": b.title, "choice": json.loads(b.payload[b.payload.index("{") :])[CHOICE]}
+    return [SlotSet(OPEN_QUESTION, {"kind": REPORT, "options": button_options(ASK, CHOICE), "asked": response})]
+
+
+def button_options(response: str, entity: str) -> list[dict[str, str]]:
+    """A response's buttons as options a typed answer can name: by number, title, or words; `value` is the entity's."""
+    buttons = live_content().templates.content.messages[response].buttons
+    return [
+        {"letter": str(n), "text": b.title, "value": json.loads(b.payload[b.payload.index("{") :])[entity]}
         for n, b in enumerate(buttons, 1)
     ]
-    return [SlotSet(OPEN_QUESTION, {"kind": REPORT, "options": options, "asked": response})]
+
+
+# After a report or feedback, what the person says next is about the same offer again.
+ABOUT_THE_OFFER = SlotSet(OPEN_QUESTION, {"kind": VERDICT})
 
 
 def _subscriber(tracker: Tracker) -> Subscriber:
@@ -120,10 +129,14 @@ class ActionVerdictFeedback(Action):
         feedback_id = offer.get("feedback_id")
         if not feedback_id:  # one answer per verdict: pressing again does not count twice
             feedback_id = feedback.record(database(), answer, offer.get("risk") or "", report_id=offer.get("report_id"))
-        dispatcher.utter_message(
-            response="utter_feedback_ask_reason" if answer == feedback.WRONG else "utter_feedback_thanks"
-        )
-        return [SlotSet(OFFER_CHECK, {**offer, "feedback_id": feedback_id})]
+        recorded = SlotSet(OFFER_CHECK, {**offer, "feedback_id": feedback_id})
+        if answer == feedback.HELPFUL:
+            dispatcher.utter_message(response="utter_feedback_thanks")
+            return [recorded, ABOUT_THE_OFFER]
+        # "What was wrong?": a button, its words, or the person's own account of the offer.
+        dispatcher.utter_message(response=ASK_REASON)
+        reasons = {"kind": FEEDBACK_REASON, "options": button_options(ASK_REASON, FEEDBACK)}
+        return [recorded, SlotSet(OPEN_QUESTION, reasons)]
 
     @staticmethod
     def reason(dispatcher: CollectingDispatcher, offer: dict[str, Any], reason: str) -> list[dict]:
@@ -134,4 +147,4 @@ class ActionVerdictFeedback(Action):
             risk = offer.get("risk") or ""
             feedback_id = feedback.record(database(), feedback.WRONG, risk, reason, offer.get("report_id"))
         dispatcher.utter_message(response="utter_feedback_thanks_wrong")
-        return [SlotSet(OFFER_CHECK, {**offer, "feedback_id": feedback_id})]
+        return [SlotSet(OFFER_CHECK, {**offer, "feedback_id": feedback_id}), ABOUT_THE_OFFER]
