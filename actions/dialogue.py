@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import offers, quiz, reports
+from actions import offers, quiz, reports, signs
 from actions.handoff import DECLINED, HANDOFF_LOOP, OFFER, OFFER_AGAIN, offer_handoff
 from actions.referrals import refer, referral
 from actions.runtime import latest_text, live_content
@@ -151,6 +151,10 @@ def on_feedback_reason(dispatcher, tracker, question, text, intent) -> list[dict
     return on_verdict(dispatcher, tracker, question, text, intent)
 
 
+def on_signs(dispatcher, tracker, question, text, intent) -> list[dict]:
+    return signs.explain_every_sign(dispatcher)
+
+
 def on_nothing_open(dispatcher, tracker, question, text, intent) -> list[dict]:
     """A yes or no with no question on screen: a still-visible consent button counts, nothing else."""
     consent_shown = bot_said_before(tracker, [OFFER, OFFER_AGAIN])
@@ -173,6 +177,7 @@ HANDLERS: dict[str | None, Handler] = {
     answers.QUIZ_MENU: on_quiz_menu,
     answers.REPORT: on_report,
     answers.FEEDBACK_REASON: on_feedback_reason,
+    answers.SIGNS: on_signs,
 }
 
 

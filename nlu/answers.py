@@ -24,6 +24,7 @@ CONSENT, DELETE, OFFER_TEXT, VERDICT, QUIZ = "consent", "delete", "offer_text", 
 QUIZ_MENU = "quiz_menu"  # the list of quizzes: "1", "cái đầu", a title's words choose one
 REPORT = "report"  # send the checked offer to staff? typed "có", "1", a choice's words answer it
 FEEDBACK_REASON = "feedback_reason"  # 👎: what was wrong? a choice, or more about the offer
+SIGNS = "signs"  # the list of warning signs: "xem thêm", "giải thích" explain every one
 DANGER_INTENT = "report_danger"
 MAX_SHORT_ANSWER_WORDS = 8
 # "làm quiz", "số đường dây nóng": a short request of its own even while an offer is awaited.
@@ -263,6 +264,8 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
         if is_button or intent == DANGER_INTENT:
             return False
         return chosen_option(text, question.get("options") or []) is not None or is_clear_yes(text) or is_clear_no(text)
+    if kind == SIGNS:
+        return not is_button and is_more_request(text)
     if kind == FEEDBACK_REASON:
         if not is_button and chosen_option(text, question.get("options") or []) is not None:
             return intent != DANGER_INTENT
