@@ -26,8 +26,15 @@ def render(templates, referral):
         ("e tung bi ep lam lua dao ben cpc, gio ve vn r, e so lam", True, "danger_home", ["113", "111"]),
         ("em đã về nước rồi nhưng bạn em còn bị giữ ở Campuchia", True, "danger_abroad", ["+84 981 84 84 84"]),
         ("báo tin nhắn lừa đảo ở đâu", False, "scam_message", ["5656"]),
+        # A prize, a bank, a parcel, a link to press: a scam message, whoever sent it.
+        ("co sms noi e trung thuong, bat nhan vao link, bao o dau", False, "scam_message", ["5656"]),
+        ("lỡ bấm rồi, giờ sao", False, "scam_message", ["VNeID"]),
         ("con tôi mất liên lạc, tôi nên gọi ai", False, "worried_family", ["111", "+84 981 84 84 84"]),
+        # Someone close already went: what to do for a person abroad.
+        ("nhưng bạn mình đi rồi 😟", False, "worried_family", ["+84 981 84 84 84"]),
         ("muốn tố cáo kẻ tuyển dụng lừa đảo", False, "report_recruiter", ["111", "VNeID"]),
+        # The name of the account being reported: keep it, report it.
+        ("page đó tên là Việc Làm Nhanh", False, "report_recruiter", ["VNeID", "tên tài khoản"]),
         ("số đường dây nóng là gì", False, "main_lines", ["111", "113"]),
     ],
 )
