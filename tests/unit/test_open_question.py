@@ -199,3 +199,10 @@ def test_an_emoji_in_a_quiz_stays_with_the_quiz_but_danger_does_not():
     assert answers_open_question(quiz, "🤔", "out_of_scope")
     assert answers_open_question(quiz, "??", "out_of_scope")
     assert not answers_open_question(quiz, "😭", "report_danger")
+
+
+def test_after_a_verdict_a_follow_up_topic_is_about_the_offer_whatever_the_classifier_says():
+    verdict = {"kind": "verdict"}
+    assert answers_open_question(verdict, "vay toi phai lam gi", "ask_hotline")
+    assert answers_open_question(verdict, "phi vay co cao ko", "ask_hotline")
+    assert not answers_open_question(verdict, "thoi e muon xoa het, lam gi cung dc", "delete_my_data")
