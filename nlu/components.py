@@ -13,7 +13,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, IS_EXTERNAL
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -209,8 +209,11 @@ class OpenQuestionPolicy(Policy):
             return abstain
         latest = tracker.latest_action_name
         if latest == ACTION_LISTEN_NAME:
-            question = answers.open_question([event.as_dict() for event in since_previous_user_message(tracker)])
             message = tracker.latest_message
+            if (message.metadata or {}).get(IS_EXTERNAL):
+                # News the bot service triggers (a report confirmed) is nobody's answer to the question.
+                return abstain
+            question = answers.open_question([event.as_dict() for event in since_previous_user_message(tracker)])
             intent = (message.intent or {}).get("name") or ""
             if question and answers.answers_open_question(question, message.text or "", intent):
                 return self._predict(domain, self.ACTION)
