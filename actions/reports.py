@@ -53,18 +53,18 @@ def report_offer(dispatcher: CollectingDispatcher, tracker: Tracker, choice: str
     offer = checked_offer(tracker)
     if offer is None:
         dispatcher.utter_message(response="utter_no_checked_offer")
-    elif choice == CANCEL:
+        return []
+    if choice == CANCEL:
         dispatcher.utter_message(response="utter_report_cancelled")
-    elif choice in (NOTIFY, QUIET):
-        subscriber = _subscriber(tracker) if choice == NOTIFY else None
-        report_id = file_report(database(), offer["text"], offer.get("risk") or "", subscriber)
-        if offer.get("feedback_id"):
-            feedback.link_to_report(database(), offer["feedback_id"], report_id)
-        dispatcher.utter_message(response="utter_report_sent", notify=choice == NOTIFY)
-        return [SlotSet(OFFER_CHECK, {**offer, "report_id": report_id}), ABOUT_THE_OFFER]
-    else:
+        return [ABOUT_THE_OFFER]
+    if choice not in (NOTIFY, QUIET):
         return ask_report_choice(dispatcher, ASK)
-    return [] if offer is None else [ABOUT_THE_OFFER]
+    subscriber = _subscriber(tracker) if choice == NOTIFY else None
+    report_id = file_report(database(), offer["text"], offer.get("risk") or "", subscriber)
+    if offer.get("feedback_id"):
+        feedback.link_to_report(database(), offer["feedback_id"], report_id)
+    dispatcher.utter_message(response="utter_report_sent", notify=choice == NOTIFY)
+    return [SlotSet(OFFER_CHECK, {**offer, "report_id": report_id}), ABOUT_THE_OFFER]
 
 
 def ask_report_choice(dispatcher: CollectingDispatcher, response: str) -> list[dict]:

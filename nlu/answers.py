@@ -120,9 +120,14 @@ def is_clear_yes(text: str, titles: Iterable[str] = ()) -> bool:
     return not any(w in vocabulary()["no"] for w in words) and _only(words, "yes", "yes_extra", "filler")
 
 
+def _yes_words() -> frozenset[str]:
+    """Words of a yes; "ket" (of "kết nối") alone is none."""
+    return vocabulary()["yes"] - {"ket"}
+
+
 def is_clear_no(text: str) -> bool:
     words = words_of(text)
-    return not any(w in vocabulary()["yes"] - {"ket"} for w in words) and _only(words, "no", "no_extra", "filler")
+    return not any(w in _yes_words() for w in words) and _only(words, "no", "no_extra", "filler")
 
 
 # "không sao" (no problem), "không biết" (don't know): they open with "không" and are not a no.
@@ -133,7 +138,7 @@ _NEGATIONS = frozenset({"khong", "chua"})  # "ko dc" is no yes; "thôi có" is o
 def opens_with_no(text: str) -> bool:
     """ "thôi ko dc đâu, họ kiểm tra đt": a no first, then why; no yes in it but a negated one ("ko dc")."""
     words = words_of(text)
-    yes = vocabulary()["yes"] - {"ket"}
+    yes = _yes_words()
     if not words or words[0] not in vocabulary()["no"] or (len(words) > 1 and words[1] in _NOT_A_NO):
         return False
     return not any(w in yes and words[i - 1] not in _NEGATIONS for i, w in enumerate(words) if i > 0)
