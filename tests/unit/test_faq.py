@@ -22,7 +22,12 @@ def topics():
         ("chien dich nay do ai dung sau vay", "campaign"),
         ("ai tạo ra cái chatbot này thế", "campaign"),
         ("tro ly nay cua ai lap ra", "campaign"),
+        # A name asked about is the topic, not the question form "là gì".
+        ("UNODC là gì", "campaign"),
+        ("unodc la gi vay", "campaign"),
         # The other topics keep their questions.
+        ("mua bán người là gì", "what_is_trafficking"),
+        ("buon nguoi la gi z", "what_is_trafficking"),
         ("nạn nhân được hỗ trợ gì", "victim_support"),
         ("bị ép lừa đảo có bị đi tù ko", "forced_criminality"),
         ("mua ban nguoi bi phat bao nhieu nam tu", "penal_code"),
