@@ -35,6 +35,7 @@ def refer(dispatcher: CollectingDispatcher, tracker: Tracker, in_danger: bool) -
         embassy=found.embassy,
         abroad=found.abroad,
         facts=list(found.advice),
+        for_someone_else=found.for_someone_else,
     )
     if in_danger and money_already_paid(latest_text(tracker)):
         dispatcher.utter_message(response="utter_referral_lost_money")

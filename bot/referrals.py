@@ -13,10 +13,11 @@ from nlu.normalise import normalise_with_origin
 
 DANGER_ABROAD, DANGER_HOME, MAIN_LINES = "danger_abroad", "danger_home", "main_lines"
 LOST_MONEY = "lost_money"  # money already paid: what to do now comes first
+WORRIED_FAMILY = "worried_family"  # its phrases also say the person in danger is someone else
 # Situations the code chooses without phrases (danger, or nothing else fits): each still needs its message.
 CHOSEN_SITUATIONS = (DANGER_ABROAD, DANGER_HOME, MAIN_LINES)
 # Situations the code asks for by id (actions/referrals.py): content/referrals.yml must keep them.
-NAMED_SITUATIONS = (LOST_MONEY,)
+NAMED_SITUATIONS = (LOST_MONEY, WORRIED_FAMILY)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Referral:
     embassy: str | None = None  # a hotline id, where a verified embassy line exists
     abroad: bool = False
     advice: tuple[str, ...] = ()  # for what the latest message adds: a ransom demand, a taken passport...
+    # A parent or a friend writes about the person in danger: "you are not to blame" is not for them.
+    for_someone_else: bool = False
 
     @property
     def response(self) -> str:
@@ -50,12 +53,19 @@ def advice_for(text: str, settings: ReferralSettings) -> tuple[str, ...]:
     return tuple(advice for _, phrases, advice in settings.facts if phrases.find(normalised))
 
 
+def about_someone_else(text: str, settings: ReferralSettings) -> bool:
+    """ "con tôi bị giữ bên cam": a worried family member or friend, not the person held."""
+    normalised = normalise_with_origin(text)
+    return any(phrases.find(normalised) for sid, phrases in settings.situations if sid == WORRIED_FAMILY)
+
+
 def referral_for(text: str, settings: ReferralSettings, in_danger: bool, earlier: str = "") -> Referral:
     """`text` is the latest message; `earlier` what the user wrote before in this conversation."""
     abroad, embassy = where(earlier + "\n" + text, settings)
     advice = advice_for(text, settings)
     if in_danger:
-        return Referral(DANGER_ABROAD if abroad else DANGER_HOME, embassy, abroad, advice)
+        situation = DANGER_ABROAD if abroad else DANGER_HOME
+        return Referral(situation, embassy, abroad, advice, about_someone_else(earlier + "\n" + text, settings))
     normalised = normalise_with_origin(text)
     situation = next((sid for sid, phrases in settings.situations if phrases.find(normalised)), MAIN_LINES)
     return Referral(situation, embassy, abroad, advice)

@@ -34,7 +34,7 @@ _CHOICES = {
     "topic": ["pay", "company", "fee", "go", "general"],
     "listed_kind": list(KINDS),  # utter_offer_known_scam
 }
-_FLAGS = {"abroad", "staffed", "correct"}
+_FLAGS = {"abroad", "staffed", "correct", "for_someone_else"}
 _MAX_RENDERINGS = 64
 _RESPONSE_IN_CODE = re.compile(r"""["'](utter_[a-z0-9_]+)["']""")
 # Anything that looks like a phone number: international, Vietnamese mobile or

@@ -56,3 +56,21 @@ def test_unverified_numbers_are_never_given(templates):
     ):
         text = templates.render(f"utter_referral_{situation}", "webchat", {"embassy": None}, {})["text"]
         assert "1800 1567" not in text and "156" not in text.replace("1567", "")
+
+
+@pytest.mark.parametrize(
+    "message, earlier, for_someone_else",
+    [
+        ("em bị đánh, cứu em, em đang ở bavet", "", False),
+        ("con tôi bị giữ bên campuchia, họ đánh nó", "", True),
+        # Who is in danger was said before: "nó" is the daughter.
+        ("giờ nó bị đánh rồi", "con gái tôi đi làm bên cam mất liên lạc", True),
+    ],
+)
+def test_a_parent_is_not_told_they_are_not_to_blame(templates, message, earlier, for_someone_else):
+    referral = referral_for(message, templates.content.referrals, in_danger=True, earlier=earlier)
+    assert referral.for_someone_else == for_someone_else
+    variables = {"embassy": referral.embassy, "abroad": referral.abroad, "for_someone_else": referral.for_someone_else}
+    text = templates.render(referral.response, "webchat", variables, {})["text"]
+    assert ("Bạn không có lỗi" in text) != for_someone_else
+    assert "là nạn nhân" in text
