@@ -879,3 +879,26 @@ def test_an_engineers_business_trip_on_a_business_visa_is_not_an_irregular_depar
         "Kỹ sư cầu nối BrSE, cơ hội onsite Nhật Bản, công ty hỗ trợ visa công tác, làm việc tại văn phòng Cầu Giấy"
     )
     assert "irregular_departure" not in signs(verdict) and verdict.risk not in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "lure",
+    ["co ng rủ e qua thái làm tiếp thị online lương 1500 đô", "tuyen nv di lam ben thai, bao an o, luong 25tr"],
+)
+def test_thailand_said_short_after_a_going_word_is_a_destination(checker, lure):
+    verdict = checker.check(lure)
+    assert "risky_destination" in signs(verdict) and verdict.risk in FLAGGED
+
+
+@pytest.mark.parametrize(
+    "ordinary",
+    [
+        "Tuyển công nhân đi làm tại Thái Bình, lương 8 triệu",
+        "tuyen nv qua thai nguyen lam, luong 8tr",
+        "Tuyển nhân viên bán hàng, đánh giá qua thái độ làm việc, lương 8 triệu",
+        "Nhà hàng món Thái tuyển phụ bếp biết thái rau, lương 7 triệu",
+    ],
+)
+def test_thai_provinces_attitude_and_cuisine_are_not_thailand(checker, ordinary):
+    verdict = checker.check(ordinary)
+    assert "risky_destination" not in signs(verdict) and verdict.risk not in FLAGGED
