@@ -171,6 +171,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     elif topic == "do":  # "vậy phải làm gì": the steps, not the signs again
         dispatcher.utter_message(response="utter_offer_next_steps", risk=earlier.risk)
+    elif topic == "need":  # "nhưng e cần tiền lắm": the need the trap feeds on, and safer places to look
+        dispatcher.utter_message(response="utter_offer_need_money", risk=earlier.risk)
     else:
         dispatcher.utter_message(
             response="utter_offer_followup",

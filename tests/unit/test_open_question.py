@@ -205,4 +205,5 @@ def test_after_a_verdict_a_follow_up_topic_is_about_the_offer_whatever_the_class
     verdict = {"kind": "verdict"}
     assert answers_open_question(verdict, "vay toi phai lam gi", "ask_hotline")
     assert answers_open_question(verdict, "phi vay co cao ko", "ask_hotline")
+    assert answers_open_question(verdict, "nhung e can tien lam", "out_of_scope")
     assert not answers_open_question(verdict, "thoi e muon xoa het, lam gi cung dc", "delete_my_data")

@@ -29,3 +29,8 @@ def test_a_ransom_and_a_taken_phone_each_get_their_advice():
 
 def test_no_fact_no_advice():
     assert referral_for("cuu em voi", settings(), in_danger=True).advice == ()
+
+
+def test_a_debt_to_pay_before_going_home_is_a_ransom():
+    found = referral_for("họ bắt em trả nợ 5000 đô mới cho về", settings(), in_danger=True)
+    assert any("chuộc" in a for a in found.advice)

@@ -23,6 +23,9 @@ def render(templates, referral):
         ("em bị nhốt ở Myawaddy, cứu em", True, "danger_abroad", ["+95 9 660 888 998", "+84 981 84 84 84"]),
         ("bạn em bị giữ bên Thái Lan", True, "danger_abroad", ["+66 89 896 6653"]),
         ("em bị nhốt trong nhà trọ ở Bình Dương", True, "danger_home", ["113", "111"]),
+        # "Thái" alone: Thailand after a going word, a province when a province's name follows.
+        ("e dang o ben thai, bi giu ho chieu", True, "danger_abroad", ["+84 981 84 84 84"]),
+        ("em ở thái bình bị nhốt trong xưởng", True, "danger_home", ["113", "111"]),
         ("e tung bi ep lam lua dao ben cpc, gio ve vn r, e so lam", True, "danger_home", ["113", "111"]),
         ("em đã về nước rồi nhưng bạn em còn bị giữ ở Campuchia", True, "danger_abroad", ["+84 981 84 84 84"]),
         ("báo tin nhắn lừa đảo ở đâu", False, "scam_message", ["5656"]),
