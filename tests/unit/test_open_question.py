@@ -72,9 +72,29 @@ def test_only_the_word_for_it_erases():
     )
 
 
-@pytest.mark.parametrize("text", ["dừng", "dung quiz", "thôi dừng lại", "thoat", "stop", "quit", "thoi khong choi nua"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dừng",
+        "dung quiz",
+        "thôi dừng lại",
+        "thoat",
+        "stop",
+        "quit",
+        "thoi khong choi nua",
+        # Asking to leave mid-quiz.
+        "đang dở mà thoát được ko",
+        "e muốn thoát",
+        "dừng giữa chừng được không",
+    ],
+)
 def test_quiz_stop(text):
     assert is_quiz_stop(text)
+
+
+@pytest.mark.parametrize("text", ["làm sao thoát ra", "bị giữ, thoát được không", "đang bị nhốt, muốn thoát"])
+def test_wanting_out_of_a_place_is_no_quiz_stop(text):
+    assert not is_quiz_stop(text)
 
 
 OPTIONS = [
