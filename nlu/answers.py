@@ -133,6 +133,8 @@ def is_clear_no(text: str) -> bool:
 # "không sao" (no problem), "không biết" (don't know): they open with "không" and are not a no.
 _NOT_A_NO = frozenset({"sao", "biet", "hieu", "ro", "van"})
 _NEGATIONS = frozenset({"khong", "chua"})  # "ko dc" is no yes; "thôi có" is one
+# Folded, "nó" (he, she) is the English "no": "nó tên Hùng, 20 tuổi" opens a sentence, not a refusal.
+_HE_OR_NO = "no"
 
 
 def opens_with_no(text: str) -> bool:
@@ -140,6 +142,8 @@ def opens_with_no(text: str) -> bool:
     words = words_of(text)
     yes = _yes_words()
     if not words or words[0] not in vocabulary()["no"] or (len(words) > 1 and words[1] in _NOT_A_NO):
+        return False
+    if words[0] == _HE_OR_NO and len(words) > 1:
         return False
     return not any(w in yes and words[i - 1] not in _NEGATIONS for i, w in enumerate(words) if i > 0)
 

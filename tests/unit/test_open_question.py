@@ -207,6 +207,9 @@ def test_after_a_verdict_thanks_and_a_number_question_are_their_own_however_long
         ("không biết có an toàn không", False),
         ("ko, thoi co, ket noi di", False),
         ("em đồng ý", False),
+        # "nó" (he, she) folds into the English "no".
+        ("nó tên [tên], 20 tuổi", False),
+        ("no ten [tên], 20 tuoi", False),
     ],
 )
 def test_a_message_that_opens_with_a_no_is_a_no_unless_a_yes_follows(text, is_no):
