@@ -68,4 +68,7 @@ def referral_for(text: str, settings: ReferralSettings, in_danger: bool, earlier
         return Referral(situation, embassy, abroad, advice, about_someone_else(earlier + "\n" + text, settings))
     normalised = normalise_with_origin(text)
     situation = next((sid for sid, phrases in settings.situations if phrases.find(normalised)), MAIN_LINES)
+    if situation == MAIN_LINES and about_someone_else(earlier, settings):
+        # "làm sao để tìm" after "bạn em mất liên lạc bên cam": still the family's referral.
+        situation = WORRIED_FAMILY
     return Referral(situation, embassy, abroad, advice)

@@ -286,7 +286,10 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
             return text.startswith("/offer_answer") or text.startswith("/affirm") or text.startswith("/deny")
         if kind == VERDICT and (is_more_request(text) or followup_topic(text) != "general"):
             # "vậy phải làm gì", "phí thì sao": the topic's own words say it is about the offer,
-            # however the classifier reads them (it takes "vay toi phai lam gi" for ask_hotline).
+            # however the classifier reads them (it takes "vay toi phai lam gi" for ask_hotline,
+            # and "co lay lai dc ko" for start_quiz, unsure): a quiz only when a quiz is named.
+            if intent == "start_quiz":
+                return not any(w in vocabulary()["quiz_word"] for w in words_of(text))
             return intent not in ALWAYS_THEIR_OWN
         their_own = THEIR_OWN_AFTER_A_VERDICT if kind == VERDICT else ALWAYS_THEIR_OWN
         if len(text.split()) > SHORT_REQUEST_WORDS and intent not in their_own:

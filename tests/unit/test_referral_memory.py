@@ -34,3 +34,11 @@ def test_no_fact_no_advice():
 def test_a_debt_to_pay_before_going_home_is_a_ransom():
     found = referral_for("họ bắt em trả nợ 5000 đô mới cho về", settings(), in_danger=True)
     assert any("chuộc" in a for a in found.advice)
+
+
+def test_a_friend_out_of_touch_gets_what_to_have_ready_and_keeps_the_familys_referral():
+    earlier = "bạn e đi cam 3 tháng rồi giờ ko liên lạc đc"
+    danger = referral_for(earlier, settings(), in_danger=True)
+    assert danger.for_someone_else and any("chuẩn bị sẵn" in a for a in danger.advice)
+    found = referral_for("làm sao để tìm", settings(), in_danger=False, earlier=earlier)
+    assert found.situation == "worried_family" and found.abroad
