@@ -81,7 +81,7 @@ def on_delete(dispatcher, tracker, question, text, intent) -> list[dict]:
 
 
 def on_offer_text(dispatcher, tracker, question, text, intent) -> list[dict]:
-    return offers.reply_to_offer(dispatcher, text, asked_for_it=True, tracker=tracker)
+    return offers.reply_to_offer(dispatcher, offers.with_fragments(question, text), asked_for_it=True, tracker=tracker)
 
 
 def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:

@@ -60,8 +60,22 @@ def image_url(tracker: Tracker) -> str | None:
     return metadata.get("image_url")
 
 
-def awaiting_offer() -> list[dict]:
-    return [SlotSet(OPEN_QUESTION, {"kind": OFFER_TEXT})]
+# An ad typed a line at a time ("tuyển nv kho", "lương 12tr", "bao ăn ở") is judged whole:
+# the lines too short to judge wait in the question, up to this many characters (the latest kept).
+MAX_FRAGMENTS_CHARS = 3000
+
+
+def awaiting_offer(so_far: str = "") -> list[dict]:
+    question: dict[str, Any] = {"kind": OFFER_TEXT}
+    if so_far:
+        question["so_far"] = so_far[-MAX_FRAGMENTS_CHARS:]
+    return [SlotSet(OPEN_QUESTION, question)]
+
+
+def with_fragments(question: dict[str, Any], text: str) -> str:
+    """The lines sent so far while the assistant waited for the ad, then this one."""
+    so_far = question.get("so_far") or ""
+    return f"{so_far}\n{text}" if so_far else text
 
 
 def reply_to_offer(
@@ -74,7 +88,7 @@ def reply_to_offer(
     verdict = checker().check(offer)
     if verdict.risk == UNCLEAR and not verdict.signs:
         dispatcher.utter_message(response="utter_offer_need_more" if asked_for_it else "utter_ask_offer")
-        return [SlotSet(OFFER_CHECK, None)] + awaiting_offer()
+        return [SlotSet(OFFER_CHECK, None)] + awaiting_offer(offer)
     if tracker is not None:
         count_check(tracker, verdict)
     state = {

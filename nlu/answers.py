@@ -69,10 +69,10 @@ ANSWERED_AS_USUAL_ABOUT_AN_OFFER = frozenset(
 )
 # Requests that are never about the offer on screen, however long.
 ALWAYS_THEIR_OWN = frozenset({"request_human", "delete_my_data", "start_quiz", "goodbye", "ask_privacy"})
-# After a verdict, thanks and "which number do I call" are their own, however long the sentence
-# ("e qua toi bavet r a, goi so nao": they are in Cambodia now and need the number for there).
-# Not while an offer is awaited: a pasted ad is then read as one whatever the classifier says.
-THEIR_OWN_AFTER_A_VERDICT = ALWAYS_THEIR_OWN | {"thank", "ask_hotline"}
+# After a verdict, thanks are their own, however long the sentence; so is "which number do I call"
+# unless it names the job's terms (`_their_own_after_a_verdict`). Not while an offer is awaited: a pasted ad
+# is then read as one whatever the classifier says.
+THEIR_OWN_AFTER_A_VERDICT = ALWAYS_THEIR_OWN | {"thank"}
 _WORD = re.compile(r"\w+")
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
@@ -189,6 +189,11 @@ def _quiz_refusals() -> PhraseSet:
     return PhraseSet(sorted(vocabulary().get("quiz_refusal", ())), negatable=False)
 
 
+@lru_cache(maxsize=1)
+def _offer_terms() -> PhraseSet:
+    return PhraseSet(sorted(vocabulary().get("offer_term", ())), negatable=False)
+
+
 def is_quiz_stop(text: str) -> bool:
     """ "thôi", "dừng lại", or a sentence that says no more ("e ko muon lam quiz nua")."""
     return _only(words_of(text), "stop", "stop_extra", "filler") or bool(_quiz_refusals().find(text))
@@ -237,6 +242,15 @@ def open_question(events: Sequence[Mapping[str, Any]]) -> dict[str, Any] | None:
         if event.get("event") == "slot" and event.get("name") == OPEN_QUESTION:
             asked = event.get("value")
     return asked if isinstance(asked, dict) and asked.get("kind") else None
+
+
+def _their_own_after_a_verdict(text: str, intent: str) -> bool:
+    if intent == "ask_hotline":
+        # "e qua toi bavet r a, goi so nao", "ma ban e di r": the numbers for where they are;
+        # "làm tại bình dương, bao ăn ở", which the classifier also reads as ask_hotline, names
+        # the job's terms: more about the offer.
+        return not _offer_terms().find(text)
+    return intent in THEIR_OWN_AFTER_A_VERDICT
 
 
 def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -> bool:
@@ -291,8 +305,8 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
             if intent == "start_quiz":
                 return not any(w in vocabulary()["quiz_word"] for w in words_of(text))
             return intent not in ALWAYS_THEIR_OWN
-        their_own = THEIR_OWN_AFTER_A_VERDICT if kind == VERDICT else ALWAYS_THEIR_OWN
-        if len(text.split()) > SHORT_REQUEST_WORDS and intent not in their_own:
+        their_own = _their_own_after_a_verdict(text, intent) if kind == VERDICT else intent in ALWAYS_THEIR_OWN
+        if len(text.split()) > SHORT_REQUEST_WORDS and not their_own:
             # Asked for an offer, a line of one is an offer; after a verdict, a sentence is
             # about that offer ("but they said Cambodia first"), whatever the classifier thinks.
             return True

@@ -22,7 +22,9 @@ def higher_risk(one: str, other: str) -> str:
 def with_new_fact(checker: OfferChecker, earlier: Verdict, original_text: str, new_text: str) -> Verdict:
     """The verdict on the offer once `new_text` is added to what the user sent before."""
     recheck = getattr(checker, "recheck", None)  # the checker's own update, where it has one
-    updated = recheck(earlier, new_text) if recheck else checker.check(original_text + "\n" + new_text)
+    # Read with what came before: "làm ở campuchia" turns the earlier "lương 25tr" into a sign.
+    whole = original_text + "\n" + new_text
+    updated = recheck(earlier, whole) if recheck else checker.check(whole)
     known = {sign.id for sign in updated.signs}
     signs = updated.signs + tuple(sign for sign in earlier.signs if sign.id not in known)
     risk = higher_risk(updated.risk, earlier.risk)

@@ -57,3 +57,12 @@ def test_a_fee_question_about_work_abroad_says_how_to_pay_a_licensed_company_not
 
 def test_an_offer_in_taiwan_is_abroad_for_the_fee_answer():
     assert checker().check("tuyen ng di dai loan lam nha may, phi 150tr, hop dong 3 nam").abroad
+
+
+def test_a_destination_told_later_makes_the_pay_told_earlier_a_sign():
+    the_checker = checker()
+    ad = "tuyen nv phuc vu\nluong 25tr/thang"
+    earlier = the_checker.check(ad)
+    updated = with_new_fact(the_checker, earlier, ad, "lam o campuchia")
+    assert {"risky_destination", "easy_high_pay"} <= {s.id for s in new_signs(earlier, updated)}
+    assert updated.risk == HIGH

@@ -196,6 +196,10 @@ def test_after_a_verdict_thanks_and_a_number_question_are_their_own_however_long
     assert not answers_open_question(verdict, "e qua toi bavet r a, goi so nao", "ask_hotline")
     assert not answers_open_question(verdict, "ok e hiu r, cam on a nhiu", "thank")
     assert answers_open_question(verdict, "nhung ho bao qua campuchia lam truoc", "inform_location")
+    # Read as ask_hotline but naming the job's terms: more about the offer.
+    assert answers_open_question(verdict, "làm tại bình dương, bao ăn ở", "ask_hotline")
+    assert not answers_open_question(verdict, "thoi de e bao cong an", "ask_hotline")
+    assert not answers_open_question(verdict, "that ha 😳 ma ban e di r", "ask_hotline")
 
 
 @pytest.mark.parametrize(
