@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, ActiveLoop, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.referrals import refer
+from actions.referrals import refer, referral
 from actions.runtime import count, database, latest_text, live_content, required, sent_a_screenshot, settings, user_key
 from actions.session import bot_said_before
 from bot.handoff import cases, conversation
@@ -44,7 +44,8 @@ class ActionHandoff(Action):
         if tracker.active_loop_name != HANDOFF_LOOP:
             consent = conversation.as_seen(latest_text(tracker), content.messages.get(OFFER))
             step = _start(tracker, handoff, key, consent)
-            return _say(dispatcher, step) + ([] if step.ends else [ActiveLoop(HANDOFF_LOOP)])
+            abroad = referral(tracker, in_danger=False).abroad
+            return _say(dispatcher, step, abroad) + ([] if step.ends else [ActiveLoop(HANDOFF_LOOP)])
         step = conversation.updates_step(cases.take_updates(db, key))
         case = open_case_of(db, key)
         # Not get_intent_of_latest_message(): an external intent has no ranking, and that reads None.
@@ -59,7 +60,7 @@ class ActionHandoff(Action):
             step.refer_danger = following.refer_danger
         if case is None:
             step.ends = True
-        events = _say(dispatcher, step)
+        events = _say(dispatcher, step, abroad=referral(tracker, in_danger=False).abroad)
         if step.refer_danger:
             refer(dispatcher, tracker, in_danger=True)
         return events + ([ActiveLoop(None)] if step.ends else [])
@@ -92,7 +93,8 @@ def _reason(tracker: Tracker) -> str:
     return Reason.DANGER if in_danger else Reason.REQUEST
 
 
-def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> list[dict]:
+def _say(dispatcher: CollectingDispatcher, step: conversation.Step, abroad: bool) -> list[dict]:
+    """`abroad`: the user said they are abroad, where 111 and 113 cannot be dialled."""
     for say in step.says:
         if say.response == "utter_handoff_staff_reply":
             # Marks a person's reply, which Messenger may send after its 24-hour window.
@@ -100,7 +102,7 @@ def _say(dispatcher: CollectingDispatcher, step: conversation.Step) -> list[dict
                 response=say.response, json_message={MESSAGE_KIND_KEY: STAFF_REPLY_KIND}, **say.arguments
             )
         else:
-            dispatcher.utter_message(response=say.response, **say.arguments)
+            dispatcher.utter_message(response=say.response, abroad=abroad, **say.arguments)
     return []
 
 
