@@ -144,7 +144,7 @@ def the_handoff_loop_says(step):
     from actions.handoff import _say
 
     dispatcher = CollectingDispatcher()
-    _say(dispatcher, step)
+    _say(dispatcher, step, abroad=False)
     return json.loads(json.dumps(dispatcher.messages))
 
 
