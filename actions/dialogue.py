@@ -92,7 +92,8 @@ def on_verdict(dispatcher, tracker, question, text, intent) -> list[dict]:
     if answer is None and state.get("asked"):
         typed = typed_button_payload(text, "utter_offer_question") or ""
         answer = next((a for a in offers.ANSWERS if f'"{a}"' in typed), None)
-    if answer is None and state.get("asked"):
+    if answer is None and state.get("asked") and answers.followup_topic(text) != "decline":
+        # "thôi e ko đi nữa" is a decision about the offer, not a no to the question on screen.
         answer = "yes" if answers.is_clear_yes(text) else "no" if answers.is_clear_no(text) else None
     if state.get("asked") and answer is not None:
         return offers.answer_question(dispatcher, state, answer)

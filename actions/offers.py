@@ -174,6 +174,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
         if updated.risk in ("medium", "high"):
             dispatcher.utter_message(response="utter_offer_next_steps", risk=updated.risk)
         new_state = {**state, "text": state["text"] + "\n" + text, "risk": updated.risk, "score": updated.score}
+        # The updated verdict is now the last thing said: a later "ko" is no answer to the earlier question.
+        new_state["asked"] = None
         return [SlotSet(OFFER_CHECK, new_state)] + keep
     topic = "more" if is_more_request(text) else followup_topic(text)
     if topic == "back" and money_already_paid(state["text"] + "\n" + text):
@@ -185,6 +187,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     elif topic == "do":  # "vậy phải làm gì": the steps, not the signs again
         dispatcher.utter_message(response="utter_offer_next_steps", risk=earlier.risk)
+    elif topic == "decline":  # "thôi e ko đi nữa": the decision stands; what to do if they keep writing
+        dispatcher.utter_message(response="utter_offer_declined", risk=earlier.risk)
     elif topic == "need":  # "nhưng e cần tiền lắm": the need the trap feeds on, and safer places to look
         dispatcher.utter_message(response="utter_offer_need_money", risk=earlier.risk)
     else:

@@ -233,6 +233,7 @@ def test_after_a_verdict_a_follow_up_topic_is_about_the_offer_whatever_the_class
     assert answers_open_question(verdict, "vay toi phai lam gi", "ask_hotline")
     assert answers_open_question(verdict, "phi vay co cao ko", "ask_hotline")
     assert answers_open_question(verdict, "nhung e can tien lam", "out_of_scope")
+    assert answers_open_question(verdict, "thôi e ko đi nữa", "deny")
     # An unsure start_quiz on a follow-up's words is no quiz, unless a quiz is named.
     assert answers_open_question(verdict, "co lay lai dc ko", "start_quiz")
     assert not answers_open_question(verdict, "cho e lam quiz ve phi di", "start_quiz")
