@@ -127,7 +127,15 @@ def _yes_words() -> frozenset[str]:
 
 def is_clear_no(text: str) -> bool:
     words = words_of(text)
+    if _wants_out().find(text):
+        # "e ko muon lam nua" at the consent question: out of the work, not out of the help.
+        return False
     return not any(w in _yes_words() for w in words) and _only(words, "no", "no_extra", "filler")
+
+
+@lru_cache(maxsize=1)
+def _wants_out() -> PhraseSet:
+    return PhraseSet(sorted(vocabulary().get("wants_out", ())), negatable=False)
 
 
 # "không sao" (no problem), "không biết" (don't know): they open with "không" and are not a no.

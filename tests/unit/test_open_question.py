@@ -63,6 +63,11 @@ def test_a_clear_no(text):
     assert is_clear_no(text) and not is_clear_yes(text)
 
 
+@pytest.mark.parametrize("text", ["e ko muon lam nua", "không chịu nổi nữa", "em không muốn ở đây"])
+def test_wanting_out_of_the_work_is_no_refusal(text):
+    assert not is_clear_no(text)
+
+
 def test_only_the_word_for_it_erases():
     assert is_delete_confirmation("xoá hết") and is_delete_confirmation("xoa di")
     assert (

@@ -42,3 +42,8 @@ def test_a_friend_out_of_touch_gets_what_to_have_ready_and_keeps_the_familys_ref
     assert danger.for_someone_else and any("chuẩn bị sẵn" in a for a in danger.advice)
     found = referral_for("làm sao để tìm", settings(), in_danger=False, earlier=earlier)
     assert found.situation == "worried_family" and found.abroad
+
+
+def test_the_fear_of_arrest_gets_the_victims_answer():
+    found = referral_for("nhung so ve vn bi bat", settings(), in_danger=True, earlier="e dang lam o cam")
+    assert found.abroad and any("là nạn nhân" in a for a in found.advice)
