@@ -202,6 +202,21 @@ def _offer_terms() -> PhraseSet:
     return PhraseSet(sorted(vocabulary().get("offer_term", ())), negatable=False)
 
 
+@lru_cache(maxsize=1)
+def _liability_phrases() -> tuple[PhraseSet, PhraseSet]:
+    sets = vocabulary()
+    return (
+        PhraseSet(sorted(sets.get("forced_work", ())), negatable=False),
+        PhraseSet(sorted(sets.get("punishment_question", ())), negatable=False),
+    )
+
+
+def asks_own_liability(text: str) -> bool:
+    """ "e từng bị ép làm lừa đảo, e có bị đi tù ko": forced work, and a question about punishment."""
+    forced, punished = _liability_phrases()
+    return bool(forced.find(text)) and bool(punished.find(text))
+
+
 def is_quiz_stop(text: str) -> bool:
     """ "thôi", "dừng lại", or a sentence that says no more ("e ko muon lam quiz nua")."""
     return _only(words_of(text), "stop", "stop_extra", "filler") or bool(_quiz_refusals().find(text))

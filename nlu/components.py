@@ -132,6 +132,24 @@ class PastedOfferOverride(_RuleOverride):
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class OwnLiabilityQuestionOverride(_RuleOverride):
+    """Someone who was forced to scam asks whether they will be punished: the victim's answer, not a verdict.
+
+    "e tung bi ep lam lua dao ben cpc, gio ve vn r, e co bi di tu ko" names a country
+    and scam work, so the classifier takes it for a pasted offer. Both a forced-work
+    phrase and a question about punishment must be there (`answers.asks_own_liability`);
+    the danger net still runs after this.
+    """
+
+    REPLACES = {"check_job_offer", "nlu_fallback", "out_of_scope"}
+
+    def _override(self, message: Message) -> None:
+        predicted = (message.get(INTENT) or {}).get("name")
+        if predicted in self.REPLACES and answers.asks_own_liability(message.get(TEXT) or ""):
+            _set_intent(message, "ask_trafficking_info")
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class DangerSignalOverride(_RuleOverride):
     """Danger always wins: a message with a danger phrase becomes `report_danger`.
 
