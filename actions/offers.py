@@ -22,7 +22,7 @@ from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
 from bot.offers.reply import report_arguments, resemblance_arguments, sign_arguments, verdict_arguments
-from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request
+from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request, says_no
 
 OFFER_CHECK = "offer_check"
 ANSWERS_BY_INTENT = {"affirm": "yes", "deny": "no"}
@@ -206,6 +206,9 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
 def answer_of(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
+    if answer == "no" and intent == "deny" and not says_no(latest_text(tracker)):
+        # "nó mới 16 tuổi" (she is only 16): "nó" folds into "no", and the classifier said deny.
+        return None
     return answer if answer in ANSWERS else None
 
 

@@ -145,6 +145,14 @@ _NEGATIONS = frozenset({"khong", "chua"})  # "ko dc" is no yes; "thôi có" is o
 _HE_OR_NO = "no"
 
 
+def says_no(text: str) -> bool:
+    """A word of no anywhere but a leading "nó" (he, she) with more after it."""
+    words = words_of(text)
+    if words[:1] == [_HE_OR_NO] and len(words) > 1:
+        words = words[1:]
+    return any(w in vocabulary()["no"] for w in words)
+
+
 def opens_with_no(text: str) -> bool:
     """ "thôi ko dc đâu, họ kiểm tra đt": a no first, then why; no yes in it but a negated one ("ko dc")."""
     words = words_of(text)

@@ -435,6 +435,12 @@ def test_a_mild_sign_weighs_more_abroad_unless_through_a_licensed_channel(checke
             "co ng rủ e qua thái làm tiếp thị online lương 1500 đô",
             "tuyen nv di lam ben thai, bao an o, luong 25tr",
         ),
+        *cases(
+            "a minor for hostess work or a risky place",
+            "minor_recruited",
+            "Cần 5 bạn nữ 16 tuổi làm tiếp viên quán karaoke, lương 20tr",
+            "tuyen nu 17 tuoi qua campuchia lam, bao an o",
+        ),
     ],
 )
 def test_a_lure_shows_its_sign_and_is_flagged(checker, lure, sign):
@@ -596,6 +602,11 @@ def test_a_lure_shows_its_sign_and_is_flagged(checker, lure, sign):
             "Công ty may tuyển công nhân, được đưa đi đào tạo tay nghề 1 tháng, lương 7 triệu",
             # Several roles at once, by a named employer: ordinary.
             "Siêu thị tuyển 20 nhân viên bán hàng, 5 bảo vệ, 3 thu ngân, lương 6-8 triệu",
+        ),
+        *cases(
+            "a part-time job open from 16 is not flagged for the age alone",
+            (),
+            "Quán trà sữa tuyển nhân viên part-time từ 16 tuổi, 20k/giờ, làm ca tối",
         ),
         *cases(
             "Thai provinces, attitude and cuisine are not Thailand",

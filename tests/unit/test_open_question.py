@@ -16,6 +16,7 @@ from nlu.answers import (
     is_quiz_stop,
     open_question,
     opens_with_no,
+    says_no,
 )
 
 CONSENT_TITLES = ["✅ Có, kết nối"]
@@ -61,6 +62,11 @@ def test_not_a_yes(text):
 @pytest.mark.parametrize("text", ["ko", "không", "thoi ko can dau", "chưa cần", "k", "không cần đâu ạ"])
 def test_a_clear_no(text):
     assert is_clear_no(text) and not is_clear_yes(text)
+
+
+def test_a_leading_no_that_is_he_or_she_says_no_no():
+    assert says_no("ko") and says_no("thoi khong can") and says_no("no")
+    assert not says_no("nó mới 16 tuổi") and not says_no("no moi 16 tuoi")
 
 
 @pytest.mark.parametrize("text", ["e ko muon lam nua", "không chịu nổi nữa", "em không muốn ở đây"])
