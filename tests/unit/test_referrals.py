@@ -26,6 +26,18 @@ def render(templates, referral):
         # "Thái" alone: Thailand after a going word, a province when a province's name follows.
         ("e dang o ben thai, bi giu ho chieu", True, "danger_abroad", ["+84 981 84 84 84"]),
         ("em ở thái bình bị nhốt trong xưởng", True, "danger_home", ["113", "111"]),
+        # "Ben thai" brings the Thailand embassy, not only the citizen-protection line.
+        ("e dang lam massage ben thai, bi giu", True, "danger_abroad", ["+66 89 896 6653"]),
+        # Vietnamese spellings and slang for the places: abroad too.
+        ("e dang lam o ben kia, bi giu ho chieu", True, "danger_abroad", ["+84 981 84 84 84"]),
+        ("e o campu bi giu", True, "danger_abroad", ["+84 981 84 84 84"]),
+        ("bạn em bị giữ ở Mi-an-ma", True, "danger_abroad", ["+95 9 660 888 998"]),
+        ("em bị nhốt ở Xi-ha-núc-vin", True, "danger_abroad", ["+84 981 84 84 84"]),
+        ("e bi giu o phi lip pin", True, "danger_abroad", ["+84 981 84 84 84"]),
+        ("e dang o du bai bi giu ho chieu", True, "danger_abroad", ["+84 981 84 84 84"]),
+        ("em bị giữ bên ma lai", True, "danger_abroad", ["+84 981 84 84 84"]),
+        # "ma lai" alone is "mà lại" (and what's more): no place.
+        ("e bi giu o nha tro, ma lai ko co tien", True, "danger_home", ["113", "111"]),
         ("e tung bi ep lam lua dao ben cpc, gio ve vn r, e so lam", True, "danger_home", ["113", "111"]),
         ("em đã về nước rồi nhưng bạn em còn bị giữ ở Campuchia", True, "danger_abroad", ["+84 981 84 84 84"]),
         ("báo tin nhắn lừa đảo ở đâu", False, "scam_message", ["5656"]),
