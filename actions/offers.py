@@ -15,14 +15,23 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.referrals import money_already_paid
+from actions.handoff import offer_handoff
+from actions.referrals import money_already_paid, refer, writes_from_abroad_now
 from actions.runtime import count, database, latest_text, live_content, sent_a_screenshot
 from bot.knownscams.store import KnownScams, Report
 from bot.offers import HIGH, LOW, MEDIUM, UNCLEAR, OfferChecker, Verdict
 from bot.offers.followup import after_answer, higher_risk, new_signs, with_new_fact
 from bot.offers.ocr import OcrUnavailable, text_from_image_url
 from bot.offers.reply import report_arguments, resemblance_arguments, sign_arguments, verdict_arguments
-from nlu.answers import OFFER_TEXT, OPEN_QUESTION, VERDICT, followup_topic, is_more_request, says_no
+from nlu.answers import (
+    OFFER_TEXT,
+    OPEN_QUESTION,
+    VERDICT,
+    followup_topic,
+    is_clear_no,
+    is_more_request,
+    opens_with_no,
+)
 
 OFFER_CHECK = "offer_check"
 ANSWERS_BY_INTENT = {"affirm": "yes", "deny": "no"}
@@ -82,6 +91,10 @@ def reply_to_offer(
     dispatcher: CollectingDispatcher, offer: str, asked_for_it: bool = False, tracker: Tracker | None = None
 ) -> list[dict]:
     """The verdict on a pasted offer, or a request for the offer itself; counted for `tracker`'s conversation."""
+    if tracker is not None and writes_from_abroad_now(offer):
+        # Already there ("e moi qua o cam dc 2 tuan ... e muon ve"): the numbers that work from
+        # there and a person, not a verdict whose steps say "call 111" and "look the company up".
+        return refer(dispatcher, tracker, in_danger=True) + offer_handoff(dispatcher, tracker)
     lost_money = money_already_paid(offer)
     if lost_money:
         dispatcher.utter_message(response="utter_referral_lost_money")
@@ -206,8 +219,10 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
 def answer_of(tracker: Tracker) -> str | None:
     intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
     answer = next(tracker.get_latest_entity_values("offer_answer"), None) or ANSWERS_BY_INTENT.get(intent)
-    if answer == "no" and intent == "deny" and not says_no(latest_text(tracker)):
-        # "nó mới 16 tuổi" (she is only 16): "nó" folds into "no", and the classifier said deny.
+    text = latest_text(tracker)
+    if answer == "no" and intent == "deny" and not (is_clear_no(text) or opens_with_no(text)):
+        # "nó mới 16 tuổi" (she is only 16), "no ko nghe e" (he won't listen to me): "nó" folds
+        # into "no" and the classifier said deny, but nothing in them answers the question.
         return None
     return answer if answer in ANSWERS else None
 

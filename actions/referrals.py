@@ -7,7 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.runtime import count, latest_text, live_content, required
 from actions.session import bot_said_before, earlier_user_texts
-from bot.referrals import LOST_MONEY, Referral, referral_for
+from bot.referrals import LOST_MONEY, Referral, is_there_now, referral_for
 
 REFER_DANGER = "action_refer_danger"
 DANGER_BLOCKS = ("utter_referral_danger_abroad", "utter_referral_danger_home", "utter_referral_danger_again")
@@ -16,6 +16,12 @@ DANGER_BLOCKS = ("utter_referral_danger_abroad", "utter_referral_danger_home", "
 def referral(tracker: Tracker, in_danger: bool) -> Referral:
     settings = required(live_content().templates.content.referrals, "referrals.yml")
     return referral_for(latest_text(tracker), settings, in_danger=in_danger, earlier=earlier_user_texts(tracker))
+
+
+def writes_from_abroad_now(text: str) -> bool:
+    """ "gio e dang o bavet roi, ho cho xe toi don, e so qua": someone already there, not an ad."""
+    settings = required(live_content().templates.content.referrals, "referrals.yml")
+    return is_there_now(text, settings)
 
 
 def money_already_paid(text: str) -> bool:

@@ -47,6 +47,16 @@ def where(text: str, settings: ReferralSettings) -> tuple[bool, str | None]:
     return True, next((hotline for _, hotline in embassy_places), None)
 
 
+def is_there_now(text: str, settings: ReferralSettings) -> bool:
+    """ "gio e dang o bavet roi, ho cho xe toi don": the writer is abroad now, telling what is happening.
+
+    Not an ad to check: such a message names a place and a job, and reads like one.
+    """
+    if settings.there_now is None or not where(text, settings)[0]:
+        return False
+    return bool(settings.there_now.find(normalise_with_origin(text)))
+
+
 def advice_for(text: str, settings: ReferralSettings) -> tuple[str, ...]:
     """One line of advice for each fact the text tells (content/referrals.yml, `facts`)."""
     normalised = normalise_with_origin(text)

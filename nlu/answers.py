@@ -145,14 +145,6 @@ _NEGATIONS = frozenset({"khong", "chua"})  # "ko dc" is no yes; "thôi có" is o
 _HE_OR_NO = "no"
 
 
-def says_no(text: str) -> bool:
-    """A word of no anywhere but a leading "nó" (he, she) with more after it."""
-    words = words_of(text)
-    if words[:1] == [_HE_OR_NO] and len(words) > 1:
-        words = words[1:]
-    return any(w in vocabulary()["no"] for w in words)
-
-
 def opens_with_no(text: str) -> bool:
     """ "thôi ko dc đâu, họ kiểm tra đt": a no first, then why; no yes in it but a negated one ("ko dc")."""
     words = words_of(text)
@@ -294,6 +286,9 @@ def answers_open_question(question: Mapping[str, Any], text: str, intent: str) -
         if intent == "delete_my_data":
             # "they took everyone's phones" is no request to erase: only the word for it is.
             return not is_delete_confirmation(text)
+        if followup_topic(text) == "do":
+            # "e nen lam gi bay gio" (read as check_job_offer): the contacts for where they are, and the question again.
+            return True
         return (
             intent not in ANSWERED_AS_USUAL_DURING_CONSENT
             or is_clear_yes(text)

@@ -16,7 +16,6 @@ from nlu.answers import (
     is_quiz_stop,
     open_question,
     opens_with_no,
-    says_no,
 )
 
 CONSENT_TITLES = ["✅ Có, kết nối"]
@@ -62,11 +61,6 @@ def test_not_a_yes(text):
 @pytest.mark.parametrize("text", ["ko", "không", "thoi ko can dau", "chưa cần", "k", "không cần đâu ạ"])
 def test_a_clear_no(text):
     assert is_clear_no(text) and not is_clear_yes(text)
-
-
-def test_a_leading_no_that_is_he_or_she_says_no_no():
-    assert says_no("ko") and says_no("thoi khong can") and says_no("no")
-    assert not says_no("nó mới 16 tuổi") and not says_no("no moi 16 tuoi")
 
 
 @pytest.mark.parametrize("text", ["e ko muon lam nua", "không chịu nổi nữa", "em không muốn ở đây"])
@@ -237,6 +231,10 @@ def test_an_emoji_in_a_quiz_stays_with_the_quiz_but_danger_does_not():
     assert answers_open_question(quiz, "🤔", "out_of_scope")
     assert answers_open_question(quiz, "??", "out_of_scope")
     assert not answers_open_question(quiz, "😭", "report_danger")
+
+
+def test_at_the_consent_question_what_to_do_now_is_its_answer_whatever_the_classifier_says():
+    assert answers_open_question({"kind": CONSENT}, "e nen lam gi bay gio", "check_job_offer")
 
 
 def test_after_a_verdict_a_follow_up_topic_is_about_the_offer_whatever_the_classifier_says():

@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.content import LiveContent
-from bot.referrals import DANGER_ABROAD, MAIN_LINES, referral_for
+from bot.referrals import DANGER_ABROAD, MAIN_LINES, is_there_now, referral_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,3 +49,19 @@ def test_a_friend_out_of_touch_gets_what_to_have_ready_and_keeps_the_familys_ref
 def test_the_fear_of_arrest_gets_the_victims_answer():
     found = referral_for("nhung so ve vn bi bat", settings(), in_danger=True, earlier="e dang lam o cam")
     assert found.abroad and any("là nạn nhân" in a for a in found.advice)
+
+
+@pytest.mark.parametrize(
+    ("text", "there_now"),
+    [
+        ("gio e dang o bavet roi, ho bao e cho xe toi don, e so qua, goi ai", True),
+        ("e moi qua o cam dc 2 tuan, cty bao lam sale online ma toan lua nguoi, e muon ve", True),
+        # Ads say where the company is, in the third person: still ads to check.
+        ("Cty đang ở Campuchia cần tuyển gấp 10 bạn CSKH, lương 1500$", False),
+        ("tuyen nv qua cam lam, luong 30tr, ai muon qua ib", False),
+        # At home, however scared.
+        ("em đang ở Bình Dương, em sợ quá", False),
+    ],
+)
+def test_someone_writing_from_abroad_now_is_told_apart_from_an_ad(text, there_now):
+    assert is_there_now(text, settings()) is there_now

@@ -21,6 +21,8 @@ class ReferralSettings:
     facts: tuple[tuple[str, PhraseSet, str], ...] = ()
     # "giờ về VN rồi": said after a place abroad, the person is back home.
     back_home: PhraseSet | None = None
+    # "đang ở bavet", "mới qua được 2 tuần", "muốn về": with a place abroad, the writer is there now.
+    there_now: PhraseSet | None = None
 
 
 REFERRAL_FIELDS = {
@@ -29,6 +31,7 @@ REFERRAL_FIELDS = {
     "abroad_places": LIST,
     "facts": OPTIONAL_LIST,
     "back_home": OPTIONAL_LIST,
+    "there_now": OPTIONAL_LIST,
 }
 
 
@@ -51,6 +54,12 @@ def read_referrals(data: Any, path: Path, problems: Problems) -> ReferralSetting
         if check_fields(item, {"id": TEXT, "phrases": LIST, "advice": TEXT}, path, line, problems, "tình tiết")
     ]
     back_home = phrases(data["back_home"], path, problems) if data.get("back_home") else None
+    there_now = phrases(data["there_now"], path, problems) if data.get("there_now") else None
     return ReferralSettings(
-        tuple(situations), tuple(embassies), phrases(data["abroad_places"], path, problems), tuple(facts), back_home
+        tuple(situations),
+        tuple(embassies),
+        phrases(data["abroad_places"], path, problems),
+        tuple(facts),
+        back_home,
+        there_now,
     )
