@@ -200,6 +200,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
     elif topic == "do":  # "vậy phải làm gì": the steps, not the signs again
         dispatcher.utter_message(response="utter_offer_next_steps", risk=earlier.risk)
+    elif topic == "papers":  # "con tôi cần mang giấy tờ gì": copies for the file, the originals kept
+        dispatcher.utter_message(response="utter_offer_papers", risk=earlier.risk)
     elif topic == "decline":  # "thôi e ko đi nữa": the decision stands; what to do if they keep writing
         dispatcher.utter_message(response="utter_offer_declined", risk=earlier.risk)
     elif topic == "need":  # "nhưng e cần tiền lắm": the need the trap feeds on, and safer places to look

@@ -6,6 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.referrals import refer
 from actions.runtime import count, database, latest_text, live_content, user_key
 from bot.quiz import NoQuizRunning, NotAChoice, QuestionView, QuizBook
 from nlu.answers import OPEN_QUESTION, QUIZ, QUIZ_MENU, is_quiz_stop
@@ -38,10 +39,19 @@ def utter_question(dispatcher: CollectingDispatcher, view: QuestionView) -> list
     return [SlotSet(OPEN_QUESTION, {"kind": QUIZ, "options": options})]
 
 
+def names_a_hotline(typed: str) -> bool:
+    """ "111 la gi", "113 là số gì": a verified short number (content/hotlines.yml) named in the message."""
+    numbers = {re.sub(r"\D", "", h.number) for h in live_content().templates.content.hotlines.values()}
+    return any(n in numbers for n in re.findall(r"\d+", typed))
+
+
 def answer_quiz(dispatcher: CollectingDispatcher, tracker: Tracker, typed: str) -> list[dict]:
     try:
         outcome = quiz_book().answer(user_key(tracker), typed)
     except NoQuizRunning:
+        if names_a_hotline(typed):
+            # "111 la gi": the digits read like a choice to the classifier; it is a question about a number.
+            return refer(dispatcher, tracker, in_danger=False)
         dispatcher.utter_message(response="utter_quiz_not_running")
         return []
     except NotAChoice as error:

@@ -172,7 +172,7 @@ def mentions_delete(text: str) -> bool:
     return 0 < len(words) <= MAX_SHORT_ANSWER_WORDS and any(w in vocabulary()["delete"] for w in words)
 
 
-FOLLOWUP_TOPICS = ("fee", "company", "pay", "decline", "go", "do", "back", "need")
+FOLLOWUP_TOPICS = ("fee", "company", "pay", "decline", "papers", "go", "do", "back", "need")
 
 
 @lru_cache(maxsize=1)

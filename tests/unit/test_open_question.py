@@ -10,6 +10,7 @@ from nlu.answers import (
     VERDICT,
     answers_open_question,
     chosen_option,
+    followup_topic,
     is_clear_no,
     is_clear_yes,
     is_delete_confirmation,
@@ -231,6 +232,20 @@ def test_an_emoji_in_a_quiz_stays_with_the_quiz_but_danger_does_not():
     assert answers_open_question(quiz, "🤔", "out_of_scope")
     assert answers_open_question(quiz, "??", "out_of_scope")
     assert not answers_open_question(quiz, "😭", "report_danger")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("con toi can mang giay to gi di lam", "papers"),
+        ("ho co giu cccd ko", "papers"),
+        # A fee for the file is a fee; going is going.
+        ("phí làm hồ sơ bao nhiêu", "fee"),
+        ("có nên đi ko", "go"),
+    ],
+)
+def test_a_question_about_papers_is_its_own_topic(text, topic):
+    assert followup_topic(text) == topic
 
 
 def test_at_the_consent_question_what_to_do_now_is_its_answer_whatever_the_classifier_says():

@@ -2,6 +2,7 @@ import random
 
 import pytest
 
+from actions.quiz import names_a_hotline
 from bot.content.kinds.quizzes import Quiz, QuizOption, QuizQuestion
 from bot.quiz import NoQuizRunning, NotAChoice, QuizBook
 from bot.store import Database
@@ -79,3 +80,10 @@ def test_erasing_a_user_removes_every_row_about_them(book):
     assert book.db.erase_user("u1") == 2
     assert book.current("u1") is None
     assert book.current("u2") is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "names_one"), [("111 la gi", True), ("5656 là số gì", True), ("2", False), ("câu 3", False)]
+)
+def test_a_verified_number_in_a_quiz_answer_outside_a_quiz_is_a_question_about_it(typed, names_one):
+    assert names_a_hotline(typed) is names_one
