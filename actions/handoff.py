@@ -41,10 +41,11 @@ class ActionHandoff(Action):
         content = live_content().templates.content
         handoff = content.handoff
         db, key = database(), user_key(tracker)
+        # Said abroad at any point of the session: the short lines give the numbers that work there.
+        abroad = referral(tracker, in_danger=False).abroad
         if tracker.active_loop_name != HANDOFF_LOOP:
             consent = conversation.as_seen(latest_text(tracker), content.messages.get(OFFER))
             step = _start(tracker, handoff, key, consent)
-            abroad = referral(tracker, in_danger=False).abroad
             return _say(dispatcher, step, abroad) + ([] if step.ends else [ActiveLoop(HANDOFF_LOOP)])
         step = conversation.updates_step(cases.take_updates(db, key))
         case = open_case_of(db, key)
@@ -60,7 +61,7 @@ class ActionHandoff(Action):
             step.refer_danger = following.refer_danger
         if case is None:
             step.ends = True
-        events = _say(dispatcher, step, abroad=referral(tracker, in_danger=False).abroad)
+        events = _say(dispatcher, step, abroad)
         if step.refer_danger:
             refer(dispatcher, tracker, in_danger=True)
         return events + ([ActiveLoop(None)] if step.ends else [])

@@ -34,6 +34,13 @@ from nlu.answers import (
 )
 
 OFFER_CHECK = "offer_check"
+# Follow-up topics answered by a message of their own (the others share utter_offer_followup).
+ANSWERS_OF_THEIR_OWN = {
+    "do": "utter_offer_next_steps",  # "vậy phải làm gì": the steps, not the signs again
+    "papers": "utter_offer_papers",  # "cần mang giấy tờ gì": copies for the file, the originals kept
+    "decline": "utter_offer_declined",  # "thôi e ko đi nữa": the decision stands; if they keep writing
+    "need": "utter_offer_need_money",  # "nhưng e cần tiền lắm": the need the trap feeds on, safer places
+}
 ANSWERS_BY_INTENT = {"affirm": "yes", "deny": "no"}
 ANSWERS = ("yes", "no", "unknown")
 # After a verdict, a message this long is another ad, not a question about the first one;
@@ -198,14 +205,8 @@ def follow_up(dispatcher: CollectingDispatcher, state: dict[str, Any], text: str
         dispatcher.utter_message(response="utter_referral_lost_money")
     elif topic == "more":
         dispatcher.utter_message(response="utter_offer_all_signs", signs=sign_arguments(earlier))
-    elif topic == "do":  # "vậy phải làm gì": the steps, not the signs again
-        dispatcher.utter_message(response="utter_offer_next_steps", risk=earlier.risk)
-    elif topic == "papers":  # "con tôi cần mang giấy tờ gì": copies for the file, the originals kept
-        dispatcher.utter_message(response="utter_offer_papers", risk=earlier.risk)
-    elif topic == "decline":  # "thôi e ko đi nữa": the decision stands; what to do if they keep writing
-        dispatcher.utter_message(response="utter_offer_declined", risk=earlier.risk)
-    elif topic == "need":  # "nhưng e cần tiền lắm": the need the trap feeds on, and safer places to look
-        dispatcher.utter_message(response="utter_offer_need_money", risk=earlier.risk)
+    elif topic in ANSWERS_OF_THEIR_OWN:
+        dispatcher.utter_message(response=ANSWERS_OF_THEIR_OWN[topic], risk=earlier.risk)
     else:
         dispatcher.utter_message(
             response="utter_offer_followup",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +87,12 @@ def vocabulary() -> dict[str, frozenset[str]]:
     return {name: frozenset(words) for name, words in sets.items()}
 
 
+@cache
+def phrases_of(name: str) -> PhraseSet:
+    """One phrase list of answers.tsv ("topic_fee", "quiz_refusal"...): `*` stands for up to three words."""
+    return PhraseSet(sorted(vocabulary().get(name, ())), negatable=False)
+
+
 def words_of(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
@@ -127,15 +133,10 @@ def _yes_words() -> frozenset[str]:
 
 def is_clear_no(text: str) -> bool:
     words = words_of(text)
-    if _wants_out().find(text):
+    if phrases_of("wants_out").find(text):
         # "e ko muon lam nua" at the consent question: out of the work, not out of the help.
         return False
     return not any(w in _yes_words() for w in words) and _only(words, "no", "no_extra", "filler")
-
-
-@lru_cache(maxsize=1)
-def _wants_out() -> PhraseSet:
-    return PhraseSet(sorted(vocabulary().get("wants_out", ())), negatable=False)
 
 
 # "không sao" (no problem), "không biết" (don't know): they open with "không" and are not a no.
@@ -175,16 +176,9 @@ def mentions_delete(text: str) -> bool:
 FOLLOWUP_TOPICS = ("fee", "company", "pay", "decline", "papers", "go", "do", "back", "need")
 
 
-@lru_cache(maxsize=1)
-def _topic_phrases() -> dict[str, PhraseSet]:
-    sets = vocabulary()
-    return {topic: PhraseSet(sorted(sets.get(f"topic_{topic}", ())), negatable=False) for topic in FOLLOWUP_TOPICS}
-
-
 def followup_topic(text: str) -> str:
-    """What a question about a checked offer is about: fee, company, pay, go, do (what now), back (money back), or general."""
-    phrases = _topic_phrases()
-    return next((topic for topic in FOLLOWUP_TOPICS if phrases[topic].find(text)), "general")
+    """What a question about a checked offer is about (the first of FOLLOWUP_TOPICS whose phrases it has), or general."""
+    return next((topic for topic in FOLLOWUP_TOPICS if phrases_of(f"topic_{topic}").find(text)), "general")
 
 
 def is_more_request(text: str) -> bool:
@@ -192,34 +186,14 @@ def is_more_request(text: str) -> bool:
     return _only(words_of(text), "more_core", "more", "filler")
 
 
-@lru_cache(maxsize=1)
-def _quiz_refusals() -> PhraseSet:
-    return PhraseSet(sorted(vocabulary().get("quiz_refusal", ())), negatable=False)
-
-
-@lru_cache(maxsize=1)
-def _offer_terms() -> PhraseSet:
-    return PhraseSet(sorted(vocabulary().get("offer_term", ())), negatable=False)
-
-
-@lru_cache(maxsize=1)
-def _liability_phrases() -> tuple[PhraseSet, PhraseSet]:
-    sets = vocabulary()
-    return (
-        PhraseSet(sorted(sets.get("forced_work", ())), negatable=False),
-        PhraseSet(sorted(sets.get("punishment_question", ())), negatable=False),
-    )
-
-
 def asks_own_liability(text: str) -> bool:
     """ "e từng bị ép làm lừa đảo, e có bị đi tù ko": forced work, and a question about punishment."""
-    forced, punished = _liability_phrases()
-    return bool(forced.find(text)) and bool(punished.find(text))
+    return bool(phrases_of("forced_work").find(text)) and bool(phrases_of("punishment_question").find(text))
 
 
 def is_quiz_stop(text: str) -> bool:
     """ "thôi", "dừng lại", or a sentence that says no more ("e ko muon lam quiz nua")."""
-    return _only(words_of(text), "stop", "stop_extra", "filler") or bool(_quiz_refusals().find(text))
+    return _only(words_of(text), "stop", "stop_extra", "filler") or bool(phrases_of("quiz_refusal").find(text))
 
 
 def chosen_option(typed: str, options: Sequence[Mapping[str, str]]) -> int | None:
@@ -272,7 +246,7 @@ def _their_own_after_a_verdict(text: str, intent: str) -> bool:
         # "e qua toi bavet r a, goi so nao", "ma ban e di r": the numbers for where they are;
         # "làm tại bình dương, bao ăn ở", which the classifier also reads as ask_hotline, names
         # the job's terms: more about the offer.
-        return not _offer_terms().find(text)
+        return not phrases_of("offer_term").find(text)
     return intent in THEIR_OWN_AFTER_A_VERDICT
 
 
